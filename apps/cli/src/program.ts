@@ -1,0 +1,24 @@
+import { Command, CommanderError } from 'commander'
+
+/** Builds the `permit0` program. Each command lives in `commands/<verb>.ts` and is added here. */
+export function createProgram(): Command {
+  const program = new Command('permit0')
+    .description('Agent safety & permission framework: normalize, score and gate AI tool calls')
+    .showHelpAfterError()
+  return program
+}
+
+/** Runs the CLI once; returns the exit code (0 ok, 1 failure, 2 usage/config). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram().exitOverride()
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2
+    }
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
+}

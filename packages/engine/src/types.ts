@@ -1,0 +1,137 @@
+/**
+ * Core domain types shared by every permit0 package. This file is the contract between the
+ * engine, the store, the approvals queue, the server and the clients: change it deliberately.
+ *
+ * Wire spellings (what appears in HTTP bodies and the audit log) are the values of the `as const`
+ * objects below.
+ */
+
+export type JsonPrimitive = null | boolean | number | string
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue }
+export type JsonObject = { [key: string]: JsonValue }
+
+/** A tool call as an agent host reports it, after client-prefix stripping. */
+export interface RawToolCall {
+  readonly toolName: string
+  /** Opaque tool input; normally an object but any JSON value is legal. */
+  readonly parameters: JsonValue
+  /** Host context: `session_id`, `task_goal`, `cwd`, … Normalizers may read it as `metadata.*`. */
+  readonly metadata: JsonObject
+}
+
+/** Normalization context supplied by the caller (never read from the environment). */
+export interface NormalizeContext {
+  /** The organisation's own mail domain, e.g. `acme.com`; drives `recipient_scope`. */
+  readonly orgDomain?: string
+}
+
+/** Execution details of a normalized action. Not part of `normHash`. */
+export interface ExecutionInfo {
+  /** The tool name the matching normalizer saw (after alias rewrite). */
+  readonly surfaceTool: string
+  /** Human-readable summary of the call. */
+  readonly surfaceCommand: string
+}
+
+/** A tool call mapped onto the closed taxonomy. */
+export interface NormAction {
+  /** `<domain>.<verb>`, e.g. `email.send`. */
+  readonly actionType: string
+  readonly domain: string
+  readonly verb: string
+  /** The vendor or surface, e.g. `gmail` (upstream packs write it as `normalize.source`). */
+  readonly channel: string
+  /** Semantic parameters extracted by the normalizer; keys sorted. */
+  readonly parameters: JsonObject
+  readonly execution: ExecutionInfo
+  /**
+   * SHA-256 (64 lowercase hex) of the RFC 8785 canonical JSON of
+   * `{action_type, channel, domain, parameters (top-level nulls dropped), verb}`.
+   */
+  readonly normHash: string
+}
+
+export const Permission = { Allow: 'allow', Human: 'human', Deny: 'deny' } as const
+export type Permission = (typeof Permission)[keyof typeof Permission]
+
+export const Tier = {
+  Minimal: 'MINIMAL',
+  Low: 'LOW',
+  Medium: 'MEDIUM',
+  High: 'HIGH',
+  Critical: 'CRITICAL',
+} as const
+export type Tier = (typeof Tier)[keyof typeof Tier]
+
+/** How a verdict was reached. The value is the wire spelling of `/check`'s `source`. */
+export const DecisionSource = {
+  Denylist: 'Denylist',
+  Allowlist: 'Allowlist',
+  PolicyCache: 'PolicyCache',
+  UnknownFallback: 'UnknownFallback',
+  Scorer: 'Scorer',
+  AgentReviewer: 'AgentReviewer',
+  HumanReviewer: 'HumanReviewer',
+} as const
+export type DecisionSource = (typeof DecisionSource)[keyof typeof DecisionSource]
+
+/** The result of the hybrid scorer. */
+export interface RiskScore {
+  /** Raw score in [0, 1] before rounding. */
+  readonly raw: number
+  /** Rounded score 0–100. */
+  readonly score: number
+  readonly tier: Tier
+  /** Risk flags that were set (names such as `OUTBOUND`, `EXPOSURE`). */
+  readonly flags: readonly string[]
+  readonly blocked: boolean
+  readonly blockReason?: string
+}
+
+/** One stage of the decision trace (normalize, denylist, allowlist, policy_cache, …). */
+export interface TraceStage {
+  readonly stage: string
+  readonly outcome: string
+  readonly detail?: JsonObject
+}
+
+/** The engine's answer for one call. */
+export interface Verdict {
+  readonly permission: Permission
+  readonly source: DecisionSource
+  readonly action: NormAction
+  readonly risk?: RiskScore
+  readonly trace: readonly TraceStage[]
+}
+
+/** What the policy store knows about one `normHash`, fetched in one round trip. */
+export interface PolicyLookup {
+  readonly denylisted: boolean
+  readonly allowlisted: boolean
+  /** A fresh (unexpired, current-fingerprint) cached verdict, if any. */
+  readonly cached?: CachedVerdict
+}
+
+export interface CachedVerdict {
+  readonly permission: Permission
+  /** The source that produced the cached verdict (Scorer, AgentReviewer or HumanReviewer). */
+  readonly source: DecisionSource
+  readonly risk?: RiskScore
+}
+
+export interface PolicyCacheEntry extends CachedVerdict {
+  readonly normHash: string
+  readonly createdAtMs: number
+  readonly expiresAtMs: number
+  /** Fingerprint of the scoring configuration that produced the verdict. */
+  readonly fingerprint: string
+}
+
+/**
+ * The policy-store port the engine's decision pipeline calls. Implemented in memory beside the
+ * engine (tests, CLI) and over Kysely in `@permit0/store`. Time is always passed in.
+ */
+export interface PolicyStore {
+  lookup(normHash: string, nowMs: number): Promise<PolicyLookup>
+  cacheSet(entry: PolicyCacheEntry): Promise<void>
+}
