@@ -1,1 +1,87 @@
-export {}
+/**
+ * Wire schemas of the permit0 HTTP API, shared by the server, the dashboard and the clients.
+ * zod only; no Node or database dependencies (this package ships to the browser).
+ */
+
+/** Enums and scalars */
+export {
+  ApprovalIdSchema,
+  DecisionSourceSchema,
+  JsonObjectSchema,
+  NormHashSchema,
+  PermissionInputSchema,
+  PermissionSchema,
+  TierSchema,
+  TimestampSchema,
+} from './common.ts'
+export type { DecisionSource, Permission, Tier } from './common.ts'
+
+/** `/check`, `/check_action` */
+export {
+  CheckAcceptedSchema,
+  CheckActionRequestSchema,
+  CheckMetadataSchema,
+  CheckRequestSchema,
+  CheckRequestWireSchema,
+  CheckResponseSchema,
+  MAX_HITL_TIMEOUT_SECS,
+} from './check.ts'
+export type {
+  CheckAccepted,
+  CheckActionRequest,
+  CheckRequest,
+  CheckRequestWire,
+  CheckResponse,
+} from './check.ts'
+
+/** Approvals queue, decide, long-poll wait, SSE events */
+export {
+  ApprovalCreatedEventSchema,
+  ApprovalEventSchema,
+  ApprovalEventType,
+  ApprovalKindSchema,
+  ApprovalListSchema,
+  ApprovalResolutionSchema,
+  ApprovalResolvedEventSchema,
+  ApprovalStatusSchema,
+  ApprovalSummarySchema,
+  DecideRequestSchema,
+  DecideResponseSchema,
+  WaitQuerySchema,
+} from './approvals.ts'
+export type {
+  ApprovalEvent,
+  ApprovalKind,
+  ApprovalList,
+  ApprovalResolution,
+  ApprovalStatus,
+  ApprovalSummary,
+  DecideRequest,
+  DecideRequestWire,
+  DecideResponse,
+  WaitQuery,
+} from './approvals.ts'
+
+/** Audit log */
+export {
+  AuditEntrySchema,
+  AuditEventKindSchema,
+  AuditExportQuerySchema,
+  AuditPageSchema,
+  AuditQuerySchema,
+} from './audit.ts'
+export type { AuditEntry, AuditEventKind, AuditPage, AuditQuery } from './audit.ts'
+
+/** Stats, lists, health, errors */
+export {
+  ErrorEnvelopeSchema,
+  ErrorIssueSchema,
+  HealthSchema,
+  ListAddRequestSchema,
+  ListEntriesSchema,
+  ListEntrySchema,
+  ListKindSchema,
+  ListRemoveRequestSchema,
+  StatsSchema,
+} from './misc.ts'
+export type { ErrorEnvelope, Health, ListAddRequest, ListEntry, ListKind, Stats } from './misc.ts'

@@ -1,0 +1,112 @@
+import { z } from 'zod'
+import {
+  DecisionSourceSchema,
+  JsonObjectSchema,
+  NormHashSchema,
+  PermissionSchema,
+  TierSchema,
+  ApprovalIdSchema,
+} from './common.ts'
+
+/** Longest accepted per-request HITL wait: one day. */
+export const MAX_HITL_TIMEOUT_SECS = 86_400
+
+/** `metadata` of a check request; well-known keys are typed, anything else passes through. */
+export const CheckMetadataSchema = z
+  .object({
+    session_id: z.string().optional(),
+    task_goal: z.string().optional(),
+    cwd: z.string().optional(),
+  })
+  .catchall(z.json())
+
+/**
+ * `POST /api/v1/check` as sent on the wire. Accepts upstream's aliases (`tool` for `tool_name`,
+ * `input` for `parameters`); sending both spellings of one field is an error. Unknown keys are
+ * ignored, as upstream clients send extra fields.
+ */
+export const CheckRequestWireSchema = z
+  .object({
+    tool_name: z.string().min(1).optional(),
+    tool: z.string().min(1).optional(),
+    parameters: z.json().optional(),
+    input: z.json().optional(),
+    metadata: CheckMetadataSchema.optional(),
+    client_kind: z.string().optional(),
+    org_domain: z.string().min(1).optional(),
+    hitl_routing: z.string().optional(),
+    hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
+    hitl_wait: z.boolean().optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.tool_name !== undefined && body.tool !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tool'], message: 'send either tool_name or tool, not both' })
+    } else if (body.tool_name === undefined && body.tool === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tool_name'], message: 'tool_name is required' })
+    }
+    if (body.parameters !== undefined && body.input !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['input'], message: 'send either parameters or input, not both' })
+    } else if (body.parameters === undefined && body.input === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['parameters'], message: 'parameters is required' })
+    }
+  })
+
+/** The check request with aliases folded: what the server works with. */
+export const CheckRequestSchema = CheckRequestWireSchema.transform((body) => ({
+  tool_name: (body.tool_name ?? body.tool) as string,
+  parameters: (body.parameters ?? body.input) as z.infer<ReturnType<typeof z.json>>,
+  metadata: body.metadata ?? {},
+  ...(body.client_kind !== undefined && { client_kind: body.client_kind }),
+  ...(body.org_domain !== undefined && { org_domain: body.org_domain }),
+  ...(body.hitl_routing !== undefined && { hitl_routing: body.hitl_routing }),
+  ...(body.hitl_timeout_secs !== undefined && { hitl_timeout_secs: body.hitl_timeout_secs }),
+  ...(body.hitl_wait !== undefined && { hitl_wait: body.hitl_wait }),
+}))
+export type CheckRequestWire = z.input<typeof CheckRequestSchema>
+export type CheckRequest = z.output<typeof CheckRequestSchema>
+
+/** `POST /api/v1/check_action`: an already-normalized action (upstream Python SDK). */
+export const CheckActionRequestSchema = z.object({
+  action_type: z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'expected <domain>.<verb>'),
+  /** The vendor/channel; upstream calls it `source`. */
+  source: z.string().min(1).default('app'),
+  parameters: JsonObjectSchema.default({}),
+  metadata: CheckMetadataSchema.optional(),
+  hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
+  hitl_wait: z.boolean().optional(),
+})
+export type CheckActionRequest = z.output<typeof CheckActionRequestSchema>
+
+/** Response of `/check` and `/check_action` (product §3.4). Absent optionals are omitted. */
+export const CheckResponseSchema = z.object({
+  permission: PermissionSchema,
+  /** The verdict source (`Scorer`, `HumanReviewer`, `PolicyCache`, …). */
+  source: DecisionSourceSchema,
+  /** Same value as `source`, for upstream clients. */
+  decision_source: DecisionSourceSchema,
+  action_type: z.string(),
+  /** The vendor, e.g. `gmail`. */
+  channel: z.string(),
+  norm_hash: NormHashSchema,
+  score: z.number().int().min(0).max(100).optional(),
+  tier: TierSchema.optional(),
+  blocked: z.boolean().optional(),
+  block_reason: z.string().optional(),
+  flags: z.array(z.string()).optional(),
+  approval_id: ApprovalIdSchema.optional(),
+  reviewer: z.string().optional(),
+  reason: z.string().optional(),
+})
+export type CheckResponse = z.infer<typeof CheckResponseSchema>
+
+/** 202 body when the caller asked not to block (`Prefer: respond-async` or `hitl_wait: false`). */
+export const CheckAcceptedSchema = z.object({
+  status: z.literal('pending'),
+  approval_id: ApprovalIdSchema,
+  /** Relative URL to long-poll: `/api/v1/approvals/{id}/wait`. */
+  wait_url: z.string(),
+  expires_at: z.iso.datetime({ offset: true }),
+  /** What the engine said before parking (`permission` is usually `human`). */
+  engine: CheckResponseSchema,
+})
+export type CheckAccepted = z.infer<typeof CheckAcceptedSchema>
