@@ -85,3 +85,26 @@ export {
   StatsSchema,
 } from './misc.ts'
 export type { ErrorEnvelope, Health, ListAddRequest, ListEntry, ListKind, Stats } from './misc.ts'
+
+/** Dashboard read models: chain status, calibration, packs, pack validation, whoami */
+export {
+  AuditVerifySchema,
+  CalibrationRecordsSchema,
+  CalibrationStatsSchema,
+  DecisionsPerMinuteSchema,
+  PackInfoSchema,
+  PacksSchema,
+  PackValidateRequestSchema,
+  PackValidateResponseSchema,
+  RoleSchema,
+  WhoamiSchema,
+} from './dashboard.ts'
+export type {
+  AuditVerify,
+  CalibrationStats,
+  DecisionsPerMinute,
+  PackInfo,
+  PackValidateResponse,
+  Role,
+  Whoami,
+} from './dashboard.ts'
