@@ -3,13 +3,13 @@ import { ClientError, ClientErrorCode } from './errors.ts'
 import { createFailOpenBuffer, type FailOpenBufferStatus } from './fail-open-buffer.ts'
 import { backoffDelay, type FetchLike, type HttpReply, httpError, sendRequest, sleep } from './transport.ts'
 import {
-  type CheckReply,
-  CheckReplySchema,
+  CheckAcceptedSchema,
+  type CheckResponse,
+  CheckResponseSchema,
   type FailedOpenEvent,
   MAX_REPLAY_BATCH,
-  ParkedReplySchema,
-  ReplayReplySchema,
-} from './wire.ts'
+  ReplayResponseSchema,
+} from '@permit0/contracts'
 
 export const CLIENT_NAME = '@permit0/client'
 export const CLIENT_VERSION = '0.1.0'
@@ -195,7 +195,7 @@ export function createClient(options: ClientOptions): Permit0Client {
     }
     let decision: Decision
     if (reply.status === 202) {
-      const parked = ParkedReplySchema.safeParse(reply.body)
+      const parked = CheckAcceptedSchema.safeParse(reply.body)
       if (!parked.success) throw malformed(what, reply, parked.error.message)
       decision = await awaitApproval(parked.data.approval_id, started + budgetMs, opts.signal)
     } else if (reply.status >= 200 && reply.status < 300) {
@@ -312,7 +312,7 @@ export function createClient(options: ClientOptions): Permit0Client {
         if (!(err instanceof ClientError)) throw err
         return { accepted, rejected, remaining: buffer.status().count, error: err }
       }
-      const parsed = ReplayReplySchema.safeParse(reply.body)
+      const parsed = ReplayResponseSchema.safeParse(reply.body)
       if (!parsed.success) {
         const error = malformed('POST /api/v1/audit/replay', reply, parsed.error.message)
         return { accepted, rejected, remaining: buffer.status().count, error }
@@ -360,15 +360,15 @@ export function createClient(options: ClientOptions): Permit0Client {
       const metadata = baseMetadata(input.metadata, input)
       const body: Record<string, unknown> = {
         tool_name: input.toolName,
-        parameters: input.parameters ?? {},
-        metadata,
+        parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
+        metadata: metadata as FailedOpenEvent['metadata'],
         ...(options.clientKind ? { client_kind: options.clientKind } : {}),
         ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
       }
       return decide('POST /api/v1/check', '/api/v1/check', body, () => ({
         tool_name: input.toolName,
-        parameters: input.parameters ?? {},
-        metadata,
+        parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
+        metadata: metadata as FailedOpenEvent['metadata'],
         outcome: 'executed',
         client_version: CLIENT_VERSION,
         fail_open_source: failOpenSource,
@@ -383,8 +383,8 @@ export function createClient(options: ClientOptions): Permit0Client {
       const body = { action_type: input.actionType, source: input.channel ?? 'app', parameters: input.parameters ?? {} }
       return decide('POST /api/v1/check_action', '/api/v1/check_action', body, () => ({
         tool_name: `__action:${input.actionType}`,
-        parameters: input.parameters ?? {},
-        metadata: { ...baseMetadata(), channel: input.channel ?? 'app' },
+        parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
+        metadata: { ...baseMetadata(), channel: input.channel ?? 'app' } as FailedOpenEvent['metadata'],
         outcome: 'executed',
         client_version: CLIENT_VERSION,
         fail_open_source: failOpenSource,
@@ -416,18 +416,18 @@ function malformed(what: string, reply: HttpReply, detail: string): ClientError 
 }
 
 function toDecision(what: string, reply: HttpReply): Decision {
-  const parsed = CheckReplySchema.safeParse(reply.body)
+  const parsed = CheckResponseSchema.safeParse(reply.body)
   if (!parsed.success) throw malformed(what, reply, parsed.error.message)
   return fromReply(parsed.data)
 }
 
-function fromReply(r: CheckReply): Decision {
+function fromReply(r: CheckResponse): Decision {
   return {
     permission: r.permission,
-    source: r.decision_source ?? r.source ?? 'unknown',
+    source: r.source,
     actionType: r.action_type,
+    channel: r.channel,
     normHash: r.norm_hash,
-    ...(r.channel !== undefined ? { channel: r.channel } : {}),
     ...(r.score !== undefined ? { score: r.score } : {}),
     ...(r.tier !== undefined ? { tier: r.tier } : {}),
     ...(r.blocked !== undefined ? { blocked: r.blocked } : {}),

@@ -1,4 +1,4 @@
-import type { FailedOpenEvent } from './wire.ts'
+import type { FailedOpenEvent } from '@permit0/contracts'
 
 export interface FailOpenBufferStatus {
   readonly count: number

@@ -30,5 +30,5 @@ export { ClientError, ClientErrorCode } from './errors.ts'
 
 /** Failed-open buffering and the wire shapes of replay. */
 export { createFailOpenBuffer, type FailOpenBuffer, type FailOpenBufferStatus } from './fail-open-buffer.ts'
-export { MAX_REPLAY_BATCH, type FailedOpenEvent } from './wire.ts'
+export { MAX_REPLAY_BATCH, type FailedOpenEvent } from '@permit0/contracts'
 export type { FetchLike } from './transport.ts'

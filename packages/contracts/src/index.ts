@@ -108,3 +108,22 @@ export type {
   Role,
   Whoami,
 } from './dashboard.ts'
+
+/** Fail-open replay (`POST /api/v1/audit/replay`, `GET /api/v1/audit/failed_open_windows`) */
+export {
+  FailedOpenEventSchema,
+  FailedOpenWindowSchema,
+  FailedOpenWindowsSchema,
+  MAX_REPLAY_BATCH,
+  ReplayRequestSchema,
+  ReplayResponseSchema,
+} from './replay.ts'
+export type {
+  FailedOpenEvent,
+  FailedOpenEventWire,
+  FailedOpenWindow,
+  FailedOpenWindows,
+  ReplayRequest,
+  ReplayRequestWire,
+  ReplayResponse,
+} from './replay.ts'
