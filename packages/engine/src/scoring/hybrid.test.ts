@@ -51,11 +51,14 @@ describe('hybrid scorer — worked examples', () => {
       tier: Tier.Medium,
     },
     { name: 'no flags', flags: [], amps: { scope: 35, amount: 30 }, raw: 0, score: 0, tier: Tier.Minimal },
-  ])('$name', ({ flags, amps, raw, score, tier }) => {
+  ] as { name: string; flags: string[]; amps: Record<string, number>; raw: number; score: number; tier: Tier }[])(
+    '$name',
+    ({ flags, amps, raw, score, tier }) => {
     const r = scorer.score(tpl(flags, amps), 'email.send')
     expect(r).toMatchObject({ raw, score, tier, blocked: false })
     expect(r.flags).toEqual(flags)
-  })
+    },
+  )
 
   it('blocks classified external sends with the built-in reason', () => {
     const r = scorer.score(

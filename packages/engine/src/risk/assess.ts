@@ -1,0 +1,54 @@
+import type { NamedSets } from '../conditions/index.ts'
+import type { HybridScorer } from '../scoring/hybrid.ts'
+import { sessionBlockReason } from '../session/block-rules.ts'
+import { sessionAmplifier, sessionSnapshot, type SessionContext } from '../session/session.ts'
+import { gateTemplate } from '../scoring/template.ts'
+import type { JsonObject, JsonValue, RiskScore } from '../types.ts'
+import { applyEntries, baseTemplate, type CompiledRiskRule } from './compile-risk-rule.ts'
+
+export interface AssessInput {
+  readonly actionType: string
+  /** The normalizer's output parameters (reachable as `parameter.*`). */
+  readonly parameters: JsonObject
+  /** The raw tool-call parameters (bare field names in `when:`). */
+  readonly rawParameters: JsonValue
+  readonly session?: SessionContext
+  /** Wall-clock time of the call; used by windowed session rules. */
+  readonly nowMs?: number
+}
+
+/**
+ * The per-call data a rule's `when:` sees: the raw parameters (a non-object is wrapped as
+ * `{_raw: v}`) plus `parameter` = the normalized parameters, unless the raw call has its own.
+ */
+export function ruleData(raw: JsonValue, parameters: JsonObject): JsonObject {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    return Object.hasOwn(raw, 'parameter') ? raw : { ...raw, parameter: parameters }
+  }
+  return { _raw: raw, parameter: parameters }
+}
+
+/** Runs one compiled risk rule for a call (rules, then session inputs) and scores the template. */
+export function assessRisk(
+  rule: CompiledRiskRule,
+  input: AssessInput,
+  scorer: HybridScorer,
+  namedSets: NamedSets,
+): RiskScore {
+  const t = baseTemplate(rule)
+  const env = { namedSets }
+  if (rule.rules.length > 0) applyEntries(rule.rules, t, ruleData(input.rawParameters, input.parameters), env)
+  const session = input.session
+  if (session !== undefined) {
+    t.amps.set('session', sessionAmplifier(session))
+    if (rule.sessionRules.length > 0) applyEntries(rule.sessionRules, t, sessionSnapshot(session), env)
+    const reason = sessionBlockReason({
+      session,
+      actionType: input.actionType,
+      parameters: input.parameters,
+      nowMs: input.nowMs ?? session.records.at(-1)?.atMs ?? 0,
+    })
+    if (reason !== undefined) gateTemplate(t, reason)
+  }
+  return scorer.score(t, input.actionType)
+}
