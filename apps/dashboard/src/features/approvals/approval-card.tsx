@@ -1,0 +1,171 @@
+import type { ApprovalSummary, Permission } from '@permit0/contracts'
+import { useRef, useState, type KeyboardEvent } from 'react'
+import { PermissionBadge, TierBadge } from '../../components/badges.tsx'
+import { errorMessage } from '../../components/states.tsx'
+import { formatAgo, formatRemaining } from '../../components/time.ts'
+import { ValueText } from '../../components/value-text.tsx'
+
+export interface ApprovalCardProps {
+  approval: ApprovalSummary
+  nowMs: number
+  /** False for roles that may only look (viewer); the buttons are then hidden. */
+  canDecide: boolean
+  onDecide(permission: Permission, reason: string): Promise<void>
+}
+
+/** Keys that act on the focused card. */
+export const CARD_SHORTCUTS = { allow: 'a', deny: 'd', reason: 'r' } as const
+
+export function ApprovalCard({ approval, nowMs, canDecide, onDecide }: ApprovalCardProps) {
+  const [reason, setReason] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const reasonRef = useRef<HTMLInputElement>(null)
+  const remainingMs = Date.parse(approval.expires_at) - nowMs
+  const titleId = `approval-${approval.approval_id}-title`
+
+  async function decide(permission: Permission) {
+    if (busy) return
+    setBusy(true)
+    setError(undefined)
+    try {
+      await onDecide(permission, reason)
+    } catch (e) {
+      setError(e)
+      setBusy(false)
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLElement>) {
+    if (!canDecide || event.ctrlKey || event.metaKey || event.altKey) return
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return
+    const key = event.key.toLowerCase()
+    if (key === CARD_SHORTCUTS.allow) void decide('allow')
+    else if (key === CARD_SHORTCUTS.deny) void decide('deny')
+    else if (key === CARD_SHORTCUTS.reason) reasonRef.current?.focus()
+    else return
+    event.preventDefault()
+  }
+
+  const action: [string, string][] = [
+    ['Action type', approval.action_type],
+    ['Domain', approval.domain],
+    ['Verb', approval.verb],
+    ['Channel', approval.channel],
+    ['Tool called', approval.tool_name],
+    ['Surface tool', approval.surface_tool],
+    ['Surface command', approval.surface_command],
+    ['Norm hash', approval.norm_hash],
+  ]
+  const parameters = Object.entries(approval.parameters)
+
+  return (
+    <article
+      className="card"
+      tabIndex={0}
+      aria-labelledby={titleId}
+      data-approval-id={approval.approval_id}
+      onKeyDown={onKeyDown}
+    >
+      <div className="card-head">
+        <div className="stack" style={{ gap: 4 }}>
+          <div className="row">
+            <span className="card-title" id={titleId}>
+              {approval.action_type}
+            </span>
+            <TierBadge tier={approval.tier} />
+            <span className="muted">score {approval.score ?? '—'}</span>
+            {approval.kind === 'calibration' && (
+              <span className="badge badge-neutral" title="Calibration mode: engine said">
+                engine: <PermissionBadge permission={approval.engine_permission} source={approval.engine_source} />
+              </span>
+            )}
+          </div>
+          <div className="muted small">
+            {approval.channel} · {approval.engine_source} · parked {formatAgo(approval.created_at, nowMs)}
+            {approval.session_id && ` · session ${approval.session_id}`}
+          </div>
+        </div>
+        <div className={`countdown${remainingMs < 30_000 ? ' urgent' : ''}`} aria-label="time left">
+          {remainingMs > 0 ? `${formatRemaining(remainingMs)} left` : 'timing out…'}
+        </div>
+      </div>
+
+      {approval.flags.length > 0 && (
+        <div className="row" aria-label="risk flags">
+          {approval.flags.map((flag) => (
+            <span key={flag} className="chip">
+              {flag}
+            </span>
+          ))}
+        </div>
+      )}
+      {approval.block_reason && <div className="muted">Block reason: {approval.block_reason}</div>}
+      {approval.task_goal && <div className="muted">Task goal: {approval.task_goal}</div>}
+
+      <section>
+        <h3 className="section-title">Normalized action</h3>
+        <dl className="kv">
+          {action.map(([label, value]) => (
+            <FieldRow key={label} label={label} value={value || '—'} mono={label === 'Norm hash'} />
+          ))}
+        </dl>
+      </section>
+
+      <section>
+        <h3 className="section-title">Parameters ({parameters.length})</h3>
+        {parameters.length === 0 ? (
+          <div className="muted">none</div>
+        ) : (
+          <dl className="kv" aria-label="parameters">
+            {parameters.map(([key, value]) => (
+              <div key={key} style={{ display: 'contents' }}>
+                <dt className="mono">{key}</dt>
+                <dd>
+                  <ValueText value={value} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
+
+      {canDecide ? (
+        <div className="row">
+          <label className="field" style={{ flex: '1 1 220px' }}>
+            Reason (optional)
+            <input
+              ref={reasonRef}
+              value={reason}
+              maxLength={4000}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="Why? Recorded in the audit log"
+            />
+          </label>
+          <button type="button" className="btn btn-allow" disabled={busy} onClick={() => void decide('allow')}>
+            Allow <kbd>A</kbd>
+          </button>
+          <button type="button" className="btn btn-deny" disabled={busy} onClick={() => void decide('deny')}>
+            Deny <kbd>D</kbd>
+          </button>
+        </div>
+      ) : (
+        <div className="muted small">Your role can view approvals but not decide them.</div>
+      )}
+      {error !== undefined && (
+        <div className="error-box" role="alert">
+          {errorMessage(error)}
+        </div>
+      )}
+    </article>
+  )
+}
+
+function FieldRow(props: { label: string; value: string; mono?: boolean }) {
+  return (
+    <div style={{ display: 'contents' }}>
+      <dt>{props.label}</dt>
+      <dd className={props.mono ? 'mono' : undefined}>{props.value}</dd>
+    </div>
+  )
+}
