@@ -1,0 +1,5 @@
+export * from './compile-condition.ts'
+export * from './named-sets.ts'
+export * from './path.ts'
+export * from './regex.ts'
+export * from './values.ts'

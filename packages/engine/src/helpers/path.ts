@@ -1,0 +1,295 @@
+/**
+ * Path helpers for the Claude Code and filesystem packs: where a path points relative to the
+ * agent's working directory (`metadata.cwd`) and what kind of file it is. Pure string work on
+ * POSIX-style paths (Windows drive paths are folded to `/`); the file system is never touched.
+ */
+import type { JsonObject, JsonValue } from '../types.ts'
+import type { HelperDef } from './types.ts'
+
+/** Where a path points, from least to most concerning. */
+export const PathScope = {
+  Workspace: 'workspace',
+  Temp: 'temp',
+  Unknown: 'unknown',
+  Home: 'home',
+  Outside: 'outside',
+  System: 'system',
+} as const
+export type PathScope = (typeof PathScope)[keyof typeof PathScope]
+
+const SCOPE_RANK: Readonly<Record<PathScope, number>> = {
+  workspace: 0,
+  temp: 1,
+  unknown: 2,
+  home: 3,
+  outside: 4,
+  system: 5,
+}
+
+/** What a path holds, from least to most concerning. */
+export const PathKind = {
+  Regular: 'regular',
+  Dependency: 'dependency',
+  VcsInternal: 'vcs_internal',
+  CiConfig: 'ci_config',
+  Persistence: 'persistence',
+  Secret: 'secret',
+} as const
+export type PathKind = (typeof PathKind)[keyof typeof PathKind]
+
+const KIND_RANK: Readonly<Record<PathKind, number>> = {
+  regular: 0,
+  dependency: 1,
+  vcs_internal: 2,
+  ci_config: 3,
+  persistence: 4,
+  secret: 5,
+}
+
+export interface PathFacts {
+  /** The path as given. */
+  readonly path: string
+  /** Absolute, normalized form when it could be resolved, else the normalized relative form. */
+  readonly resolved: string
+  readonly scope: PathScope
+  readonly kind: PathKind
+  /** Some segment starts with `.` (`.env`, `.github/…`, `~/.ssh/…`). */
+  readonly dotfile: boolean
+  /** The path names the file-system root or a whole home directory. */
+  readonly broad: boolean
+}
+
+const SYSTEM_PREFIXES = [
+  '/etc', '/usr', '/bin', '/sbin', '/boot', '/dev', '/proc', '/sys', '/lib', '/lib32', '/lib64',
+  '/var', '/opt', '/srv', '/System', '/Library', '/Applications', '/private/etc', '/private/var',
+  '/windows', '/program files', '/programdata',
+]
+const TEMP_PREFIXES = ['/tmp', '/var/tmp', '/private/tmp', '/dev/shm']
+const HOME_ROOT = /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)(?=\/|$)/
+
+const SECRET_BASENAMES = new Set([
+  '.env', '.netrc', '_netrc', '.npmrc', '.pypirc', '.pgpass', '.my.cnf', '.git-credentials',
+  '.htpasswd', 'credentials', 'credentials.json', 'credentials.yml', 'credentials.yaml',
+  'secrets.json', 'secrets.yml', 'secrets.yaml', 'secrets.toml', 'secret.json', 'kubeconfig',
+  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'master.key', 'terraform.tfstate',
+  'terraform.tfstate.backup', 'wallet.dat', '.vault-token', 'token.json', 'client_secret.json',
+])
+const SECRET_EXTENSIONS = new Set([
+  'pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'ppk', 'kdbx', 'tfstate', 'gpg', 'asc', 'ovpn',
+])
+/** `.env.example` and friends document variables; they hold no secrets. */
+const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults?)$/
+const SECRET_DIRS = ['/.ssh/', '/.aws/', '/.gnupg/', '/.kube/', '/.azure/', '/.config/gcloud/',
+  '/.docker/', '/.password-store/', '/.config/gh/']
+const PUBLIC_SSH_FILES = /(\.pub|known_hosts|known_hosts\.old|config)$/
+
+const PERSISTENCE_BASENAMES = new Set([
+  '.bashrc', '.bash_profile', '.bash_login', '.profile', '.zshrc', '.zprofile', '.zshenv',
+  '.zlogin', '.cshrc', '.tcshrc', '.kshrc', 'config.fish', 'authorized_keys', 'authorized_keys2',
+  'crontab', 'sudoers', '.gitconfig', 'rc.local', '.xinitrc', '.xprofile',
+])
+const PERSISTENCE_DIRS = ['/etc/cron', '/var/spool/cron', '/etc/systemd/', '/.config/systemd/',
+  '/Library/LaunchAgents/', '/Library/LaunchDaemons/', '/etc/init.d/', '/etc/sudoers.d/',
+  '/.config/autostart/', '/etc/profile.d/', '/.git/hooks/', '/.husky/']
+const CI_PATTERNS = [/\/\.github\/workflows\//, /\/\.gitlab-ci\.ya?ml$/, /\/\.circleci\//,
+  /\/Jenkinsfile$/, /\/\.buildkite\//, /\/azure-pipelines\.ya?ml$/, /\/\.travis\.ya?ml$/,
+  /\/bitbucket-pipelines\.yml$/, /\/\.github\/actions\//]
+
+/** Joins and normalizes POSIX segments (`.` dropped, `..` pops; above root stays at root). */
+export function normalizePosix(path: string): string {
+  const absolute = path.startsWith('/')
+  const out: string[] = []
+  let above = 0
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue
+    if (seg === '..') {
+      if (out.length > 0) out.pop()
+      else if (!absolute) above += 1
+      continue
+    }
+    out.push(seg)
+  }
+  const body = out.join('/')
+  if (absolute) return `/${body}`
+  const up = Array.from({ length: above }, () => '..').join('/')
+  return [up, body].filter((s) => s !== '').join('/') || '.'
+}
+
+function foldWindows(path: string): string {
+  const drive = /^([A-Za-z]):[\\/]/.exec(path)
+  if (drive === null && !path.includes('\\')) return path
+  return (drive === null ? path : path.slice(2)).replace(/\\/g, '/')
+}
+
+function isUnder(path: string, dir: string): boolean {
+  if (dir === '/') return true
+  return path === dir || path.startsWith(`${dir}/`)
+}
+
+function homeOf(cwd: string | undefined): string | undefined {
+  if (cwd === undefined) return undefined
+  const m = HOME_ROOT.exec(cwd)
+  return m?.[1]
+}
+
+/**
+ * Resolves `path` against `cwd`: `~`/`$HOME` use the home directory implied by `cwd`
+ * (`/home/<u>`, `/Users/<u>`, `/root`); relative paths join `cwd`. Returns `undefined` for
+ * the home directory when it cannot be inferred.
+ */
+export function resolvePath(path: string, cwd?: string): { resolved: string; homeRelative: boolean } {
+  let p = foldWindows(path.trim())
+  const home = homeOf(cwd)
+  let homeRelative = false
+  const homeMatch = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/.exec(p)
+  if (homeMatch !== null) {
+    homeRelative = true
+    p = `${home ?? '/home/~'}${p.slice(homeMatch[0].length)}`
+  } else if (!p.startsWith('/') && cwd !== undefined && cwd.startsWith('/')) {
+    p = `${cwd}/${p}`
+  }
+  return { resolved: normalizePosix(p), homeRelative }
+}
+
+function basename(p: string): string {
+  const i = p.lastIndexOf('/')
+  return i < 0 ? p : p.slice(i + 1)
+}
+
+function classifyKind(resolved: string): PathKind {
+  const lower = resolved.toLowerCase()
+  const base = basename(lower)
+  const slashed = `/${lower.replace(/^\//, '')}`
+  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : ''
+  const envFile = base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATE.test(base))
+  const inSecretDir = SECRET_DIRS.some((d) => slashed.includes(d))
+  const sshPublic = slashed.includes('/.ssh/') && PUBLIC_SSH_FILES.test(base)
+  if (envFile || SECRET_BASENAMES.has(base) || SECRET_EXTENSIONS.has(ext) ||
+    /^service[-_]?account.*\.json$/.test(base) || (inSecretDir && !sshPublic)) {
+    return PathKind.Secret
+  }
+  if (PERSISTENCE_BASENAMES.has(base) || PERSISTENCE_DIRS.some((d) => slashed.includes(d.toLowerCase()))) {
+    return PathKind.Persistence
+  }
+  if (CI_PATTERNS.some((re) => re.test(resolved))) return PathKind.CiConfig
+  if (slashed.includes('/.git/') || slashed.endsWith('/.git')) return PathKind.VcsInternal
+  if (slashed.includes('/node_modules/') || slashed.includes('/vendor/') || slashed.includes('/.venv/')) {
+    return PathKind.Dependency
+  }
+  return PathKind.Regular
+}
+
+function classifyScope(resolved: string, cwd: string | undefined, homeRelative: boolean): PathScope {
+  const absolute = resolved.startsWith('/')
+  if (!absolute) {
+    // Relative with no known cwd: relative to the agent's working directory, unless it climbs out.
+    return resolved.startsWith('..') ? PathScope.Unknown : PathScope.Workspace
+  }
+  if (cwd !== undefined && cwd.startsWith('/')) {
+    const base = normalizePosix(cwd)
+    if (base !== '/' && isUnder(resolved, base)) return PathScope.Workspace
+  }
+  if (TEMP_PREFIXES.some((d) => isUnder(resolved, d))) return PathScope.Temp
+  const lower = resolved.toLowerCase()
+  if (resolved === '/' || SYSTEM_PREFIXES.some((d) => isUnder(lower, d.toLowerCase()))) return PathScope.System
+  if (homeRelative || HOME_ROOT.test(resolved)) return PathScope.Home
+  return cwd === undefined ? PathScope.Unknown : PathScope.Outside
+}
+
+/** Classifies one path relative to the working directory. */
+export function classifyPath(path: string, cwd?: string): PathFacts {
+  const { resolved, homeRelative } = resolvePath(path, cwd)
+  const segments = resolved.split('/')
+  const home = homeOf(cwd)
+  return {
+    path,
+    resolved,
+    scope: classifyScope(resolved, cwd, homeRelative),
+    kind: classifyKind(resolved),
+    dotfile: segments.some((s) => s.startsWith('.') && s !== '.' && s !== '..'),
+    broad: resolved === '/' || (home !== undefined && resolved === home) ||
+      HOME_ROOT.exec(resolved)?.[0] === resolved || resolved === '/home/~' || resolved === '/Users',
+  }
+}
+
+/** Facts over several paths: the most concerning scope and kind win. */
+export interface PathSetFacts {
+  readonly count: number
+  readonly scope: PathScope
+  readonly kind: PathKind
+  readonly dotfile: boolean
+  readonly broad: boolean
+  readonly paths: readonly string[]
+}
+
+export function classifyPaths(paths: readonly string[], cwd?: string): PathSetFacts {
+  let scope: PathScope = PathScope.Workspace
+  let kind: PathKind = PathKind.Regular
+  let dotfile = false
+  let broad = false
+  const resolved: string[] = []
+  for (const p of paths) {
+    const f = classifyPath(p, cwd)
+    if (SCOPE_RANK[f.scope] > SCOPE_RANK[scope]) scope = f.scope
+    if (KIND_RANK[f.kind] > KIND_RANK[kind]) kind = f.kind
+    dotfile ||= f.dotfile
+    broad ||= f.broad
+    resolved.push(f.resolved)
+  }
+  return { count: paths.length, scope, kind, dotfile, broad, paths: resolved }
+}
+
+export function worseScope(a: PathScope, b: PathScope): PathScope {
+  return SCOPE_RANK[b] > SCOPE_RANK[a] ? b : a
+}
+
+export function worseKind(a: PathKind, b: PathKind): PathKind {
+  return KIND_RANK[b] > KIND_RANK[a] ? b : a
+}
+
+function stringsOf(v: JsonValue | undefined): string[] {
+  if (typeof v === 'string') return v === '' ? [] : [v]
+  if (Array.isArray(v)) return v.flatMap((x) => stringsOf(x))
+  if (v !== null && typeof v === 'object') {
+    // `edits: [{path: …}]`-style lists and `{path}` objects.
+    const p = v['path'] ?? v['file_path'] ?? v['source'] ?? v['destination']
+    return stringsOf(p)
+  }
+  return []
+}
+
+function cwdArg(v: JsonValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined
+}
+
+function pathFactsJson(args: readonly JsonValue[]): JsonValue {
+  const paths = stringsOf(args[0])
+  if (paths.length === 0) {
+    // No path means "the working directory" for Glob/Grep/LS-style tools.
+    return { count: 0, scope: PathScope.Workspace, kind: PathKind.Regular, dotfile: false, broad: false, paths: [] } satisfies JsonObject
+  }
+  const f = classifyPaths(paths, cwdArg(args[1]))
+  return { ...f, paths: [...f.paths] } satisfies JsonObject
+}
+
+function pathScopeJson(args: readonly JsonValue[]): JsonValue {
+  return (pathFactsJson(args) as JsonObject)['scope'] ?? PathScope.Unknown
+}
+
+export const PATH_HELPERS: readonly HelperDef[] = [
+  {
+    name: 'path_facts',
+    arity: 2,
+    description:
+      'path_facts(path_or_paths, cwd) → {count, scope, kind, dotfile, broad, paths}: scope is ' +
+      'workspace|temp|unknown|home|outside|system relative to cwd; kind is ' +
+      'regular|dependency|vcs_internal|ci_config|persistence|secret; lists take the worst.',
+    fn: pathFactsJson,
+  },
+  {
+    name: 'path_scope',
+    arity: 2,
+    description: 'path_scope(path_or_paths, cwd) → the `scope` of path_facts.',
+    fn: pathScopeJson,
+  },
+]

@@ -1,0 +1,6 @@
+export * from './aliases.ts'
+export * from './client.ts'
+export * from './coerce.ts'
+export * from './compile-normalizer.ts'
+export * from './normalize.ts'
+export * from './registry.ts'

@@ -1,0 +1,131 @@
+/** RawToolCall → NormAction: alias rewrite, priority dispatch, extraction, fallback, hash. */
+import { canonicalJson, normHash } from '../canonical/norm-hash.ts'
+import type { ConditionEnv } from '../conditions/compile-condition.ts'
+import { isJsonObject } from '../conditions/values.ts'
+import { EngineError, EngineErrorCode } from '../errors.ts'
+import { UNKNOWN_ACTION_TYPE } from '../taxonomy/taxonomy.ts'
+import type { JsonObject, JsonValue, NormAction, NormalizeContext, RawToolCall } from '../types.ts'
+import { resolveAlias } from './aliases.ts'
+import type { CompiledNormalizer, ExtractionInput } from './compile-normalizer.ts'
+import type { NormalizerRegistry } from './registry.ts'
+
+export type NormalizeResult =
+  | { readonly ok: true; readonly action: NormAction; readonly normalizer?: CompiledNormalizer }
+  | { readonly ok: false; readonly error: EngineError }
+
+/**
+ * Normalizes one call. A matched normalizer that fails (missing required field) is final: it
+ * never falls through to lower priorities or the fallback (fail closed).
+ */
+export function normalize(
+  registry: NormalizerRegistry,
+  call: RawToolCall,
+  ctx: NormalizeContext = {},
+): NormalizeResult {
+  let toolName = call.toolName
+  const alias = registry.aliases.get(toolName)
+  if (alias) toolName = resolveAlias(alias, call.parameters) ?? toolName
+  const env: ConditionEnv = { toolName, metadata: call.metadata }
+  for (const n of registry.candidates(toolName)) {
+    if (n.match(call.parameters, env)) return applyNormalizer(n, call, toolName, ctx)
+  }
+  return { ok: true, action: fallbackAction(call) }
+}
+
+/** Like `normalize` but throws the `EngineError` on failure. */
+export function normalizeOrThrow(
+  registry: NormalizerRegistry,
+  call: RawToolCall,
+  ctx: NormalizeContext = {},
+): NormAction {
+  const r = normalize(registry, call, ctx)
+  if (!r.ok) throw r.error
+  return r.action
+}
+
+function applyNormalizer(
+  n: CompiledNormalizer,
+  call: RawToolCall,
+  toolName: string,
+  ctx: NormalizeContext,
+): NormalizeResult {
+  const input: ExtractionInput = { parameters: call.parameters, metadata: call.metadata, ctx }
+  const parameters: JsonObject = {}
+  for (const p of n.parameters) {
+    if (p.kind === 'compute') {
+      const args = p.args.map((resolve) => resolve(input) ?? null)
+      parameters[p.name] = p.helper.fn(args)
+      continue
+    }
+    let found: JsonValue | undefined
+    for (const resolve of p.sources) {
+      const v = resolve(input)
+      if (v !== undefined && v !== null) {
+        found = v
+        break
+      }
+    }
+    if (found === undefined) {
+      if (p.required) {
+        return {
+          ok: false,
+          error: new EngineError(
+            EngineErrorCode.MissingRequiredField,
+            `missing required field '${p.name}' in tool call '${toolName}'`,
+            { field: p.name, toolName, normalizer: n.id, file: n.file },
+          ),
+        }
+      }
+      if (p.default !== undefined) parameters[p.name] = p.default
+      continue
+    }
+    let value = p.coerce ? p.coerce(found) : found
+    if (p.transform) value = p.transform(value)
+    parameters[p.name] = value
+  }
+  const { domain, verb, name: actionType } = n.actionType
+  const channel = n.channel
+  return {
+    ok: true,
+    normalizer: n,
+    action: {
+      actionType,
+      domain,
+      verb,
+      channel,
+      parameters,
+      execution: { surfaceTool: toolName, surfaceCommand: surfaceCommand(call.parameters, toolName) },
+      normHash: normHash({ actionType, domain, verb, channel, parameters }),
+    },
+  }
+}
+
+function surfaceCommand(parameters: JsonValue, toolName: string): string {
+  if (isJsonObject(parameters)) {
+    const { method, url, command } = parameters
+    if (typeof method === 'string' && typeof url === 'string') return `${method} ${url}`
+    if (typeof command === 'string') return command
+  }
+  return toolName
+}
+
+/** The `unknown.unclassified` action for a call no normalizer claims (original tool name). */
+export function fallbackAction(call: RawToolCall): NormAction {
+  const parameters: JsonObject = { raw_tool_name: call.toolName }
+  const [domain, verb] = UNKNOWN_ACTION_TYPE.split('.') as [string, string]
+  let command: string
+  try {
+    command = canonicalJson(call.parameters)
+  } catch {
+    command = ''
+  }
+  return {
+    actionType: UNKNOWN_ACTION_TYPE,
+    domain,
+    verb,
+    channel: call.toolName,
+    parameters,
+    execution: { surfaceTool: call.toolName, surfaceCommand: command },
+    normHash: normHash({ actionType: UNKNOWN_ACTION_TYPE, domain, verb, channel: call.toolName, parameters }),
+  }
+}

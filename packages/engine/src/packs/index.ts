@@ -1,0 +1,5 @@
+export * from './glob.ts'
+export * from './load-pack-set.ts'
+export * from './lockfile.ts'
+export * from './manifest.ts'
+export * from './yaml-source.ts'
