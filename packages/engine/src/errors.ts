@@ -14,6 +14,8 @@ export const EngineErrorCode = {
   InvalidPack: 'ENGINE_INVALID_PACK',
   /** A scoring profile failed validation or its guardrails; `details.issues` holds the issues. */
   InvalidProfile: 'ENGINE_INVALID_PROFILE',
+  /** A scoring profile was rejected (guardrails, bad YAML); `details.issues` holds the issues. */
+  InvalidProfile: 'ENGINE_INVALID_PROFILE',
   /** An unknown client kind for prefix stripping. */
   UnknownClient: 'ENGINE_UNKNOWN_CLIENT',
 } as const
