@@ -1,1 +1,60 @@
-export {}
+/** The store port and its domain types */
+export type {
+  ApiToken,
+  ApprovalRecord,
+  ApprovalResolution,
+  ApprovalStatus,
+  ApprovalStore,
+  AuditEntry,
+  AuditLog,
+  AuditOptions,
+  AuditPage,
+  AuditQuery,
+  AuditSource,
+  AuditStats,
+  AuditVerifyFailure,
+  AuditVerifyResult,
+  FailedOpenContext,
+  HumanReview,
+  MigrationStatus,
+  NewApproval,
+  NewAuditEntry,
+  PolicyListEntry,
+  PolicyRepository,
+  ReconcileResult,
+  ResolveResult,
+  StatsQuery,
+  StatsRepository,
+  Store,
+  StoreConfig,
+  StoreHealth,
+  TokenRepository,
+} from './store.ts'
+export { AuditEventKind, PolicyListKind, TokenRole } from './store.ts'
+
+/** Opening a store */
+export { createStore } from './create-store.ts'
+export { createEmbeddedStore, PGLITE_SUBDIR } from './embedded.ts'
+export { createPostgresStore } from './postgres.ts'
+export { LOCK_FILE_NAME } from './lock-file.ts'
+export { APPROVAL_CHANNEL } from './kysely-store.ts'
+export { MIGRATIONS } from './migrations/index.ts'
+
+/** Audit signing, canonical form and offline verification */
+export {
+  auditKeyId,
+  createAuditSigner,
+  GENESIS_HASH,
+  generateAuditKey,
+  loadOrCreateAuditKey,
+  parsePublicKey,
+  readAuditKey,
+} from './audit-crypto.ts'
+export type { AuditSigner } from './audit-crypto.ts'
+export { auditEntryFromJson, computeEntryHash } from './audit-json.ts'
+export type { AuditEntryJson } from './audit-json.ts'
+export { createAuditChainVerifier, verifyAuditChain } from './audit-verify.ts'
+export type { AuditChainVerifier } from './audit-verify.ts'
+
+/** Errors */
+export { describeCause, redactUrl, StoreError, StoreErrorCode } from './errors.ts'

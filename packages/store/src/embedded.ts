@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
+import { createKyselyStore } from './kysely-store.ts'
+import { acquireDataDirLock } from './lock-file.ts'
+import type { Database } from './schema.ts'
+import type { Store, StoreConfig } from './store.ts'
+
+/** Where PGlite keeps its files inside a data directory. */
+export const PGLITE_SUBDIR = 'pgdata'
+
+/**
+ * Embedded PGlite: in memory without `dataDir`, else persisted in `<dataDir>/pgdata` under
+ * `<dataDir>/permit0.lock`. One connection: the dialect serializes every query and transaction.
+ */
+export function createEmbeddedStore(config: Extract<StoreConfig, { kind: 'embedded' }>): Store {
+  const dir = config.dataDir === undefined ? undefined : resolve(config.dataDir)
+  let release = () => {}
+  if (dir !== undefined) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
+    } catch (err) {
+      throw new StoreError(StoreErrorCode.ConnectionFailed, `cannot create data directory ${dir}: ${describeCause(err)}`, { dir }, { cause: err })
+    }
+    release = acquireDataDirLock(dir)
+  }
+  let pglite: PGlite
+  try {
+    pglite = new PGlite(dir === undefined ? undefined : join(dir, PGLITE_SUBDIR))
+  } catch (err) {
+    release()
+    throw err
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  const location = dir ?? 'memory'
+  return createKyselyStore({
+    kind: 'embedded',
+    location,
+    db,
+    auditDb: db,
+    concurrentConnections: false,
+    ...(config.audit === undefined ? {} : { audit: config.audit }),
+    ...(config.clock === undefined ? {} : { clock: config.clock }),
+    listen: async (channel, onPayload) => {
+      const unsubscribe = await pglite.listen(channel, onPayload)
+      return async () => {
+        if (!pglite.closed) await unsubscribe()
+      }
+    },
+    connectionError: (err) =>
+      new StoreError(StoreErrorCode.ConnectionFailed, `cannot open the embedded database in ${location}: ${describeCause(err)}`, { dir: location }, { cause: err }),
+    onClose: async () => release(),
+  })
+}

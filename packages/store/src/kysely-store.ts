@@ -1,0 +1,782 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { DecisionSource, JsonObject, NormAction, Permission, PolicyCacheEntry, PolicyLookup } from '@permit0/engine'
+import { type Kysely, Migrator, type Selectable, sql } from 'kysely'
+import { monotonicFactory } from 'ulid'
+import { z } from 'zod'
+import { type AuditSigner, createAuditSigner, generateAuditKey } from './audit-crypto.ts'
+import {
+  auditBodyJson,
+  auditEntryFromJson,
+  type AuditEntryJson,
+  computeEntryHash,
+  createRedactor,
+  redactEntry,
+  RiskJsonSchema,
+  riskFromJson,
+  riskToJson,
+} from './audit-json.ts'
+import { verifyAuditChain } from './audit-verify.ts'
+import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
+import { migrationProvider } from './migrations/index.ts'
+import type { ApprovalsTable, Database } from './schema.ts'
+import type {
+  ApiToken,
+  ApprovalRecord,
+  ApprovalResolution,
+  ApprovalStore,
+  AuditEntry,
+  AuditLog,
+  AuditOptions,
+  AuditPage,
+  AuditQuery,
+  AuditStats,
+  MigrationStatus,
+  NewApproval,
+  NewAuditEntry,
+  PolicyListEntry,
+  PolicyListKind,
+  PolicyRepository,
+  ReconcileResult,
+  ResolveResult,
+  StatsRepository,
+  Store,
+  StoreHealth,
+  TokenRepository,
+  TokenRole,
+} from './store.ts'
+
+/** The NOTIFY channel that carries resolved approval ids. */
+export const APPROVAL_CHANNEL = 'permit0_approval_resolved'
+const FINGERPRINT_KEY = 'config_fingerprint'
+const DEFAULT_PAGE = 100
+const MAX_PAGE = 1_000
+
+/** What a backend preset (embedded / postgres) hands to the shared implementation. */
+export interface KyselyStoreOptions {
+  readonly kind: Store['kind']
+  readonly location: string
+  readonly db: Kysely<Database>
+  /** The audit database; the same instance as `db` unless configured apart. */
+  readonly auditDb: Kysely<Database>
+  readonly concurrentConnections: boolean
+  readonly audit?: AuditOptions
+  readonly clock?: () => number
+  /** LISTEN on a channel; returns the unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  /** Turns a connection failure into the store's one-line error. */
+  connectionError(err: unknown): StoreError
+  /** Runs after both databases are closed (lock release, listener shutdown). */
+  onClose?(): Promise<void>
+}
+
+async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof StoreError) throw err
+    throw new StoreError(StoreErrorCode.QueryFailed, `${what} failed: ${describeCause(err)}`, {}, { cause: err })
+  }
+}
+
+const num = (value: string | number): number => Number(value)
+const optional = <K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } =>
+  (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+
+const PermissionSchema = z.enum(['allow', 'human', 'deny'])
+const JsonObjectSchema = z.record(z.string(), z.json()) as unknown as z.ZodType<JsonObject>
+const NormActionSchema = z.object({
+  actionType: z.string(),
+  domain: z.string(),
+  verb: z.string(),
+  channel: z.string(),
+  parameters: JsonObjectSchema,
+  execution: z.object({ surfaceTool: z.string(), surfaceCommand: z.string() }),
+  normHash: z.string(),
+})
+
+function parseColumn<T>(schema: z.ZodType<T>, text: string, where: string): T {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new StoreError(StoreErrorCode.CorruptRow, `${where} holds invalid JSON`)
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    throw new StoreError(StoreErrorCode.CorruptRow, `${where} is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+  }
+  return parsed.data
+}
+
+const parseRisk = (text: string | null, where: string) =>
+  text === null ? undefined : riskFromJson(parseColumn(RiskJsonSchema, text, where))
+
+export function createKyselyStore(options: KyselyStoreOptions): Store {
+  const { db, auditDb } = options
+  const clock = options.clock ?? Date.now
+  const signer: AuditSigner = createAuditSigner(options.audit?.signingKey ?? generateAuditKey())
+  const redact = createRedactor(options.audit?.redactKeys ?? [])
+  const nextId = monotonicFactory()
+  let currentFingerprint: string | undefined
+  let keyRegistered = false
+  let closed = false
+
+  const guardOpen = () => {
+    if (closed) throw new StoreError(StoreErrorCode.Closed, 'the store is closed')
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Policy cache and lists
+
+  const listRow = (row: Selectable<Database['policy_list']>): PolicyListEntry => ({
+    list: row.list as PolicyListKind,
+    normHash: row.norm_hash,
+    reason: row.reason,
+    createdBy: row.created_by,
+    createdAtMs: num(row.created_at_ms),
+    ...optional('actionType', row.action_type),
+  })
+
+  const policy: PolicyRepository = {
+    lookup: (normHash, nowMs) =>
+      run('policy lookup', async () => {
+        guardOpen()
+        const { rows } = await sql<{
+          denied: boolean
+          allowed: boolean
+          permission: string | null
+          source: string | null
+          risk_json: string | null
+        }>`select
+            exists(select 1 from policy_list where list = 'deny' and norm_hash = ${normHash}) as denied,
+            exists(select 1 from policy_list where list = 'allow' and norm_hash = ${normHash}) as allowed,
+            c.permission, c.source, c.risk_json
+          from (values (1)) as one (x)
+          left join policy_cache c on c.norm_hash = ${normHash} and c.expires_at_ms > ${nowMs}
+            and (${currentFingerprint ?? null}::text is null or c.fingerprint = ${currentFingerprint ?? null})`.execute(db)
+        const row = rows[0]
+        const result: PolicyLookup = { denylisted: row?.denied === true, allowlisted: row?.allowed === true }
+        if (!row || row.permission === null) return result
+        const risk = parseRisk(row.risk_json, `policy_cache ${normHash}`)
+        return {
+          ...result,
+          cached: {
+            permission: PermissionSchema.parse(row.permission),
+            source: row.source as DecisionSource,
+            ...optional('risk', risk),
+          },
+        }
+      }),
+
+    cacheSet: (entry: PolicyCacheEntry) =>
+      run('policy cache write', async () => {
+        guardOpen()
+        const values = {
+          permission: entry.permission,
+          source: entry.source,
+          risk_json: entry.risk ? JSON.stringify(riskToJson(entry.risk)) : null,
+          fingerprint: entry.fingerprint,
+          created_at_ms: entry.createdAtMs,
+          expires_at_ms: entry.expiresAtMs,
+        }
+        await db
+          .insertInto('policy_cache')
+          .values({ norm_hash: entry.normHash, ...values })
+          .onConflict((oc) => oc.column('norm_hash').doUpdateSet(values))
+          .execute()
+      }),
+
+    reconcileCache: (fingerprint) =>
+      run('policy cache reconcile', async (): Promise<ReconcileResult> => {
+        guardOpen()
+        const result = await db.transaction().execute(async (trx) => {
+          const stored = await trx
+            .selectFrom('policy_meta')
+            .select('value')
+            .where('key', '=', FINGERPRINT_KEY)
+            .forUpdate()
+            .executeTakeFirst()
+          if (stored?.value === fingerprint) return { changed: false, cleared: 0 }
+          const deleted = await trx.deleteFrom('policy_cache').executeTakeFirst()
+          await trx
+            .insertInto('policy_meta')
+            .values({ key: FINGERPRINT_KEY, value: fingerprint })
+            .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
+            .execute()
+          return { changed: true, cleared: Number(deleted.numDeletedRows) }
+        })
+        currentFingerprint = fingerprint
+        return result
+      }),
+
+    listUpsert: (entry) =>
+      run('list upsert', async () => {
+        guardOpen()
+        const values = {
+          reason: entry.reason,
+          created_by: entry.createdBy,
+          created_at_ms: entry.createdAtMs,
+          action_type: entry.actionType ?? null,
+        }
+        const row = await db
+          .insertInto('policy_list')
+          .values({ list: entry.list, norm_hash: entry.normHash, ...values })
+          .onConflict((oc) => oc.columns(['list', 'norm_hash']).doUpdateSet(values))
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        return listRow(row)
+      }),
+
+    listDelete: (list, normHash) =>
+      run('list delete', async () => {
+        guardOpen()
+        const result = await db
+          .deleteFrom('policy_list')
+          .where('list', '=', list)
+          .where('norm_hash', '=', normHash)
+          .executeTakeFirst()
+        return Number(result.numDeletedRows) > 0
+      }),
+
+    listEntries: (list) =>
+      run('list read', async () => {
+        guardOpen()
+        let query = db.selectFrom('policy_list').selectAll()
+        if (list !== undefined) query = query.where('list', '=', list)
+        const rows = await query.orderBy('created_at_ms', 'desc').orderBy('norm_hash').execute()
+        return rows.map(listRow)
+      }),
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Approvals
+
+  const approvalRow = (row: Selectable<ApprovalsTable>): ApprovalRecord => {
+    const where = `approval ${row.id}`
+    const resolution: ApprovalResolution | undefined =
+      row.status === 'pending' || row.resolved_at_ms === null
+        ? undefined
+        : {
+            status: row.status as ApprovalResolution['status'],
+            resolvedAtMs: num(row.resolved_at_ms),
+            ...optional('permission', row.decided_permission === null ? null : PermissionSchema.parse(row.decided_permission)),
+            ...optional('reviewer', row.reviewer),
+            ...optional('reason', row.reason),
+          }
+    return {
+      id: row.id,
+      kind: row.kind as NewApproval['kind'],
+      status: row.status as ApprovalRecord['status'],
+      action: parseColumn(NormActionSchema, row.action_json, where) as NormAction,
+      toolName: row.tool_name,
+      ...optional('risk', parseRisk(row.risk_json, where)),
+      enginePermission: PermissionSchema.parse(row.engine_permission),
+      engineSource: row.engine_source as DecisionSource,
+      ...optional('sessionId', row.session_id),
+      ...optional('taskGoal', row.task_goal),
+      ...optional('context', row.context_json === null ? null : parseColumn(JsonObjectSchema, row.context_json, where)),
+      createdAtMs: num(row.created_at_ms),
+      expiresAtMs: num(row.expires_at_ms),
+      replicaId: row.replica_id,
+      ...optional('resolution', resolution),
+    }
+  }
+
+  const approvals: ApprovalStore = {
+    create: (a) =>
+      run('approval create', async () => {
+        guardOpen()
+        try {
+          await db
+            .insertInto('approvals')
+            .values({
+              id: a.id,
+              kind: a.kind,
+              status: 'pending',
+              norm_hash: a.action.normHash,
+              action_type: a.action.actionType,
+              action_json: JSON.stringify(a.action),
+              tool_name: a.toolName,
+              risk_json: a.risk ? JSON.stringify(riskToJson(a.risk)) : null,
+              engine_permission: a.enginePermission,
+              engine_source: a.engineSource,
+              session_id: a.sessionId ?? null,
+              task_goal: a.taskGoal ?? null,
+              context_json: a.context ? JSON.stringify(a.context) : null,
+              created_at_ms: a.createdAtMs,
+              expires_at_ms: a.expiresAtMs,
+              replica_id: a.replicaId,
+            })
+            .execute()
+        } catch (err) {
+          if ((err as { code?: string }).code === '23505') {
+            throw new StoreError(StoreErrorCode.Conflict, `approval ${a.id} already exists`, { id: a.id })
+          }
+          throw err
+        }
+      }),
+
+    get: (id) =>
+      run('approval read', async () => {
+        guardOpen()
+        const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst()
+        return row && approvalRow(row)
+      }),
+
+    listPending: () =>
+      run('approval list', async () => {
+        guardOpen()
+        const rows = await db
+          .selectFrom('approvals')
+          .selectAll()
+          .where('status', '=', 'pending')
+          .orderBy('created_at_ms')
+          .orderBy('id')
+          .execute()
+        return rows.map(approvalRow)
+      }),
+
+    countPending: () =>
+      run('approval count', async () => {
+        guardOpen()
+        const row = await db
+          .selectFrom('approvals')
+          .select((eb) => eb.fn.countAll<string | number>().as('n'))
+          .where('status', '=', 'pending')
+          .executeTakeFirstOrThrow()
+        return Number(row.n)
+      }),
+
+    resolve: (id, resolution) =>
+      run('approval resolve', async (): Promise<ResolveResult> => {
+        guardOpen()
+        return db.transaction().execute(async (trx): Promise<ResolveResult> => {
+          const updated = await trx
+            .updateTable('approvals')
+            .set({
+              status: resolution.status,
+              decided_permission: resolution.permission ?? null,
+              reviewer: resolution.reviewer ?? null,
+              reason: resolution.reason ?? null,
+              resolved_at_ms: resolution.resolvedAtMs,
+            })
+            .where('id', '=', id)
+            .where('status', '=', 'pending')
+            .returningAll()
+            .executeTakeFirst()
+          if (updated) {
+            await sql`select pg_notify(${APPROVAL_CHANNEL}, ${id})`.execute(trx)
+            return { outcome: 'resolved', record: approvalRow(updated) }
+          }
+          const existing = await trx.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst()
+          return existing ? { outcome: 'conflict', record: approvalRow(existing) } : { outcome: 'not_found' }
+        })
+      }),
+
+    onResolved: (listener) =>
+      run('approval subscribe', async () => {
+        guardOpen()
+        return options.listen(APPROVAL_CHANNEL, listener)
+      }),
+
+    expirePending: ({ nowMs, replicaId }) =>
+      run('approval expiry', async () => {
+        guardOpen()
+        return db.transaction().execute(async (trx) => {
+          const rows = await trx
+            .updateTable('approvals')
+            .set({ status: 'expired', resolved_at_ms: nowMs })
+            .where('status', '=', 'pending')
+            .where((eb) =>
+              replicaId === undefined
+                ? eb('expires_at_ms', '<=', nowMs)
+                : eb.or([eb('expires_at_ms', '<=', nowMs), eb('replica_id', '=', replicaId)]),
+            )
+            .returningAll()
+            .execute()
+          for (const row of rows) await sql`select pg_notify(${APPROVAL_CHANNEL}, ${row.id})`.execute(trx)
+          return rows.map(approvalRow).sort((a, b) => a.createdAtMs - b.createdAtMs)
+        })
+      }),
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Audit log
+
+  const registerKey = async () => {
+    if (keyRegistered) return
+    await auditDb
+      .insertInto('audit_keys')
+      .values({ key_id: signer.keyId, public_key: signer.publicKey, created_at_ms: clock() })
+      .onConflict((oc) => oc.column('key_id').doNothing())
+      .execute()
+    keyRegistered = true
+  }
+
+  const parseStored = (text: string, where: string): AuditEntry => {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      throw new StoreError(StoreErrorCode.CorruptRow, `${where} holds invalid JSON`)
+    }
+    return auditEntryFromJson(value)
+  }
+
+  async function* exportEntries(opts: { fromSequence?: number; batchSize?: number } = {}): AsyncIterable<AuditEntry> {
+    for await (const text of exportLines(opts)) yield parseStored(text, 'audit entry')
+  }
+
+  async function* exportLines(opts: { fromSequence?: number; batchSize?: number } = {}): AsyncIterable<string> {
+    guardOpen()
+    const batch = Math.max(1, Math.min(opts.batchSize ?? 500, 10_000))
+    let after = (opts.fromSequence ?? 1) - 1
+    for (;;) {
+      const rows = await run('audit export', () =>
+        auditDb
+          .selectFrom('audit_entries')
+          .select(['sequence', 'entry_json'])
+          .where('sequence', '>', after)
+          .orderBy('sequence')
+          .limit(batch)
+          .execute(),
+      )
+      for (const row of rows) yield row.entry_json
+      if (rows.length < batch) return
+      after = num(rows[rows.length - 1]!.sequence)
+    }
+  }
+
+  const audit: AuditLog = {
+    publicKey: signer.publicKey,
+    keyId: signer.keyId,
+
+    append: (input: NewAuditEntry) =>
+      run('audit append', async () => {
+        guardOpen()
+        await registerKey()
+        const entry = redactEntry(input, redact)
+        const body = auditBodyJson({ ...entry, entryId: nextId(), timestampMs: entry.timestampMs ?? clock() })
+        const { entry_id, timestamp, ...rest } = body
+        return auditDb.transaction().execute(async (trx) => {
+          const head = await trx
+            .selectFrom('audit_head')
+            .select(['sequence', 'entry_hash'])
+            .where('id', '=', 1)
+            .forUpdate()
+            .executeTakeFirstOrThrow()
+          const sequence = num(head.sequence) + 1
+          const json: AuditEntryJson = {
+            entry_id: entry_id ?? null,
+            timestamp: timestamp ?? null,
+            sequence,
+            ...rest,
+            prev_hash: head.entry_hash,
+            key_id: signer.keyId,
+          }
+          const entryHash = computeEntryHash(json)
+          json.entry_hash = entryHash
+          json.signature = signer.sign(entryHash)
+          const stored = auditEntryFromJson(json)
+          await trx
+            .insertInto('audit_entries')
+            .values({
+              sequence,
+              entry_id: stored.entryId,
+              timestamp_ms: stored.timestampMs,
+              kind: stored.kind,
+              action_type: stored.action.actionType,
+              channel: stored.action.channel,
+              decision: stored.decision,
+              decision_source: stored.decisionSource,
+              tier: stored.risk?.tier ?? null,
+              session_id: stored.sessionId ?? null,
+              approval_id: stored.approvalId ?? null,
+              norm_hash: stored.action.normHash,
+              prev_hash: stored.prevHash,
+              entry_hash: entryHash,
+              key_id: signer.keyId,
+              entry_json: JSON.stringify(json),
+            })
+            .execute()
+          await trx.updateTable('audit_head').set({ sequence, entry_hash: entryHash }).where('id', '=', 1).execute()
+          return stored
+        })
+      }),
+
+    list: (query: AuditQuery = {}) =>
+      run('audit query', async (): Promise<AuditPage> => {
+        guardOpen()
+        const limit = Math.max(1, Math.min(query.limit ?? DEFAULT_PAGE, MAX_PAGE))
+        let q = auditDb.selectFrom('audit_entries').select(['sequence', 'entry_json'])
+        if (query.cursor !== undefined) {
+          if (!/^[1-9][0-9]{0,15}$/.test(query.cursor)) {
+            throw new StoreError(StoreErrorCode.InvalidInput, `invalid audit cursor ${JSON.stringify(query.cursor)}`)
+          }
+          q = q.where('sequence', '<', Number(query.cursor))
+        }
+        if (query.actionType) q = q.where(sql<boolean>`starts_with(action_type, ${query.actionType})`)
+        if (query.decision === 'bypass') {
+          q = q.where('decision', '=', 'human').where('decision_source', '=', 'UnknownFallback')
+        } else if (query.decision === 'human') {
+          q = q.where('decision', '=', 'human').where('decision_source', '<>', 'UnknownFallback')
+        } else if (query.decision !== undefined) {
+          q = q.where('decision', '=', query.decision)
+        }
+        if (query.decisionSource !== undefined) q = q.where('decision_source', '=', query.decisionSource)
+        if (query.kind !== undefined) q = q.where('kind', '=', query.kind)
+        if (query.sessionId !== undefined) q = q.where('session_id', '=', query.sessionId)
+        if (query.approvalId !== undefined) q = q.where('approval_id', '=', query.approvalId)
+        if (query.sinceMs !== undefined) q = q.where('timestamp_ms', '>=', query.sinceMs)
+        if (query.untilMs !== undefined) q = q.where('timestamp_ms', '<=', query.untilMs)
+        const rows = await q.orderBy('sequence', 'desc').limit(limit + 1).execute()
+        const page = rows.slice(0, limit)
+        const entries = page.map((row) => parseStored(row.entry_json, `audit entry ${row.sequence}`))
+        const last = page[page.length - 1]
+        return rows.length > limit && last ? { entries, nextCursor: String(num(last.sequence)) } : { entries }
+      }),
+
+    get: (entryId) =>
+      run('audit read', async () => {
+        guardOpen()
+        const row = await auditDb
+          .selectFrom('audit_entries')
+          .select('entry_json')
+          .where('entry_id', '=', entryId)
+          .executeTakeFirst()
+        return row && parseStored(row.entry_json, `audit entry ${entryId}`)
+      }),
+
+    export: exportEntries,
+    exportLines,
+
+    verify: (opts = {}) =>
+      run('audit verify', async () => {
+        guardOpen()
+        const known = await auditDb.selectFrom('audit_keys').select('public_key').execute()
+        const keys = [
+          signer.publicKey,
+          ...(options.audit?.trustedPublicKeys ?? []),
+          ...(opts.publicKeys ?? []),
+          ...known.map((k) => k.public_key),
+        ]
+        const parsed = async function* () {
+          for await (const text of exportLines()) yield JSON.parse(text) as unknown
+        }
+        return verifyAuditChain(parsed(), keys)
+      }),
+
+    head: () =>
+      run('audit head', async () => {
+        guardOpen()
+        const row = await auditDb
+          .selectFrom('audit_head')
+          .select(['sequence', 'entry_hash'])
+          .where('id', '=', 1)
+          .executeTakeFirstOrThrow()
+        return { sequence: num(row.sequence), entryHash: row.entry_hash }
+      }),
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // API tokens
+
+  const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex')
+  const tokenRow = (row: Selectable<Database['api_tokens']>): ApiToken => ({
+    name: row.name,
+    role: row.role as TokenRole,
+    createdAtMs: num(row.created_at_ms),
+    ...optional('revokedAtMs', row.revoked_at_ms === null ? null : num(row.revoked_at_ms)),
+  })
+
+  const tokens: TokenRepository = {
+    create: ({ name, role, nowMs }) =>
+      run('token create', async () => {
+        guardOpen()
+        const secret = `p0_${randomBytes(32).toString('base64url')}`
+        try {
+          const row = await db
+            .insertInto('api_tokens')
+            .values({ name, role, secret_hash: hashSecret(secret), created_at_ms: nowMs })
+            .returningAll()
+            .executeTakeFirstOrThrow()
+          return { token: tokenRow(row), secret }
+        } catch (err) {
+          if ((err as { code?: string }).code === '23505') {
+            throw new StoreError(StoreErrorCode.Conflict, `an API token named ${JSON.stringify(name)} already exists`, { name })
+          }
+          throw err
+        }
+      }),
+    list: () =>
+      run('token list', async () => {
+        guardOpen()
+        const rows = await db.selectFrom('api_tokens').selectAll().orderBy('name').execute()
+        return rows.map(tokenRow)
+      }),
+    revoke: (name, nowMs) =>
+      run('token revoke', async () => {
+        guardOpen()
+        const result = await db
+          .updateTable('api_tokens')
+          .set({ revoked_at_ms: nowMs })
+          .where('name', '=', name)
+          .where('revoked_at_ms', 'is', null)
+          .executeTakeFirst()
+        return Number(result.numUpdatedRows) > 0
+      }),
+    verify: (secret) =>
+      run('token verify', async () => {
+        guardOpen()
+        const row = await db
+          .selectFrom('api_tokens')
+          .select(['name', 'role'])
+          .where('secret_hash', '=', hashSecret(secret))
+          .where('revoked_at_ms', 'is', null)
+          .executeTakeFirst()
+        return row && { name: row.name, role: row.role as TokenRole }
+      }),
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Stats
+
+  const stats: StatsRepository = {
+    summary: (query = {}) =>
+      run('stats query', async (): Promise<AuditStats> => {
+        guardOpen()
+        const range = <Q extends { where: (...args: any[]) => Q }>(q: Q): Q => {
+          let out = q
+          if (query.sinceMs !== undefined) out = out.where('timestamp_ms', '>=', query.sinceMs)
+          if (query.untilMs !== undefined) out = out.where('timestamp_ms', '<=', query.untilMs)
+          return out
+        }
+        const groups = await range(
+          auditDb
+            .selectFrom('audit_entries')
+            .select((eb) => ['decision', 'decision_source', 'tier', eb.fn.countAll<string | number>().as('n')]),
+        )
+          .groupBy(['decision', 'decision_source', 'tier'])
+          .execute()
+        const minute = sql<string | number>`(timestamp_ms / 60000) * 60000`
+        const minutes = await range(
+          auditDb
+            .selectFrom('audit_entries')
+            .select((eb) => [minute.as('minute'), 'decision', eb.fn.countAll<string | number>().as('n')]),
+        )
+          .groupBy([minute, 'decision'])
+          .orderBy(minute)
+          .execute()
+
+        const byPermission: Record<Permission, number> = { allow: 0, human: 0, deny: 0 }
+        const bySource: Record<string, number> = {}
+        const byTier: Record<string, number> = {}
+        let total = 0
+        let fallbackCount = 0
+        for (const g of groups) {
+          const n = Number(g.n)
+          total += n
+          byPermission[g.decision as Permission] = (byPermission[g.decision as Permission] ?? 0) + n
+          bySource[g.decision_source] = (bySource[g.decision_source] ?? 0) + n
+          if (g.tier !== null) byTier[g.tier] = (byTier[g.tier] ?? 0) + n
+          if (g.decision === 'human' && g.decision_source === 'UnknownFallback') fallbackCount += n
+        }
+        const perMinute = new Map<number, { minuteMs: number; count: number; allow: number; human: number; deny: number }>()
+        for (const m of minutes) {
+          const minuteMs = Number(m.minute)
+          const bucket = perMinute.get(minuteMs) ?? { minuteMs, count: 0, allow: 0, human: 0, deny: 0 }
+          const n = Number(m.n)
+          bucket.count += n
+          bucket[m.decision as Permission] += n
+          perMinute.set(minuteMs, bucket)
+        }
+        return {
+          total,
+          byPermission,
+          humanCount: byPermission.human - fallbackCount,
+          fallbackCount,
+          bySource,
+          byTier,
+          perMinute: [...perMinute.values()],
+        }
+      }),
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  const databases = auditDb === db ? [db] : [db, auditDb]
+
+  const checkConnections = async () => {
+    for (const database of databases) {
+      try {
+        await sql`select 1`.execute(database)
+      } catch (err) {
+        throw options.connectionError(err)
+      }
+    }
+  }
+
+  const status = async (database: Kysely<Database>): Promise<MigrationStatus> => {
+    const all = await new Migrator({ db: database, provider: migrationProvider }).getMigrations()
+    return {
+      applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+      pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+    }
+  }
+
+  return {
+    kind: options.kind,
+    location: options.location,
+    policy,
+    approvals,
+    audit,
+    tokens,
+    stats,
+    capabilities: { concurrentConnections: options.concurrentConnections },
+
+    async migrate() {
+      guardOpen()
+      await checkConnections()
+      for (const database of databases) {
+        const result = await new Migrator({ db: database, provider: migrationProvider }).migrateToLatest()
+        if (result.error !== undefined) {
+          const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+          throw new StoreError(
+            StoreErrorCode.MigrationFailed,
+            `migration ${failed} failed on ${options.location}: ${describeCause(result.error)}; nothing was applied`,
+            { migration: failed },
+            { cause: result.error },
+          )
+        }
+      }
+      return status(db)
+    },
+
+    async migrationStatus() {
+      guardOpen()
+      await checkConnections()
+      return run('migration status', () => status(db))
+    },
+
+    async health(): Promise<StoreHealth> {
+      if (closed) return { ok: false, kind: options.kind, error: 'store closed' }
+      try {
+        await checkConnections()
+        return { ok: true, kind: options.kind }
+      } catch (err) {
+        return { ok: false, kind: options.kind, error: describeCause(err) }
+      }
+    },
+
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        for (const database of databases) await database.destroy()
+      } finally {
+        await options.onClose?.()
+      }
+    },
+  }
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as init from './2025-01-15-001-init.ts'
+
+/** Every migration, in order. A static list so bundling cannot lose migration files. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2025-01-15-001-init': init,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+}

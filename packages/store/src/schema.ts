@@ -1,0 +1,107 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/**
+ * Row types of the SQL schema (snake_case). Private to the store: nothing outside
+ * `kysely-store.ts` sees them. BIGINT columns come back as strings from `pg` and as numbers from
+ * PGlite, hence `Int8`.
+ */
+type Int8 = ColumnType<string | number, number, number>
+
+export interface PolicyCacheTable {
+  norm_hash: string
+  permission: string
+  source: string
+  risk_json: string | null
+  fingerprint: string
+  created_at_ms: Int8
+  expires_at_ms: Int8
+}
+
+export interface PolicyMetaTable {
+  key: string
+  value: string
+}
+
+export interface PolicyListTable {
+  list: string
+  norm_hash: string
+  reason: string
+  created_by: string
+  created_at_ms: Int8
+  action_type: string | null
+}
+
+export interface ApprovalsTable {
+  id: string
+  kind: string
+  status: string
+  norm_hash: string
+  action_type: string
+  action_json: string
+  tool_name: string
+  risk_json: string | null
+  engine_permission: string
+  engine_source: string
+  session_id: string | null
+  task_goal: string | null
+  context_json: string | null
+  created_at_ms: Int8
+  expires_at_ms: Int8
+  replica_id: string
+  decided_permission: string | null
+  reviewer: string | null
+  reason: string | null
+  resolved_at_ms: Int8 | null
+}
+
+export interface AuditEntriesTable {
+  sequence: Int8
+  entry_id: string
+  timestamp_ms: Int8
+  kind: string
+  action_type: string
+  channel: string
+  decision: string
+  decision_source: string
+  tier: string | null
+  session_id: string | null
+  approval_id: string | null
+  norm_hash: string
+  prev_hash: string
+  entry_hash: string
+  key_id: string
+  /** The full entry as exported (snake_case JSON text, including hash and signature). */
+  entry_json: string
+}
+
+export interface AuditHeadTable {
+  id: number
+  sequence: Int8
+  entry_hash: string
+}
+
+export interface AuditKeysTable {
+  key_id: string
+  public_key: string
+  created_at_ms: Int8
+}
+
+export interface ApiTokensTable {
+  name: string
+  role: string
+  secret_hash: string
+  created_at_ms: Int8
+  revoked_at_ms: Int8 | null
+  id: Generated<number>
+}
+
+export interface Database {
+  policy_cache: PolicyCacheTable
+  policy_meta: PolicyMetaTable
+  policy_list: PolicyListTable
+  approvals: ApprovalsTable
+  audit_entries: AuditEntriesTable
+  audit_head: AuditHeadTable
+  audit_keys: AuditKeysTable
+  api_tokens: ApiTokensTable
+}
