@@ -14,3 +14,23 @@ export * from './helpers/index.ts'
 export * from './normalize/index.ts'
 /** Pack loading from file texts */
 export * from './packs/index.ts'
+/** Scoring: constants, config, hybrid scorer, templates */
+export * from './scoring/constants.ts'
+export * from './scoring/config.ts'
+export * from './scoring/hybrid.ts'
+export * from './scoring/template.ts'
+/** Risk rules (compile + execute) */
+export * from './risk/compile-risk-rule.ts'
+export * from './risk/assess.ts'
+/** Session context, amplifier and built-in session block rules */
+export * from './session/session.ts'
+export * from './session/block-rules.ts'
+/** Scoring profiles and guardrails */
+export * from './profiles/profile.ts'
+/** Verdict pipeline and agent reviewer */
+export * from './verdict/pipeline.ts'
+export * from './verdict/reviewer.ts'
+/** In-memory policy store */
+export * from './memory-store.ts'
+/** The engine */
+export * from './engine.ts'

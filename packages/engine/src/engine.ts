@@ -1,0 +1,240 @@
+/**
+ * The public engine: normalize → decide (denylist, allowlist, policy cache, unknown fallback,
+ * scorer, optional agent reviewer) → cache write. Pure apart from the injected `PolicyStore`;
+ * time and the session history are inputs.
+ */
+import { createNamedSets } from './conditions/index.ts'
+import { EngineError, EngineErrorCode, formatIssue, IssueSeverity, type ValidationIssue } from './errors.ts'
+import { normalize as runNormalize } from './normalize/index.ts'
+import { loadPackSet, type PackFile, type PackSet, type RiskRuleDocument } from './packs/index.ts'
+import { buildScoringConfig, type Profile } from './profiles/profile.ts'
+import { compileRiskRule, type CompiledRiskRule } from './risk/compile-risk-rule.ts'
+import { createHybridScorer } from './scoring/hybrid.ts'
+import type { ScoringConfig } from './scoring/config.ts'
+import { SCORING_MODEL_VERSION } from './scoring/constants.ts'
+import type { SessionContext } from './session/session.ts'
+import {
+  decide as decidePipeline,
+  isCacheable,
+  normalizeStage,
+  scoreAction,
+  TraceStageName,
+  type ScoringModel,
+} from './verdict/pipeline.ts'
+import { runReviewer, type AgentReviewer } from './verdict/reviewer.ts'
+import {
+  DecisionSource,
+  Permission,
+  type JsonValue,
+  type NormAction,
+  type NormalizeContext,
+  type PolicyLookup,
+  type PolicyStore,
+  type RawToolCall,
+  type RiskScore,
+  type Verdict,
+} from './types.ts'
+
+export interface EngineOptions {
+  /** Pack file texts (a packs root); loaded with `loadPackSet`. Give this or `packSet`. */
+  readonly packs?: readonly PackFile[]
+  /** An already loaded pack set. */
+  readonly packSet?: Pick<PackSet, 'registry' | 'riskRules'>
+  readonly profile?: Profile
+  /** Default org domain for normalization (a per-call `orgDomain` wins). */
+  readonly orgDomain?: string
+  /** Policy-cache TTL for engine verdicts; default one hour. */
+  readonly cacheTtlMs?: number
+  /** Config fingerprint stored with every cache entry (computed by the caller). */
+  readonly fingerprint?: string
+  /** Optional agent reviewer; off by default. */
+  readonly reviewer?: AgentReviewer
+}
+
+export interface CheckOptions {
+  readonly store: PolicyStore
+  readonly nowMs: number
+  readonly session?: SessionContext
+  readonly orgDomain?: string
+  readonly taskGoal?: string
+}
+
+export interface AssessOptions {
+  readonly session?: SessionContext
+  readonly nowMs?: number
+  /** Raw parameters for bare-field rule conditions; defaults to the normalized parameters. */
+  readonly rawParameters?: JsonValue
+}
+
+export interface Engine {
+  readonly config: ScoringConfig
+  readonly fingerprint: string
+  readonly profileId?: string
+  /** Action types with an installed risk rule. */
+  readonly actionTypes: readonly string[]
+  /** Warnings collected while compiling risk rules. */
+  readonly warnings: readonly ValidationIssue[]
+  normalize(call: RawToolCall, ctx?: NormalizeContext): NormAction
+  /** Pure scoring of a normalized action; `undefined` when no risk rule exists for it. */
+  assess(action: NormAction, options?: AssessOptions): RiskScore | undefined
+  /** The synchronous pipeline core over an already-fetched `PolicyLookup` (no review, no cache write). */
+  decide(action: NormAction, lookup: PolicyLookup, ctx: { rawParameters: JsonValue; nowMs: number; session?: SessionContext }): Verdict
+  check(call: RawToolCall, options: CheckOptions): Promise<Verdict>
+  /** Pipeline for a pre-normalized action (raw parameters = normalized parameters). */
+  checkAction(action: NormAction, options: CheckOptions): Promise<Verdict>
+}
+
+export const DEFAULT_CACHE_TTL_MS = 3_600_000
+
+/** Compiles risk rules; error issues abort with `EngineError(InvalidPack)`. */
+export function compileRiskRules(sources: readonly RiskRuleDocument[]): {
+  rules: Map<string, CompiledRiskRule>
+  warnings: ValidationIssue[]
+} {
+  const rules = new Map<string, CompiledRiskRule>()
+  const errors: ValidationIssue[] = []
+  const warnings: ValidationIssue[] = []
+  for (const { doc, path: file, locate } of sources) {
+    const result = compileRiskRule(doc, file)
+    for (const found of result.issues) {
+      const pos = found.line === undefined ? locate(found.path) : undefined
+      const i = pos ? { ...found, line: pos.line, column: pos.column } : found
+      ;(i.severity === IssueSeverity.Error ? errors : warnings).push(i)
+    }
+    if (!result.rule) continue
+    const existing = rules.get(result.rule.actionType)
+    if (existing) {
+      warnings.push({
+        severity: IssueSeverity.Warning,
+        code: 'duplicate_risk_rule',
+        message: `risk rule for ${result.rule.actionType} replaces the one in ${existing.file ?? '?'}`,
+        path: ['action_type'],
+        file,
+      })
+    }
+    rules.set(result.rule.actionType, result.rule)
+  }
+  if (errors.length > 0) {
+    throw new EngineError(
+      EngineErrorCode.InvalidPack,
+      `risk rule validation failed: ${errors.map(formatIssue).join('; ')}`,
+      { issues: errors },
+    )
+  }
+  return { rules, warnings }
+}
+
+function loadPacks(files: readonly PackFile[] | undefined): PackSet {
+  if (files === undefined) {
+    throw new EngineError(EngineErrorCode.InvalidPack, 'createEngine needs `packs` (file texts) or `packSet`')
+  }
+  const loaded = loadPackSet(files)
+  if (!loaded.ok) {
+    const errors = loaded.issues.filter((i) => i.severity === IssueSeverity.Error)
+    throw new EngineError(EngineErrorCode.InvalidPack, `pack loading failed: ${errors.map(formatIssue).join('; ')}`, {
+      issues: errors,
+    })
+  }
+  return loaded.packSet
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const built = buildScoringConfig(options.profile)
+  if (!built.ok) {
+    throw new EngineError(
+      EngineErrorCode.InvalidProfile,
+      `profile ${options.profile?.id ?? ''} rejected: ${built.issues.map(formatIssue).join('; ')}`,
+      { issues: built.issues },
+    )
+  }
+  const config = built.config
+  const packSet = options.packSet ?? loadPacks(options.packs)
+  const { rules, warnings } = compileRiskRules(packSet.riskRules)
+  const model: ScoringModel = {
+    rules,
+    scorer: createHybridScorer(config),
+    namedSets: createNamedSets(config.namedSets),
+  }
+  const registry = packSet.registry
+  const ttl = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS
+  const fingerprint = options.fingerprint ?? `${SCORING_MODEL_VERSION}/${options.profile?.id ?? '<none>'}`
+  const reviewer = options.reviewer
+
+  function normalize(call: RawToolCall, ctx?: NormalizeContext): NormAction {
+    const orgDomain = ctx?.orgDomain ?? options.orgDomain
+    const r = runNormalize(registry, call, orgDomain === undefined ? {} : { orgDomain })
+    if (!r.ok) throw r.error
+    return r.action
+  }
+
+  async function finish(
+    action: NormAction,
+    rawParameters: JsonValue,
+    opts: CheckOptions,
+  ): Promise<Verdict> {
+    const lookup = await opts.store.lookup(action.normHash, opts.nowMs)
+    let verdict = decidePipeline(
+      model,
+      action,
+      lookup,
+      { rawParameters, nowMs: opts.nowMs, ...(opts.session ? { session: opts.session } : {}) },
+      [normalizeStage(action)],
+    )
+    if (reviewer && verdict.source === DecisionSource.Scorer && verdict.permission === Permission.Human && verdict.risk) {
+      const outcome = await runReviewer(reviewer, {
+        action,
+        risk: verdict.risk,
+        rawParameters,
+        ...(opts.taskGoal === undefined ? {} : { taskGoal: opts.taskGoal }),
+        ...(opts.session === undefined ? {} : { session: opts.session }),
+      })
+      verdict = {
+        ...verdict,
+        permission: outcome.permission,
+        source: DecisionSource.AgentReviewer,
+        trace: [
+          ...verdict.trace,
+          {
+            stage: TraceStageName.AgentReview,
+            outcome: outcome.consulted ? 'evaluated' : 'skipped',
+            detail: { verdict: outcome.permission, permission: outcome.permission, reason: outcome.reason },
+          },
+        ],
+      }
+    }
+    if (isCacheable(verdict)) {
+      await opts.store.cacheSet({
+        normHash: action.normHash,
+        permission: verdict.permission,
+        source: verdict.source,
+        ...(verdict.risk ? { risk: verdict.risk } : {}),
+        createdAtMs: opts.nowMs,
+        expiresAtMs: opts.nowMs + ttl,
+        fingerprint,
+      })
+    }
+    return verdict
+  }
+
+  return {
+    config,
+    fingerprint,
+    ...(options.profile ? { profileId: options.profile.id } : {}),
+    actionTypes: [...rules.keys()].sort(),
+    warnings,
+    normalize,
+    assess: (action, o = {}) =>
+      scoreAction(model, action, {
+        rawParameters: o.rawParameters ?? action.parameters,
+        ...(o.session ? { session: o.session } : {}),
+        ...(o.nowMs === undefined ? {} : { nowMs: o.nowMs }),
+      }),
+    decide: (action, lookup, ctx) => decidePipeline(model, action, lookup, ctx, [normalizeStage(action)]),
+    check: (call, opts) => {
+      const orgDomain = opts.orgDomain
+      const action = normalize(call, orgDomain === undefined ? undefined : { orgDomain })
+      return finish(action, call.parameters, opts)
+    },
+    checkAction: (action, opts) => finish(action, action.parameters, opts),
+  }
+}

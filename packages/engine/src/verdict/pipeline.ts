@@ -1,0 +1,149 @@
+/**
+ * The synchronous core of the decision pipeline, in the reference's order:
+ * denylist → allowlist → policy cache → unknown fallback → scorer. The async shell in `engine.ts`
+ * does the store round trip, the optional agent review and the cache write.
+ */
+import type { NamedSets } from '../conditions/index.ts'
+import { assessRisk } from '../risk/assess.ts'
+import type { CompiledRiskRule } from '../risk/compile-risk-rule.ts'
+import { routeTier, type HybridScorer } from '../scoring/hybrid.ts'
+import type { SessionContext } from '../session/session.ts'
+import {
+  DecisionSource,
+  Permission,
+  type JsonObject,
+  type JsonValue,
+  type NormAction,
+  type PolicyLookup,
+  type RiskScore,
+  type TraceStage,
+  type Verdict,
+} from '../types.ts'
+
+export interface DecideContext {
+  /** The raw tool-call parameters (risk rules read bare field names from them). */
+  readonly rawParameters: JsonValue
+  readonly session?: SessionContext
+  readonly nowMs: number
+}
+
+export interface ScoringModel {
+  readonly rules: ReadonlyMap<string, CompiledRiskRule>
+  readonly scorer: HybridScorer
+  readonly namedSets: NamedSets
+}
+
+export const TraceStageName = {
+  Normalize: 'normalize',
+  Denylist: 'denylist',
+  Allowlist: 'allowlist',
+  PolicyCache: 'policy_cache',
+  UnknownAction: 'unknown_action',
+  RiskScoring: 'risk_scoring',
+  AgentReview: 'agent_review',
+} as const
+
+const DENY_HIT: TraceStage = { stage: TraceStageName.Denylist, outcome: 'hit' }
+const DENY_MISS: TraceStage = { stage: TraceStageName.Denylist, outcome: 'miss' }
+const ALLOW_HIT: TraceStage = { stage: TraceStageName.Allowlist, outcome: 'hit' }
+const ALLOW_MISS: TraceStage = { stage: TraceStageName.Allowlist, outcome: 'miss' }
+const CACHE_MISS: TraceStage = { stage: TraceStageName.PolicyCache, outcome: 'miss' }
+const UNKNOWN_MISS: TraceStage = { stage: TraceStageName.UnknownAction, outcome: 'miss' }
+
+export function normalizeStage(action: NormAction): TraceStage {
+  return {
+    stage: TraceStageName.Normalize,
+    outcome: 'ok',
+    detail: { action_type: action.actionType, channel: action.channel },
+  }
+}
+
+export function riskDetail(risk: RiskScore): JsonObject {
+  const detail: JsonObject = {
+    tier: risk.tier,
+    raw: risk.raw,
+    score: risk.score,
+    flags: [...risk.flags],
+    blocked: risk.blocked,
+  }
+  if (risk.blockReason !== undefined) detail['block_reason'] = risk.blockReason
+  return detail
+}
+
+/** Scores an action with its risk rule; `undefined` when no rule is installed (unknown action). */
+export function scoreAction(
+  model: ScoringModel,
+  action: NormAction,
+  ctx: Omit<DecideContext, 'nowMs'> & { readonly nowMs?: number },
+): RiskScore | undefined {
+  const rule = model.rules.get(action.actionType)
+  if (rule === undefined) return undefined
+  return assessRisk(
+    rule,
+    {
+      actionType: action.actionType,
+      parameters: action.parameters,
+      rawParameters: ctx.rawParameters,
+      ...(ctx.session === undefined ? {} : { session: ctx.session }),
+      ...(ctx.nowMs === undefined ? {} : { nowMs: ctx.nowMs }),
+    },
+    model.scorer,
+    model.namedSets,
+  )
+}
+
+/**
+ * Decides one normalized action given what the policy store knows about its hash. Pure and
+ * synchronous; `trace` starts with `leadingTrace` (normally the normalize stage).
+ */
+export function decide(
+  model: ScoringModel,
+  action: NormAction,
+  lookup: PolicyLookup,
+  ctx: DecideContext,
+  leadingTrace: readonly TraceStage[] = [],
+): Verdict {
+  const trace: TraceStage[] = [...leadingTrace]
+  if (lookup.denylisted) {
+    trace.push(DENY_HIT)
+    return { permission: Permission.Deny, source: DecisionSource.Denylist, action, trace }
+  }
+  trace.push(DENY_MISS)
+  if (lookup.allowlisted) {
+    trace.push(ALLOW_HIT)
+    return { permission: Permission.Allow, source: DecisionSource.Allowlist, action, trace }
+  }
+  trace.push(ALLOW_MISS)
+  const cached = lookup.cached
+  if (cached !== undefined) {
+    trace.push({
+      stage: TraceStageName.PolicyCache,
+      outcome: 'hit',
+      detail: { cached_permission: cached.permission, cached_source: cached.source },
+    })
+    return cached.risk === undefined
+      ? { permission: cached.permission, source: DecisionSource.PolicyCache, action, trace }
+      : { permission: cached.permission, source: DecisionSource.PolicyCache, action, risk: cached.risk, trace }
+  }
+  trace.push(CACHE_MISS)
+  const risk = scoreAction(model, action, ctx)
+  if (risk === undefined) {
+    trace.push({
+      stage: TraceStageName.UnknownAction,
+      outcome: 'evaluated',
+      detail: { action_type: action.actionType, permission: Permission.Human },
+    })
+    return { permission: Permission.Human, source: DecisionSource.UnknownFallback, action, trace }
+  }
+  trace.push(UNKNOWN_MISS)
+  trace.push({ stage: TraceStageName.RiskScoring, outcome: 'evaluated', detail: riskDetail(risk) })
+  return { permission: routeTier(risk), source: DecisionSource.Scorer, action, risk, trace }
+}
+
+/** Whether a verdict may be written to the policy cache (engine Allow/Deny only). */
+export function isCacheable(verdict: Verdict): boolean {
+  return (
+    verdict.permission !== Permission.Human &&
+    (verdict.source === DecisionSource.Scorer || verdict.source === DecisionSource.AgentReviewer)
+  )
+}
