@@ -3,7 +3,9 @@
  * scorer, optional agent reviewer) → cache write. Pure apart from the injected `PolicyStore`;
  * time and the session history are inputs.
  */
+import { normHash } from './canonical/index.ts'
 import { createNamedSets } from './conditions/index.ts'
+import { parseActionType } from './taxonomy/index.ts'
 import { EngineError, EngineErrorCode, formatIssue, IssueSeverity, type ValidationIssue } from './errors.ts'
 import { normalize as runNormalize } from './normalize/index.ts'
 import { loadPackSet, type PackFile, type PackSet, type RiskRuleDocument } from './packs/index.ts'
@@ -25,6 +27,7 @@ import { runReviewer, type AgentReviewer } from './verdict/reviewer.ts'
 import {
   DecisionSource,
   Permission,
+  type JsonObject,
   type JsonValue,
   type NormAction,
   type NormalizeContext,
@@ -85,6 +88,30 @@ export interface Engine {
 }
 
 export const DEFAULT_CACHE_TTL_MS = 3_600_000
+
+/** A pre-normalized action as clients send it (`/check_action`). */
+export interface ActionInput {
+  readonly actionType: string
+  readonly channel: string
+  readonly parameters: JsonObject
+}
+
+/** Builds a `NormAction` (with its `normHash`) from a pre-normalized input; validates the type. */
+export function toNormAction(input: ActionInput): NormAction {
+  const parsed = parseActionType(input.actionType)
+  if (!parsed.ok) {
+    throw new EngineError(EngineErrorCode.InvalidActionType, `invalid action type '${input.actionType}'`, {
+      actionType: input.actionType,
+    })
+  }
+  const [domain, verb] = input.actionType.split('.') as [string, string]
+  const base = { actionType: input.actionType, domain, verb, channel: input.channel, parameters: input.parameters }
+  return {
+    ...base,
+    execution: { surfaceTool: `__action:${input.actionType}`, surfaceCommand: input.actionType },
+    normHash: normHash(base),
+  }
+}
 
 /** Compiles risk rules; error issues abort with `EngineError(InvalidPack)`. */
 export function compileRiskRules(sources: readonly RiskRuleDocument[]): {

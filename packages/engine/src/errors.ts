@@ -12,8 +12,6 @@ export const EngineErrorCode = {
   HelperFailed: 'ENGINE_HELPER_FAILED',
   /** Packs failed validation while loading; `details.issues` holds the issues. */
   InvalidPack: 'ENGINE_INVALID_PACK',
-  /** A scoring profile failed validation or its guardrails; `details.issues` holds the issues. */
-  InvalidProfile: 'ENGINE_INVALID_PROFILE',
   /** A scoring profile was rejected (guardrails, bad YAML); `details.issues` holds the issues. */
   InvalidProfile: 'ENGINE_INVALID_PROFILE',
   /** An unknown client kind for prefix stripping. */
