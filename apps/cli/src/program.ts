@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander'
+import { hookCommand } from './commands/hook.ts'
 
 /** Builds the `permit0` program. Each command lives in `commands/<verb>.ts` and is added here. */
 export function createProgram(): Command {
   const program = new Command('permit0')
     .description('Agent safety & permission framework: normalize, score and gate AI tool calls')
     .showHelpAfterError()
+  program.addCommand(hookCommand())
   return program
 }
 

@@ -1,0 +1,325 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Command, Option } from 'commander'
+import { parse as parseYaml } from 'yaml'
+import {
+  HOOK_TIMEOUT_SECS,
+  type HookConfig,
+  type HookFlags,
+  effectiveWaitSecs,
+  resolveHookConfig,
+} from '../hook/config.ts'
+import {
+  type HookOutcome,
+  applyShadow,
+  applyUnknownPolicy,
+  isUnknownAction,
+  toEnvelope,
+} from '../hook/envelope.ts'
+import { buildRegistration, mergeIntoSettings } from '../hook/install.ts'
+import { MAX_HOOK_INPUT_BYTES, hookMetadata, parseHookInput } from '../hook/input.ts'
+import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
+import { evaluateRemote } from '../hook/remote.ts'
+import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
+import { loadHookEngine } from '../hook/load-engine.ts'
+
+export interface HookOptions extends HookFlags {
+  readonly profile?: string
+  readonly packsDir?: string
+  readonly sessionId?: string
+  /** Directory of the local-mode session files; default `~/.permit0`. */
+  readonly dataDir?: string
+  /** Disable local-mode session history. */
+  readonly session?: boolean
+  /** The timeout (seconds) the host runs the hook under; remote waits stay below it. */
+  readonly timeout?: number
+}
+
+export interface HookDeps {
+  readonly readStdin: () => Promise<string>
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly homeDir: string
+  readonly nowMs: () => number
+  /** Parent process id: the fallback session id (`ppid-<n>`). */
+  readonly ppid: number
+  readonly readFile: (path: string) => string | undefined
+  readonly loadEngine: (options: { packsDir?: string; profile?: string; orgDomain: string }) => Promise<LocalEngine>
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
+}
+
+/**
+ * One PreToolUse decision: reads the hook JSON, answers exactly one JSON line on stdout and
+ * returns the exit code (0 answered; 2 invalid input or configuration, which blocks the call).
+ */
+export async function runHook(options: HookOptions, deps: HookDeps): Promise<number> {
+  const input = parseHookInput(await deps.readStdin())
+  if (!input.ok) {
+    deps.stderr(`permit0 hook: ${input.message}\n`)
+    return 2
+  }
+  const resolved = resolveHookConfig({
+    flags: options,
+    env: deps.env,
+    homeDir: deps.homeDir,
+    readFile: deps.readFile,
+    parseYaml,
+  })
+  if (!resolved.ok) {
+    deps.stderr(`permit0 hook: ${resolved.message}\n`)
+    return 2
+  }
+  const config = resolved.value
+  const hookTimeout = options.timeout ?? HOOK_TIMEOUT_SECS
+  const call = {
+    toolName: input.value.tool_name,
+    parameters: input.value.tool_input,
+    metadata: hookMetadata(input.value),
+  }
+
+  let outcome: HookOutcome
+  let isUnknown = false
+  if (config.remote !== undefined) {
+    if (options.sessionId !== undefined || options.dataDir !== undefined) {
+      deps.stderr('permit0 hook: --session-id/--data-dir are ignored in remote mode (the daemon keeps sessions)\n')
+    }
+    const waitSecs = effectiveWaitSecs(config.hitlTimeoutSecs, hookTimeout)
+    outcome = await evaluateRemote(call, {
+      config,
+      waitSecs,
+      deadlineMs: (waitSecs + 10) * 1000,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    })
+    isUnknown = outcome.action !== undefined && isUnknownAction(outcome.action)
+  } else {
+    ;({ outcome, isUnknown } = await runLocal(call, options, config, deps, input.value.session_id))
+  }
+
+  outcome = applyUnknownPolicy(outcome, isUnknown, config.unknown)
+  const shadowed = applyShadow(outcome, config.shadow, config.remote !== undefined)
+  if (shadowed.log) deps.stderr(`${shadowed.log}\n`)
+  deps.stdout(`${JSON.stringify(toEnvelope(shadowed.outcome))}\n`)
+  return 0
+}
+
+async function runLocal(
+  call: Parameters<typeof evaluateLocal>[0],
+  options: HookOptions,
+  config: HookConfig,
+  deps: HookDeps,
+  hostSessionId: string | undefined,
+): Promise<{ outcome: HookOutcome; isUnknown: boolean }> {
+  const nowMs = deps.nowMs()
+  let engine: LocalEngine
+  try {
+    engine = await deps.loadEngine({
+      ...(options.packsDir !== undefined ? { packsDir: options.packsDir } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      orgDomain: config.orgDomain,
+    })
+  } catch (err) {
+    return {
+      outcome: { decision: 'deny', reason: `permit0: local engine failed to load: ${(err as Error).message}`, failSafe: true },
+      isUnknown: false,
+    }
+  }
+  let session: SessionFile | undefined
+  if (options.session !== false) {
+    const sessionId =
+      options.sessionId ?? nonEmpty(hostSessionId) ?? nonEmpty(deps.env.CLAUDE_SESSION_ID) ?? `ppid-${deps.ppid}`
+    const dataDir = options.dataDir ?? nonEmpty(deps.env.PERMIT0_DATA_DIR) ?? join(deps.homeDir, '.permit0')
+    try {
+      session = openSessionFile(dataDir, sessionId, nowMs)
+    } catch (err) {
+      deps.stderr(`permit0 hook: session history unavailable (${(err as Error).message}); continuing without it\n`)
+    }
+  }
+  try {
+    const { outcome, isUnknown } = await evaluateLocal(call, {
+      engine,
+      client: config.client,
+      orgDomain: config.orgDomain,
+      nowMs,
+      ...(session ? { session } : {}),
+    })
+    return { outcome, isUnknown }
+  } catch (err) {
+    return {
+      outcome: { decision: 'deny', reason: `permit0: local evaluation failed: ${(err as Error).message}`, failSafe: true },
+      isUnknown: false,
+    }
+  }
+}
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v)
+
+export interface HookInstallOptions {
+  readonly write?: boolean
+  readonly settings?: string
+  readonly command?: string
+  readonly matcher: string
+  readonly timeout: number
+  readonly remote?: string
+  readonly packsDir?: string
+}
+
+export interface HookInstallDeps {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly homeDir: string
+  readonly readFile: (path: string) => string | undefined
+  readonly writeFile: (path: string, text: string) => void
+  /** Absolute command that runs `permit0` on this machine. */
+  readonly defaultCommand: string
+}
+
+/** Prints the PreToolUse registration, or merges it into Claude Code's settings with `--write`. */
+export function runHookInstall(options: HookInstallOptions, deps: HookInstallDeps): number {
+  if (!Number.isInteger(options.timeout) || options.timeout < 30) {
+    deps.stderr('permit0 hook install: --timeout must be an integer number of seconds ≥ 30\n')
+    return 2
+  }
+  const parts = [options.command ?? `${deps.defaultCommand} hook`]
+  if (options.remote) parts.push('--remote', shellQuote(options.remote))
+  if (options.packsDir) parts.push('--packs-dir', shellQuote(resolve(options.packsDir)))
+  if (options.timeout !== HOOK_TIMEOUT_SECS) parts.push('--timeout', String(options.timeout))
+  const registration = buildRegistration(parts.join(' '), options.timeout, options.matcher)
+  if (!options.write) {
+    deps.stdout(`${JSON.stringify({ hooks: { PreToolUse: [registration] } }, null, 2)}\n`)
+    return 0
+  }
+  const path = options.settings ?? join(deps.homeDir, '.claude', 'settings.json')
+  const merged = mergeIntoSettings(deps.readFile(path), registration)
+  if (!merged.ok) {
+    deps.stderr(`permit0 hook install: ${path}: ${merged.message}\n`)
+    return 1
+  }
+  deps.writeFile(path, merged.value)
+  deps.stderr(`permit0 hook install: registered the PreToolUse hook in ${path} (timeout ${options.timeout}s)\n`)
+  return 0
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+function readFileOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}
+
+async function readStdinLimited(): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length
+    if (size > MAX_HOOK_INPUT_BYTES + 1) break
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function atomicWrite(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, text)
+  renameSync(tmp, path)
+}
+
+/** `node /abs/apps/cli/bin/permit0.js` (or the running script when it is a JS file). */
+function permit0Command(): string {
+  const script = process.argv[1]
+  if (script && /permit0(\.m?js)?$/.test(script) && existsSync(script)) return `${process.execPath} ${resolve(script)}`
+  const bin = fileURLToPath(new URL('../../bin/permit0.js', import.meta.url))
+  return existsSync(bin) ? `${process.execPath} ${bin}` : 'permit0'
+}
+
+const parseSecs = (v: string): number => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer number of seconds, got '${v}'`)
+  return n
+}
+
+export function hookCommand(): Command {
+  const hook = new Command('hook')
+    .description('Claude Code PreToolUse hook: read the hook JSON on stdin, print one decision JSON line')
+    .option('--remote <url>', 'delegate to a permit0 daemon (env PERMIT0_REMOTE, config `remote`)')
+    .option('--packs-dir <dir>', 'local mode: packs directory')
+    .option('--profile <name>', 'local mode: scoring profile')
+    .option('--org-domain <domain>', 'your organisation domain (config `org_domain`; default default.org)')
+    .option('--unknown <mode>', 'calls no pack classifies: ask | allow | deny | bypass (default bypass)')
+    .option('--client <kind>', 'tool-name prefix stripping: claude-code | claude-desktop | openclaw | raw')
+    .option('--shadow', 'log the would-be decision to stderr and always allow (env PERMIT0_SHADOW)')
+    .option('--config <path>', 'config file (env PERMIT0_CONFIG; default ~/.permit0/config.yaml)')
+    .option('--session-id <id>', 'local mode: session id (default: the host session_id, CLAUDE_SESSION_ID, ppid)')
+    .option('--data-dir <dir>', 'local mode: where session history lives (default ~/.permit0)')
+    .option('--no-session', 'local mode: no cross-invocation session history')
+    .addOption(
+      new Option('--timeout <secs>', 'the hook timeout the host runs under; daemon waits stay below it')
+        .argParser(parseSecs)
+        .default(HOOK_TIMEOUT_SECS),
+    )
+    .addHelpText(
+      'after',
+      `
+Answers (one JSON line, exit 0): allow, deny (with the reason Claude reads), ask (with a reason),
+or no opinion for unclassified calls under --unknown bypass. Invalid stdin or config → exit 2.
+Remote mode answers deny when the daemon errs or does not answer in time, ask when unreachable.
+
+Examples:
+  echo '{"tool_name":"Bash","tool_input":{"command":"ls"}}' | permit0 hook --packs-dir packs
+  permit0 hook --remote http://127.0.0.1:9090 < event.json
+  permit0 hook install --write`,
+    )
+    .action(async (opts: HookOptions) => {
+      process.exitCode = await runHook(opts, {
+        readStdin: readStdinLimited,
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        env: process.env,
+        homeDir: process.env.HOME || homedir(),
+        nowMs: Date.now,
+        ppid: process.ppid,
+        readFile: readFileOrUndefined,
+        loadEngine: loadHookEngine,
+      })
+    })
+
+  hook
+    .command('install')
+    .description('print (or with --write, merge into ~/.claude/settings.json) the PreToolUse hook registration')
+    .option('--write', 'merge into the settings file instead of printing')
+    .option('--settings <path>', 'settings file (default $HOME/.claude/settings.json)')
+    .option('--command <cmd>', 'command that runs the hook (default: this permit0 with `hook`)')
+    .option('--matcher <regex>', 'tools to gate (Claude Code matcher)', '*')
+    .addOption(new Option('--timeout <secs>', `hook timeout written to the registration (default ${HOOK_TIMEOUT_SECS})`).argParser(parseSecs))
+    .option('--remote <url>', 'register the hook in remote mode against this daemon')
+    .option('--packs-dir <dir>', 'register the hook in local mode with this packs directory')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  permit0 hook install                          # print the registration
+  permit0 hook install --write --remote http://127.0.0.1:9090`,
+    )
+    .action((_opts: unknown, cmd: Command) => {
+      // `hook` shares some option names, and commander hands them to the parent: merge both levels.
+      const opts = cmd.optsWithGlobals<HookInstallOptions & { timeout?: number }>()
+      process.exitCode = runHookInstall({ ...opts, timeout: opts.timeout ?? HOOK_TIMEOUT_SECS }, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+        homeDir: process.env.HOME || homedir(),
+        readFile: readFileOrUndefined,
+        writeFile: atomicWrite,
+        defaultCommand: permit0Command(),
+      })
+    })
+  return hook
+}

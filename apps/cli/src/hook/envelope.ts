@@ -1,0 +1,112 @@
+import { type UnknownPolicy } from './config.ts'
+
+/** What the hook tells Claude Code; `bypass` = no opinion (the host's own permission flow). */
+export const HookDecision = { Allow: 'allow', Deny: 'deny', Ask: 'ask', Bypass: 'bypass' } as const
+export type HookDecision = (typeof HookDecision)[keyof typeof HookDecision]
+
+export interface HookOutcome {
+  readonly decision: HookDecision
+  readonly reason?: string
+  /** Produced by a transport/daemon failure: never rewritten by the unknown policy. */
+  readonly failSafe?: boolean
+  /** The verdict summary behind the outcome (for shadow logs). */
+  readonly action?: string
+  readonly source?: string
+  readonly score?: number
+}
+
+/** The PreToolUse stdout object. `allow` has no reason; `bypass` has neither decision nor reason. */
+export interface HookEnvelope {
+  readonly hookSpecificOutput: {
+    readonly hookEventName: 'PreToolUse'
+    readonly permissionDecision?: 'allow' | 'deny' | 'ask'
+    readonly permissionDecisionReason?: string
+  }
+}
+
+export function toEnvelope(outcome: HookOutcome): HookEnvelope {
+  switch (outcome.decision) {
+    case 'allow':
+      return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } }
+    case 'bypass':
+      return { hookSpecificOutput: { hookEventName: 'PreToolUse' } }
+    default:
+      return {
+        hookSpecificOutput: {
+          hookEventName: 'PreToolUse',
+          permissionDecision: outcome.decision,
+          permissionDecisionReason: outcome.reason ?? `permit0: ${outcome.decision}`,
+        },
+      }
+  }
+}
+
+/** A verdict as both modes see it (engine `Verdict` locally, `/check` response remotely). */
+export interface VerdictSummary {
+  readonly permission: string
+  readonly source: string
+  readonly actionType: string
+  readonly score?: number
+  readonly tier?: string
+  readonly blockReason?: string
+  readonly reason?: string
+}
+
+/** allow → allow; deny → deny with the block reason; human/humanintheloop → ask with a summary. */
+export function outcomeFromVerdict(v: VerdictSummary): HookOutcome {
+  const base = { action: v.actionType, source: v.source, ...(v.score !== undefined ? { score: v.score } : {}) }
+  switch (v.permission.toLowerCase()) {
+    case 'allow':
+      return { decision: 'allow', ...base }
+    case 'deny':
+      return { decision: 'deny', reason: v.blockReason ?? v.reason ?? `permit0 denied: ${v.source}`, ...base }
+    case 'human':
+    case 'humanintheloop':
+      return { decision: 'ask', reason: humanReason(v), ...base }
+    default:
+      return { decision: 'ask', reason: `permit0: unknown permission value '${v.permission}'`, ...base }
+  }
+}
+
+/** `permit0: email.send (Scorer) — risk 65/100 HIGH`. */
+export function humanReason(v: VerdictSummary): string {
+  const detail = v.blockReason ?? v.reason
+  return `permit0: ${v.actionType} (${v.source}) — risk ${v.score ?? 0}/100 ${v.tier ?? 'MEDIUM'}${detail ? ` — ${detail}` : ''}`
+}
+
+/**
+ * The `unknown` policy: applies only to calls no pack classifies whose outcome is `ask`, never
+ * to allow/deny verdicts (denylist hits on unknown tools stay denies) or fail-safe outcomes.
+ */
+export function applyUnknownPolicy(outcome: HookOutcome, isUnknown: boolean, policy: UnknownPolicy): HookOutcome {
+  if (!isUnknown || outcome.decision !== 'ask' || outcome.failSafe) return outcome
+  switch (policy) {
+    case 'ask':
+      return outcome
+    case 'allow':
+      return { ...outcome, decision: 'allow' }
+    case 'deny':
+      return { ...outcome, decision: 'deny', reason: 'permit0: unknown action denied by --unknown deny policy' }
+    case 'bypass': {
+      const { reason: _reason, ...rest } = outcome
+      return { ...rest, decision: 'bypass' }
+    }
+  }
+}
+
+export function isUnknownAction(actionType: string): boolean {
+  return actionType === 'unknown' || actionType.startsWith('unknown.')
+}
+
+/**
+ * Shadow mode: anything but allow is logged as `[permit0 shadow] WOULD …` and becomes allow.
+ * Returns the outcome to emit and the log line (if any).
+ */
+export function applyShadow(outcome: HookOutcome, shadow: boolean, remote: boolean): { outcome: HookOutcome; log?: string } {
+  if (!shadow || outcome.decision === 'allow') return { outcome }
+  const what = outcome.decision.toUpperCase()
+  const log = remote
+    ? `[permit0 shadow] WOULD ${what} (remote): ${outcome.reason ?? ''}`
+    : `[permit0 shadow] WOULD ${what}: ${outcome.action ?? '?'} (${outcome.source ?? '?'}) score=${outcome.score ?? 0}/100  ${outcome.reason ?? ''}`
+  return { outcome: { decision: 'allow' }, log: log.trimEnd() }
+}
