@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { Suspense, lazy, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { createApiClient, type ApiClient } from './api/client.ts'
 import { readReviewer, readToken, writeReviewer, writeToken } from './api/session.ts'
 import { useResource } from './components/use-resource.ts'
@@ -6,8 +6,11 @@ import { ActivityView } from './features/activity/activity-view.tsx'
 import { ApprovalsView } from './features/approvals/approvals-view.tsx'
 import { useApprovalQueue, type ApprovalQueueOptions } from './features/approvals/use-approval-queue.ts'
 import { CalibrationView } from './features/calibration/calibration-view.tsx'
-import { OverviewView } from './features/overview/overview-view.tsx'
 import { PoliciesView } from './features/policies/policies-view.tsx'
+import { Loading } from './components/states.tsx'
+
+/** The charts library is large: load it with the overview only. */
+const OverviewView = lazy(() => import('./features/overview/overview-view.tsx').then((m) => ({ default: m.OverviewView })))
 
 export const VIEWS = ['approvals', 'activity', 'overview', 'policies', 'calibration'] as const
 export type View = (typeof VIEWS)[number]
@@ -129,7 +132,11 @@ function Console(props: { api: ApiClient; signedIn: boolean; onSignOut(): void; 
           <ApprovalsView queue={queue} canDecide={canDecide} reviewer={reviewer} onReviewer={saveReviewer} />
         )}
         {view === 'activity' && <ActivityView api={api} />}
-        {view === 'overview' && <OverviewView api={api} onOpen={(v) => (window.location.hash = `#/${v}`)} />}
+        {view === 'overview' && (
+          <Suspense fallback={<Loading />}>
+            <OverviewView api={api} onOpen={(v) => (window.location.hash = `#/${v}`)} />
+          </Suspense>
+        )}
         {view === 'policies' && <PoliciesView api={api} canManage={canManage} />}
         {view === 'calibration' && <CalibrationView api={api} calibrating={calibrating} />}
       </main>
