@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { hookCommand } from './commands/hook.ts'
+import { normalizeCommand } from './commands/normalize.ts'
+import { packCommand } from './commands/pack/index.ts'
 
 /** Builds the `permit0` program. Each command lives in `commands/<verb>.ts` and is added here. */
 export function createProgram(): Command {
@@ -7,6 +9,8 @@ export function createProgram(): Command {
     .description('Agent safety & permission framework: normalize, score and gate AI tool calls')
     .showHelpAfterError()
   program.addCommand(hookCommand())
+  program.addCommand(packCommand())
+  program.addCommand(normalizeCommand())
   return program
 }
 

@@ -63,7 +63,12 @@ export interface PackSet {
 
 export type LoadPackSetResult =
   | { readonly ok: true; readonly packSet: PackSet; readonly issues: readonly ValidationIssue[] }
-  | { readonly ok: false; readonly issues: readonly ValidationIssue[] }
+  | {
+      readonly ok: false
+      readonly issues: readonly ValidationIssue[]
+      /** Risk-rule documents that parsed, so validators can report on them too. */
+      readonly riskRules: readonly RiskRuleDocument[]
+    }
 
 const YAML_EXT = /\.ya?ml$/
 
@@ -103,7 +108,7 @@ export function loadPackSet(files: readonly PackFile[], options: LoadPackSetOpti
 
   const { registry, issues: regIssues } = createNormalizerRegistry(normalizers, aliases)
   issues.push(...regIssues)
-  if (issues.some((i) => i.severity === 'error')) return { ok: false, issues }
+  if (issues.some((i) => i.severity === 'error')) return { ok: false, issues, riskRules }
   return { ok: true, packSet: { packs, registry, riskRules }, issues }
 }
 

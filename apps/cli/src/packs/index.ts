@@ -1,0 +1,2 @@
+export * from './packs-dir.ts'
+export * from './report.ts'
