@@ -49,6 +49,8 @@ export interface HookDeps {
   readonly readFile: (path: string) => string | undefined
   readonly loadEngine: (options: { packsDir?: string; profile?: string; orgDomain: string }) => Promise<LocalEngine>
   readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
+  /** Time allowed beyond the daemon wait for the HTTP exchange; default 10 s. */
+  readonly deadlineSlackMs?: number
 }
 
 /**
@@ -90,7 +92,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
     outcome = await evaluateRemote(call, {
       config,
       waitSecs,
-      deadlineMs: (waitSecs + 10) * 1000,
+      deadlineMs: waitSecs * 1000 + (deps.deadlineSlackMs ?? 10_000),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     })
     isUnknown = outcome.action !== undefined && isUnknownAction(outcome.action)

@@ -89,7 +89,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
     const id = parked.success ? parked.data.approval_id : '?'
     return { decision: 'ask', reason: `permit0: waiting for approval ${id} on the dashboard`, failSafe: true }
   }
-  const parsed = CheckResponseSchema.safeParse(json)
+  const parsed = CheckResponseSchema.safeParse(withHumanSpelling(json))
   if (!parsed.success) {
     return {
       decision: 'deny',
@@ -107,6 +107,15 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
     ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
   })
+}
+
+/** Upstream spells the HITL permission `humanintheloop`; treat it exactly like `human`. */
+function withHumanSpelling(json: unknown): unknown {
+  if (json === null || typeof json !== 'object') return json
+  const permission = (json as { permission?: unknown }).permission
+  return typeof permission === 'string' && ['human', 'humanintheloop'].includes(permission.toLowerCase())
+    ? { ...json, permission: 'human' }
+    : json
 }
 
 function describe(err: unknown): string {

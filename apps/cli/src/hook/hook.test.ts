@@ -1,0 +1,310 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
+import { type HookDeps, type HookOptions, runHook, runHookInstall } from '../commands/hook.ts'
+import { resolveHookConfig } from './config.ts'
+import { applyUnknownPolicy, toEnvelope } from './envelope.ts'
+import { mergeIntoSettings, buildRegistration } from './install.ts'
+import { openSessionFile } from './session-file.ts'
+
+const HASH = 'b'.repeat(64)
+const BASH_EVENT = {
+  session_id: 'sess-42',
+  cwd: '/home/dev/project',
+  hook_event_name: 'PreToolUse',
+  permission_mode: 'default',
+  tool_name: 'Bash',
+  tool_input: { command: 'npm test' },
+  tool_use_id: 'toolu_1',
+}
+
+let home: string
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'permit0-hook-'))
+})
+afterAll(() => rmSync(home, { recursive: true, force: true }))
+
+function readFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+async function hook(options: HookOptions, stdin: unknown, overrides: Partial<HookDeps> = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runHook(options, {
+    readStdin: async () => (typeof stdin === 'string' ? stdin : JSON.stringify(stdin)),
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: {},
+    homeDir: home,
+    nowMs: () => 1_700_000_000_000,
+    ppid: 4242,
+    readFile,
+    loadEngine: async () => {
+      throw new Error('no engine in this test')
+    },
+    ...overrides,
+  })
+  return { code, stdout: out.join(''), stderr: err.join(''), envelope: out.length ? (JSON.parse(out.join('')) as unknown) : undefined }
+}
+
+describe('envelopes (exact stdout shapes)', () => {
+  it.each([
+    [{ decision: 'allow', reason: 'ignored' }, { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } }],
+    [{ decision: 'deny', reason: 'external recipient' }, { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'external recipient' } }],
+    [{ decision: 'ask', reason: 'permit0: x' }, { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: 'permit0: x' } }],
+    [{ decision: 'bypass' }, { hookSpecificOutput: { hookEventName: 'PreToolUse' } }],
+  ] as const)('%o', (outcome, expected) => {
+    expect(JSON.stringify(toEnvelope(outcome))).toBe(JSON.stringify(expected))
+  })
+
+  it('the unknown policy rewrites only ask outcomes of unclassified calls, never fail-safe ones', () => {
+    const ask = { decision: 'ask', reason: 'r' } as const
+    expect(applyUnknownPolicy(ask, true, 'bypass')).toEqual({ decision: 'bypass' })
+    expect(applyUnknownPolicy(ask, true, 'allow').decision).toBe('allow')
+    expect(applyUnknownPolicy(ask, true, 'deny')).toMatchObject({ decision: 'deny', reason: 'permit0: unknown action denied by --unknown deny policy' })
+    expect(applyUnknownPolicy(ask, false, 'bypass')).toBe(ask)
+    expect(applyUnknownPolicy({ decision: 'deny', reason: 'denylisted' }, true, 'allow').decision).toBe('deny')
+    expect(applyUnknownPolicy({ ...ask, failSafe: true }, true, 'bypass').decision).toBe('ask')
+  })
+})
+
+describe('config precedence', () => {
+  const resolve = (flags: object, env: Record<string, string>, file?: string) =>
+    resolveHookConfig({ flags, env, homeDir: '/h', readFile: (p) => (p === '/h/.permit0/config.yaml' ? file : undefined), parseYaml })
+
+  it('defaults without a file', () => {
+    expect(resolve({}, {})).toEqual({
+      ok: true,
+      value: { unknown: 'bypass', client: 'claude-code', shadow: false, orgDomain: 'default.org', hitlRouting: 'cc-prompt', hitlTimeoutSecs: 300 },
+    })
+  })
+
+  it('flag > env > file for remote/unknown/client/shadow; flag > file for org_domain; file only for hitl_*', () => {
+    const file = 'remote: http://file:1\nunknown: ask\nclient: raw\nshadow: true\norg_domain: file.org\nhitl_routing: ui_wait\nhitl_timeout_secs: 120\n'
+    const fromFile = resolve({}, {}, file)
+    expect(fromFile.ok && fromFile.value).toMatchObject({ remote: 'http://file:1', unknown: 'ask', client: 'raw', shadow: true, orgDomain: 'file.org', hitlRouting: 'ui-wait', hitlTimeoutSecs: 120 })
+    const fromEnv = resolve({}, { PERMIT0_REMOTE: 'http://env:2', PERMIT0_UNKNOWN: 'deny', PERMIT0_CLIENT: 'openclaw', PERMIT0_SHADOW: '0', PERMIT0_ORG_DOMAIN: 'env.org' }, file)
+    expect(fromEnv.ok && fromEnv.value).toMatchObject({ remote: 'http://env:2', unknown: 'deny', client: 'openclaw', shadow: false, orgDomain: 'file.org' })
+    const fromFlags = resolve({ remote: 'http://flag:3', unknown: 'allow', client: 'claude_desktop', shadow: true, orgDomain: 'flag.org' }, { PERMIT0_REMOTE: 'http://env:2', PERMIT0_SHADOW: '0' }, file)
+    expect(fromFlags.ok && fromFlags.value).toMatchObject({ remote: 'http://flag:3', unknown: 'allow', client: 'claude-desktop', shadow: true, orgDomain: 'flag.org' })
+    const emptyEnv = resolve({}, { PERMIT0_REMOTE: '', PERMIT0_UNKNOWN: '' }, file)
+    expect(emptyEnv.ok && emptyEnv.value).toMatchObject({ remote: 'http://file:1', unknown: 'ask' })
+  })
+
+  it.each([
+    ['unknown: defer\n', 'unknown policy'],
+    ['bogus: 1\n', 'bogus'],
+    ['hitl_timeout_secs: -1\n', 'hitl_timeout_secs'],
+    ['remote: [\n', 'invalid YAML'],
+    ['client: vscode\n', "client 'vscode'"],
+  ])('rejects a bad file %j', (file, message) => {
+    const r = resolve({}, {}, file)
+    expect(r.ok).toBe(false)
+    expect(!r.ok && r.message).toContain(message)
+  })
+
+  it('an explicitly named missing file is an error; an empty file is all defaults', () => {
+    const missing = resolveHookConfig({ flags: { config: '/nope.yaml' }, env: {}, homeDir: '/h', readFile: () => undefined, parseYaml })
+    expect(missing).toEqual({ ok: false, message: 'config file /nope.yaml does not exist' })
+    expect(resolve({}, {}, '').ok).toBe(true)
+  })
+})
+
+describe('stdin contract', () => {
+  it.each([
+    ['not json', 'not valid JSON'],
+    [{ tool_input: {} }, 'tool_name: required'],
+    [{ tool_name: 'Bash' }, 'tool_input: required'],
+    [{ tool_name: '', tool_input: {} }, 'tool_name'],
+  ])('invalid input %j → exit 2, reason on stderr, nothing on stdout', async (stdin, message) => {
+    const r = await hook({ remote: 'http://127.0.0.1:1' }, stdin)
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain(message)
+  })
+
+  it('a broken config file → exit 2', async () => {
+    const path = join(home, 'bad.yaml')
+    writeFileSync(path, 'unknown: maybe\n')
+    const r = await hook({ config: path }, BASH_EVENT)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('unknown policy')
+  })
+})
+
+describe('remote mode against a loopback daemon', () => {
+  let reply: (req: IncomingMessage, body: Record<string, unknown>, res: ServerResponse) => void
+  const seen: { url: string; body: Record<string, unknown> }[] = []
+  let url: string
+  let server: ReturnType<typeof createServer>
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
+        seen.push({ url: req.url ?? '', body })
+        reply(req, body, res)
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+  afterEach(() => {
+    seen.length = 0
+  })
+  const answer = (status: number, body: unknown) => (_req: IncomingMessage, _b: unknown, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+  const verdict = (permission: string, extra: object = {}) => ({
+    permission, source: 'Scorer', decision_source: 'Scorer', action_type: 'process.run', channel: 'bash', norm_hash: HASH, ...extra,
+  })
+
+  it('allow → allow envelope; sends cwd/session_id as metadata plus routing and a bounded wait', async () => {
+    reply = answer(200, verdict('allow', { score: 5, tier: 'MINIMAL', blocked: false }))
+    const r = await hook({ remote: `${url}/` }, BASH_EVENT)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}}\n')
+    expect(seen[0]!.url).toBe('/api/v1/check')
+    expect(seen[0]!.body).toEqual({
+      tool_name: 'Bash',
+      parameters: { command: 'npm test' },
+      metadata: { session_id: 'sess-42', cwd: '/home/dev/project', permission_mode: 'default', tool_use_id: 'toolu_1' },
+      client_kind: 'claude-code',
+      org_domain: 'default.org',
+      hitl_routing: 'cc-prompt',
+      hitl_timeout_secs: 300,
+    })
+  })
+
+  it('keeps the daemon wait below the hook timeout', async () => {
+    reply = answer(200, verdict('allow'))
+    await hook({ remote: url, timeout: 100 }, BASH_EVENT)
+    expect(seen[0]!.body.hitl_timeout_secs).toBe(80)
+  })
+
+  it('deny → deny with the block reason the model reads', async () => {
+    reply = answer(200, verdict('deny', { score: 95, tier: 'CRITICAL', blocked: true, block_reason: 'rm -rf of the home directory' }))
+    const r = await hook({ remote: url }, BASH_EVENT)
+    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'rm -rf of the home directory' } })
+  })
+
+  it.each(['human', 'humanintheloop'])('%s → ask with a formatted reason', async (permission) => {
+    reply = answer(200, verdict(permission, { score: 65, tier: 'HIGH', blocked: false }))
+    const r = await hook({ remote: url }, BASH_EVENT)
+    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: 'permit0: process.run (Scorer) — risk 65/100 HIGH' } })
+  })
+
+  it('unclassified call with HITL verdict → no-opinion envelope under unknown: bypass (default), ask/deny otherwise', async () => {
+    reply = answer(200, verdict('human', { source: 'UnknownFallback', decision_source: 'UnknownFallback', action_type: 'unknown.unclassified', channel: 'unknown' }))
+    expect((await hook({ remote: url }, BASH_EVENT)).stdout).toBe('{"hookSpecificOutput":{"hookEventName":"PreToolUse"}}\n')
+    expect((await hook({ remote: url, unknown: 'ask' }, BASH_EVENT)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+    expect((await hook({ remote: url, unknown: 'deny' }, BASH_EVENT)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+  })
+
+  it('daemon error (HTTP 5xx / 408 / contract break) → deny naming the status', async () => {
+    reply = answer(500, { error: { code: 'INTERNAL_ERROR', message: 'internal server error', requestId: 'r' } })
+    expect((await hook({ remote: url }, BASH_EVENT)).envelope).toEqual({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'permit0 daemon error (HTTP 500): internal server error' },
+    })
+    reply = answer(408, { error: { code: 'APPROVAL_TIMEOUT', message: 'approval timed out after 300s', requestId: 'r' } })
+    expect((await hook({ remote: url, unknown: 'allow' }, BASH_EVENT)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny', permissionDecisionReason: 'permit0 daemon error (HTTP 408): approval timed out after 300s' } })
+    reply = answer(200, { permission: 'allow' })
+    expect((await hook({ remote: url }, BASH_EVENT)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+  })
+
+  it('no answer before the deadline → deny, never silence', async () => {
+    reply = () => undefined // hangs
+    const r = await hook({ remote: url }, BASH_EVENT, { deadlineSlackMs: 200, readFile: () => 'hitl_timeout_secs: 0\n' })
+    expect(r.code).toBe(0)
+    expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+    expect(r.stdout).toContain('no answer from the daemon')
+  })
+
+  it('shadow mode logs the would-be decision and allows', async () => {
+    reply = answer(200, verdict('deny', { block_reason: 'nope' }))
+    const r = await hook({ remote: url, shadow: true }, BASH_EVENT)
+    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
+    expect(r.stderr).toBe('[permit0 shadow] WOULD DENY (remote): nope\n')
+  })
+
+  it('unreachable daemon → ask, even under unknown: bypass', async () => {
+    const r = await hook({ remote: 'http://127.0.0.1:1' }, BASH_EVENT, { env: { PERMIT0_UNKNOWN: 'bypass' } })
+    expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+    expect(r.stdout).toContain('permit0 remote unavailable')
+  })
+})
+
+describe('local mode failure', () => {
+  it('an engine that cannot load → deny (fail closed)', async () => {
+    const r = await hook({}, BASH_EVENT)
+    expect(r.code).toBe(0)
+    expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+    expect(r.stdout).toContain('local engine failed to load')
+  })
+})
+
+describe('session file', () => {
+  it('keeps records across opens and skips torn lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permit0-session-'))
+    const a = openSessionFile(dir, 'S', 1)
+    a.append({ actionType: 'email.send', tier: 'HIGH', flags: ['OUTBOUND'], atMs: 2, parameters: { to: 'x' } })
+    writeFileSync(a.path, `${readFileSync(a.path, 'utf8')}{"torn":\n`)
+    const b = openSessionFile(dir, 'S', 3)
+    b.append({ actionType: 'file.read', tier: 'LOW', flags: [], atMs: 4, parameters: {} })
+    expect(b.load().records.map((r) => r.actionType)).toEqual(['email.send', 'file.read'])
+    expect(openSessionFile(dir, 'other', 5).load().records).toEqual([])
+    expect(readdirSync(join(dir, 'hook-sessions'))).toHaveLength(1)
+    rmSync(dir, { recursive: true, force: true })
+  })
+})
+
+describe('hook install', () => {
+  const reg = buildRegistration('/usr/bin/node /x/permit0.js hook', 600, '*')
+
+  it('merges into existing settings, replacing an earlier permit0 entry and keeping others', () => {
+    const existing = JSON.stringify({
+      model: 'opus',
+      hooks: {
+        PreToolUse: [
+          { matcher: 'Bash', hooks: [{ type: 'command', command: '/old/permit0 hook --remote x', timeout: 60 }] },
+          { matcher: 'Write', hooks: [{ type: 'command', command: 'lint-guard' }] },
+        ],
+        PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'log' }] }],
+      },
+    })
+    const merged = mergeIntoSettings(existing, reg)
+    expect(merged.ok).toBe(true)
+    const doc = JSON.parse(merged.ok ? merged.value : '{}') as { model: string; hooks: Record<string, unknown[]> }
+    expect(doc.model).toBe('opus')
+    expect(doc.hooks.PostToolUse).toHaveLength(1)
+    expect(doc.hooks.PreToolUse).toEqual([{ matcher: 'Write', hooks: [{ type: 'command', command: 'lint-guard' }] }, reg])
+  })
+
+  it('refuses to touch a settings file that is not JSON', () => {
+    expect(mergeIntoSettings('{ nope', reg).ok).toBe(false)
+  })
+
+  it('--write honours $HOME and writes an explicit timeout', () => {
+    const files = new Map<string, string>()
+    const out: string[] = []
+    const code = runHookInstall(
+      { write: true, matcher: '*', timeout: 600, remote: 'http://127.0.0.1:9090' },
+      { stdout: (t) => out.push(t), stderr: () => undefined, homeDir: '/home/u', readFile: (p) => files.get(p), writeFile: (p, t) => files.set(p, t), defaultCommand: '/usr/bin/node /x/permit0.js' },
+    )
+    expect(code).toBe(0)
+    const doc = JSON.parse(files.get('/home/u/.claude/settings.json')!) as { hooks: { PreToolUse: { hooks: { command: string; timeout: number }[] }[] } }
+    expect(doc.hooks.PreToolUse[0]!.hooks[0]).toEqual({ type: 'command', command: '/usr/bin/node /x/permit0.js hook --remote http://127.0.0.1:9090', timeout: 600 })
+  })
+})
