@@ -1,0 +1,412 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type AuditEntry,
+  type AuditOptions,
+  GENESIS_HASH,
+  type Store,
+  StoreError,
+  StoreErrorCode,
+  verifyAuditChain,
+} from '../src/index.ts'
+import { action, auditInput, newApproval, RISK, uniqueHash } from './fixtures.ts'
+
+/** Options every contract store is created with (redaction is part of the contract). */
+export const CONTRACT_AUDIT_OPTIONS: AuditOptions = { redactKeys: ['password', 'API_KEY'] }
+
+export type MakeStore = (audit: AuditOptions) => Promise<{ store: Store; cleanup?: () => Promise<void> }>
+
+/** Reads every export line and parses it (oldest first). */
+async function exportJson(store: Store): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = []
+  for await (const line of store.audit.exportLines()) out.push(JSON.parse(line) as Record<string, unknown>)
+  return out
+}
+
+/**
+ * The behaviour every backend must show. One store per suite (PGlite start-up is expensive), so
+ * every test uses its own ids/hashes/time windows and never assumes an empty database.
+ */
+export function defineStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store
+    let cleanup: (() => Promise<void>) | undefined
+
+    beforeAll(async () => {
+      const made = await makeStore(CONTRACT_AUDIT_OPTIONS)
+      store = made.store
+      cleanup = made.cleanup
+      await store.migrate()
+    }, 120_000)
+
+    afterAll(async () => {
+      await store?.close()
+      await cleanup?.()
+    }, 60_000)
+
+    describe('migrations and health', () => {
+      it('is fully migrated, idempotently', async () => {
+        const again = await store.migrate()
+        expect(again.pending).toEqual([])
+        expect(again.applied).toContain('2025-01-15-001-init')
+        expect(await store.migrationStatus()).toEqual(again)
+      })
+
+      it('reports health', async () => {
+        expect(await store.health()).toEqual({ ok: true, kind: store.kind })
+      })
+    })
+
+    describe('policy cache and lists', () => {
+      it('misses an unknown hash', async () => {
+        expect(await store.policy.lookup(uniqueHash(), 1_000)).toEqual({ denylisted: false, allowlisted: false })
+      })
+
+      it('returns a fresh cached verdict with its risk score until it expires', async () => {
+        await store.policy.reconcileCache('fp-contract')
+        const normHash = uniqueHash()
+        await store.policy.cacheSet({
+          normHash,
+          permission: 'deny',
+          source: 'Scorer',
+          risk: { ...RISK, blocked: true, blockReason: 'exfil' },
+          createdAtMs: 1_000,
+          expiresAtMs: 5_000,
+          fingerprint: 'fp-contract',
+        })
+        expect(await store.policy.lookup(normHash, 4_999)).toEqual({
+          denylisted: false,
+          allowlisted: false,
+          cached: { permission: 'deny', source: 'Scorer', risk: { ...RISK, blocked: true, blockReason: 'exfil' } },
+        })
+        expect((await store.policy.lookup(normHash, 5_000)).cached).toBeUndefined()
+
+        // cacheSet replaces the row
+        await store.policy.cacheSet({
+          normHash,
+          permission: 'allow',
+          source: 'HumanReviewer',
+          createdAtMs: 6_000,
+          expiresAtMs: 9_000,
+          fingerprint: 'fp-contract',
+        })
+        expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+      })
+
+      it('reconciles the cache on a fingerprint change only', async () => {
+        await store.policy.reconcileCache('fp-one')
+        const normHash = uniqueHash()
+        const entry = {
+          normHash,
+          permission: 'allow' as const,
+          source: 'Scorer' as const,
+          createdAtMs: 0,
+          expiresAtMs: 100_000,
+          fingerprint: 'fp-one',
+        }
+        await store.policy.cacheSet(entry)
+        expect(await store.policy.reconcileCache('fp-one')).toEqual({ changed: false, cleared: 0 })
+        expect((await store.policy.lookup(normHash, 1)).cached?.permission).toBe('allow')
+
+        const result = await store.policy.reconcileCache('fp-two')
+        expect(result.changed).toBe(true)
+        expect(result.cleared).toBeGreaterThanOrEqual(1)
+        expect((await store.policy.lookup(normHash, 1)).cached).toBeUndefined()
+
+        // a row written under an old fingerprint is ignored after reconcile
+        await store.policy.cacheSet(entry)
+        expect((await store.policy.lookup(normHash, 1)).cached).toBeUndefined()
+      })
+
+      it('upserts, lists and deletes allow/deny entries; lookup sees both lists', async () => {
+        const normHash = uniqueHash()
+        await store.policy.listUpsert({ list: 'deny', normHash, reason: 'first', createdBy: 'alice', createdAtMs: 10 })
+        const replaced = await store.policy.listUpsert({
+          list: 'deny',
+          normHash,
+          reason: 'exfiltration',
+          createdBy: 'bob',
+          createdAtMs: 20,
+          actionType: 'email.send',
+        })
+        expect(replaced).toEqual({
+          list: 'deny',
+          normHash,
+          reason: 'exfiltration',
+          createdBy: 'bob',
+          createdAtMs: 20,
+          actionType: 'email.send',
+        })
+        await store.policy.listUpsert({ list: 'allow', normHash, reason: 'ok', createdBy: 'carol', createdAtMs: 30 })
+        expect(await store.policy.lookup(normHash, 0)).toEqual({ denylisted: true, allowlisted: true })
+
+        const denied = await store.policy.listEntries('deny')
+        expect(denied.filter((e) => e.normHash === normHash)).toEqual([replaced])
+        const both = await store.policy.listEntries()
+        expect(both.filter((e) => e.normHash === normHash).map((e) => e.list).sort()).toEqual(['allow', 'deny'])
+
+        expect(await store.policy.listDelete('deny', normHash)).toBe(true)
+        expect(await store.policy.listDelete('deny', normHash)).toBe(false)
+        expect(await store.policy.lookup(normHash, 0)).toEqual({ denylisted: false, allowlisted: true })
+      })
+    })
+
+    describe('approvals', () => {
+      const prefix = `ap-${name}-${Date.now()}`
+
+      it('creates, reads and lists pending approvals oldest first', async () => {
+        const newer = newApproval(`${prefix}-newer`, { createdAtMs: 2_000 })
+        const older = newApproval(`${prefix}-older`, { createdAtMs: 1_500, risk: undefined, context: undefined })
+        await store.approvals.create(newer)
+        await store.approvals.create(older)
+        const got = await store.approvals.get(newer.id)
+        expect(got).toEqual({ ...newer, status: 'pending' })
+        expect(await store.approvals.get(`${prefix}-missing`)).toBeUndefined()
+        const pending = (await store.approvals.listPending()).filter((a) => a.id.startsWith(prefix))
+        expect(pending.map((a) => a.id)).toEqual([older.id, newer.id])
+        expect(await store.approvals.countPending()).toBeGreaterThanOrEqual(2)
+        await expect(store.approvals.create(newer)).rejects.toMatchObject({ code: StoreErrorCode.Conflict })
+      })
+
+      it('lets exactly one decision win and reports the winner to the loser', async () => {
+        const id = `${prefix}-race`
+        await store.approvals.create(newApproval(id))
+        const [a, b] = await Promise.all([
+          store.approvals.resolve(id, { status: 'decided', permission: 'allow', reviewer: 'alice', resolvedAtMs: 5 }),
+          store.approvals.resolve(id, { status: 'decided', permission: 'deny', reviewer: 'bob', reason: 'no', resolvedAtMs: 6 }),
+        ])
+        const outcomes = [a.outcome, b.outcome].sort()
+        expect(outcomes).toEqual(['conflict', 'resolved'])
+        const winner = a.outcome === 'resolved' ? a : b
+        const loser = a.outcome === 'resolved' ? b : a
+        if (winner.outcome === 'not_found' || loser.outcome === 'not_found') throw new Error('unexpected')
+        expect(loser.record.resolution).toEqual(winner.record.resolution)
+        expect(winner.record.status).toBe('decided')
+        expect((await store.approvals.get(id))?.resolution).toEqual(winner.record.resolution)
+        expect((await store.approvals.listPending()).some((p) => p.id === id)).toBe(false)
+      })
+
+      it('answers not_found for an unknown id', async () => {
+        expect(await store.approvals.resolve(`${prefix}-nope`, { status: 'decided', permission: 'allow', resolvedAtMs: 1 })).toEqual({
+          outcome: 'not_found',
+        })
+      })
+
+      it('notifies subscribers of resolutions', async () => {
+        const id = `${prefix}-notify`
+        await store.approvals.create(newApproval(id))
+        let unsubscribe: (() => Promise<void>) | undefined
+        const heard = new Promise<string>((resolve) => {
+          void store.approvals
+            .onResolved((resolvedId) => {
+              if (resolvedId === id) resolve(resolvedId)
+            })
+            .then((u) => {
+              unsubscribe = u
+              return store.approvals.resolve(id, { status: 'abandoned', resolvedAtMs: 9 })
+            })
+        })
+        expect(await heard).toBe(id)
+        await unsubscribe?.()
+        expect((await store.approvals.get(id))?.status).toBe('abandoned')
+      })
+
+      it('expires approvals past their deadline or held by a restarted replica', async () => {
+        const late = newApproval(`${prefix}-late`, { expiresAtMs: 50 })
+        const live = newApproval(`${prefix}-live`, { expiresAtMs: 10_000_000_000_000, replicaId: 'replica-gone' })
+        const kept = newApproval(`${prefix}-kept`, { expiresAtMs: 10_000_000_000_000, replicaId: 'replica-alive' })
+        for (const a of [late, live, kept]) await store.approvals.create(a)
+        const byTime = (await store.approvals.expirePending({ nowMs: 100 })).map((r) => r.id)
+        expect(byTime).toContain(late.id)
+        expect(byTime).not.toContain(live.id)
+        const byReplica = (await store.approvals.expirePending({ nowMs: 100, replicaId: 'replica-gone' })).map((r) => r.id)
+        expect(byReplica).toEqual([live.id])
+        expect((await store.approvals.get(late.id))?.resolution).toEqual({ status: 'expired', resolvedAtMs: 100 })
+        expect((await store.approvals.get(kept.id))?.status).toBe('pending')
+      })
+    })
+
+    describe('audit log', () => {
+      it('appends chained, signed entries with consecutive sequences', async () => {
+        const before = await store.audit.head()
+        const first = await store.audit.append(auditInput({ timestampMs: 1_700_000_000_000 }))
+        const second = await store.audit.append(
+          auditInput({
+            kind: 'human_decision',
+            decision: 'allow',
+            decisionSource: 'HumanReviewer',
+            humanReview: { reviewer: 'alice', decision: 'allow', reason: 'looks fine', reviewedAtMs: 1_700_000_000_500 },
+            engineDecision: 'human',
+            engineSource: 'Scorer',
+            approvalId: 'ap-1',
+          }),
+        )
+        expect(first.sequence).toBe(before.sequence + 1)
+        expect(first.prevHash).toBe(before.sequence === 0 ? GENESIS_HASH : before.entryHash)
+        expect(second.sequence).toBe(first.sequence + 1)
+        expect(second.prevHash).toBe(first.entryHash)
+        expect(first.keyId).toBe(store.audit.keyId)
+        expect(first.entryHash).toMatch(/^[0-9a-f]{64}$/)
+        expect(first.signature).toMatch(/^[0-9a-f]{128}$/)
+        expect(first.timestampMs).toBe(1_700_000_000_000)
+        expect(second.humanReview).toEqual({ reviewer: 'alice', decision: 'allow', reason: 'looks fine', reviewedAtMs: 1_700_000_000_500 })
+        expect(await store.audit.get(second.entryId)).toEqual(second)
+        expect(await store.audit.head()).toEqual({ sequence: second.sequence, entryHash: second.entryHash })
+      })
+
+      it('redacts configured keys before hashing', async () => {
+        const entry = await store.audit.append(
+          auditInput({
+            rawToolCall: { toolName: 't', parameters: { nested: { Password: 'x', api_key: 'k', keep: 1 } }, metadata: {} },
+          }),
+        )
+        expect(entry.rawToolCall.parameters).toEqual({ nested: { Password: '[REDACTED]', api_key: '[REDACTED]', keep: 1 } })
+        const line = (await exportJson(store)).find((j) => j.entry_id === entry.entryId)
+        expect(JSON.stringify(line)).not.toContain('hunter2')
+      })
+
+      it('records failed-open replays', async () => {
+        const entry = await store.audit.append(
+          auditInput({
+            kind: 'failed_open',
+            decision: 'allow',
+            decisionSource: 'FailedOpen',
+            retroactiveDecision: 'deny',
+            failedOpen: {
+              eventId: 'ev-1',
+              failReasonCode: 'timeout',
+              failReason: 'daemon unreachable',
+              clientWindowStart: '2025-01-01T00:00:00Z',
+              clientWindowEnd: '2025-01-01T00:01:00Z',
+              clientVersion: '0.1.0',
+              failOpenSource: 'openclaw',
+            },
+          }),
+        )
+        expect((await store.audit.get(entry.entryId))?.failedOpen?.eventId).toBe('ev-1')
+        const page = await store.audit.list({ kind: 'failed_open', limit: 1 })
+        expect(page.entries[0]?.entryId).toBe(entry.entryId)
+      })
+
+      it('serializes concurrent appends into one gap-free chain', async () => {
+        const appended = await Promise.all(Array.from({ length: 25 }, () => store.audit.append(auditInput())))
+        const sequences = appended.map((e) => e.sequence).sort((x, y) => x - y)
+        expect(new Set(sequences).size).toBe(25)
+        expect(sequences[24]! - sequences[0]!).toBe(24)
+        const verified = await store.audit.verify()
+        expect(verified).toMatchObject({ ok: true, firstSequence: 1 })
+        const lines = await exportJson(store)
+        expect(lines.map((l) => l.sequence)).toEqual(lines.map((_, i) => i + 1))
+      })
+
+      it('filters and paginates newest first without repeating rows', async () => {
+        const session = `sess-${name}-${Date.now()}`
+        const made: AuditEntry[] = []
+        for (let i = 0; i < 7; i += 1) {
+          made.push(
+            await store.audit.append(
+              auditInput({
+                sessionId: session,
+                action: action({ actionType: i % 2 === 0 ? 'files.read' : 'email.send', domain: i % 2 === 0 ? 'files' : 'email' }),
+                decision: i === 6 ? 'human' : 'allow',
+                decisionSource: i === 6 ? 'UnknownFallback' : 'Scorer',
+                timestampMs: 1_800_000_000_000 + i * 1_000,
+              }),
+            ),
+          )
+        }
+        const seen: number[] = []
+        let cursor: string | undefined
+        do {
+          const page = await store.audit.list({ sessionId: session, limit: 3, ...(cursor ? { cursor } : {}) })
+          seen.push(...page.entries.map((e) => e.sequence))
+          cursor = page.nextCursor
+        } while (cursor)
+        expect(seen).toEqual(made.map((e) => e.sequence).reverse())
+
+        const files = await store.audit.list({ sessionId: session, actionType: 'files.' })
+        expect(files.entries.map((e) => e.action.actionType)).toEqual(['files.read', 'files.read', 'files.read', 'files.read'])
+        expect((await store.audit.list({ sessionId: session, decision: 'bypass' })).entries).toHaveLength(1)
+        expect((await store.audit.list({ sessionId: session, decision: 'human' })).entries).toHaveLength(0)
+        expect((await store.audit.list({ sessionId: session, decisionSource: 'Scorer' })).entries).toHaveLength(6)
+        const window = await store.audit.list({
+          sessionId: session,
+          sinceMs: 1_800_000_000_000 + 2_000,
+          untilMs: 1_800_000_000_000 + 4_000,
+        })
+        expect(window.entries.map((e) => e.sequence)).toEqual([made[4]!.sequence, made[3]!.sequence, made[2]!.sequence])
+        await expect(store.audit.list({ cursor: 'abc' })).rejects.toBeInstanceOf(StoreError)
+      })
+
+      it('exports oldest first, and tampering with any field of one line fails verification naming it', async () => {
+        await store.audit.append(auditInput())
+        const lines = await exportJson(store)
+        expect(await verifyAuditChain(lines, [store.audit.publicKey])).toMatchObject({ ok: true, checked: lines.length })
+        const target = lines.length - 2
+        const victim = lines[target]!
+        for (const field of Object.keys(victim)) {
+          const tampered = lines.map((l) => ({ ...l }))
+          const original = victim[field]
+          tampered[target]![field] =
+            typeof original === 'number'
+              ? original + 1
+              : typeof original === 'string'
+                ? /^[0-9a-f]+$/.test(original)
+                  ? (original[0] === '0' ? '1' : '0') + original.slice(1)
+                  : `${original}x`
+                : { tampered: true }
+          const result = await verifyAuditChain(tampered, [store.audit.publicKey])
+          expect(result.ok, `tampering ${field}`).toBe(false)
+          if (!result.ok) expect(result.failure.index, field).toBe(target)
+        }
+        // a line signed by an unknown key fails; a deleted line breaks the chain
+        expect((await verifyAuditChain(lines, [])).ok).toBe(false)
+        const gap = lines.filter((_, i) => i !== target)
+        const broken = await verifyAuditChain(gap, [store.audit.publicKey])
+        expect(broken).toMatchObject({ ok: false, failure: { sequence: lines[target + 1]!.sequence } })
+      })
+    })
+
+    describe('API tokens', () => {
+      it('creates, verifies, lists and revokes tokens', async () => {
+        const tokenName = `tok-${name}-${Date.now()}`
+        const { token, secret } = await store.tokens.create({ name: tokenName, role: 'approver', nowMs: 42 })
+        expect(token).toEqual({ name: tokenName, role: 'approver', createdAtMs: 42 })
+        expect(secret).toMatch(/^p0_[A-Za-z0-9_-]{43}$/)
+        expect(await store.tokens.verify(secret)).toEqual({ name: tokenName, role: 'approver' })
+        expect(await store.tokens.verify(`${secret}x`)).toBeUndefined()
+        expect((await store.tokens.list()).find((t) => t.name === tokenName)).toEqual(token)
+        await expect(store.tokens.create({ name: tokenName, role: 'admin', nowMs: 43 })).rejects.toMatchObject({
+          code: StoreErrorCode.Conflict,
+        })
+        expect(await store.tokens.revoke(tokenName, 50)).toBe(true)
+        expect(await store.tokens.revoke(tokenName, 51)).toBe(false)
+        expect(await store.tokens.verify(secret)).toBeUndefined()
+        expect((await store.tokens.list()).find((t) => t.name === tokenName)?.revokedAtMs).toBe(50)
+      })
+    })
+
+    describe('stats', () => {
+      it('counts by permission, source, tier and minute within a window', async () => {
+        const base = 2_000_000_000_000 - (2_000_000_000_000 % 60_000) + Math.floor(Math.random() * 1_000) * 600_000
+        const at = (minute: number, second: number) => base + minute * 60_000 + second * 1_000
+        await store.audit.append(auditInput({ decision: 'allow', decisionSource: 'Scorer', timestampMs: at(0, 1) }))
+        await store.audit.append(auditInput({ decision: 'deny', decisionSource: 'Denylist', risk: undefined, timestampMs: at(0, 30) }))
+        await store.audit.append(auditInput({ decision: 'human', decisionSource: 'UnknownFallback', risk: undefined, timestampMs: at(2, 0) }))
+        await store.audit.append(auditInput({ decision: 'human', decisionSource: 'Scorer', timestampMs: at(2, 59) }))
+        const s = await store.stats.summary({ sinceMs: base, untilMs: at(3, 0) })
+        expect(s).toEqual({
+          total: 4,
+          byPermission: { allow: 1, human: 2, deny: 1 },
+          humanCount: 1,
+          fallbackCount: 1,
+          bySource: { Scorer: 2, Denylist: 1, UnknownFallback: 1 },
+          byTier: { MEDIUM: 2 },
+          perMinute: [
+            { minuteMs: base, count: 2, allow: 1, human: 0, deny: 1 },
+            { minuteMs: at(2, 0), count: 2, allow: 0, human: 2, deny: 0 },
+          ],
+        })
+      })
+    })
+  })
+}
