@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander'
+import { calibrateCommand } from './commands/calibrate/index.ts'
+import { checkCommand } from './commands/check.ts'
+import { gatewayCommand } from './commands/gateway.ts'
 import { hookCommand } from './commands/hook.ts'
 import { normalizeCommand } from './commands/normalize.ts'
 import { packCommand } from './commands/pack/index.ts'
+import { serveCommand } from './commands/serve.ts'
 
 /** Builds the `permit0` program. Each command lives in `commands/<verb>.ts` and is added here. */
 export function createProgram(): Command {
@@ -11,6 +15,10 @@ export function createProgram(): Command {
   program.addCommand(hookCommand())
   program.addCommand(packCommand())
   program.addCommand(normalizeCommand())
+  program.addCommand(serveCommand())
+  program.addCommand(checkCommand())
+  program.addCommand(calibrateCommand())
+  program.addCommand(gatewayCommand())
   return program
 }
 

@@ -1,0 +1,118 @@
+import { Command, Option } from 'commander'
+import { ConfigError, loadConfig } from '../config/load.ts'
+import type { ConfigInput } from '../config/schema.ts'
+import { PacksDirError } from '../packs/index.ts'
+import { startServer, type ServerHandle, type StartServerOptions } from '../server/start-server.ts'
+
+export interface ServeOptions {
+  readonly port?: string
+  readonly host?: string
+  readonly ui?: boolean
+  readonly calibrate?: boolean
+  readonly packsDir?: string
+  readonly profile?: string
+  readonly orgDomain?: string
+  readonly dataDir?: string
+  readonly databaseUrl?: string
+  readonly approvalTimeout?: string
+  /** Only set when `--no-cache-human-verdicts` was given. */
+  readonly cacheHumanVerdicts?: boolean
+  readonly config?: string
+  readonly logLevel?: string
+  readonly uiDir?: string
+}
+
+export interface ServeDeps {
+  /** Defaults to the process environment (read only by config/load.ts). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly cwd: string
+  readonly stderr: (text: string) => void
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  readonly untilStopped: (server: ServerHandle) => Promise<void>
+  readonly start?: (config: Parameters<typeof startServer>[0], options: StartServerOptions) => Promise<ServerHandle>
+}
+
+/** Runs the daemon until stopped; returns the exit code (0 ok, 1 failure, 2 config error). */
+export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<number> {
+  const flags: Partial<ConfigInput> = {
+    port: options.port,
+    host: options.host,
+    ui: options.ui,
+    calibrate: options.calibrate,
+    packsDir: options.packsDir,
+    profile: options.profile,
+    orgDomain: options.orgDomain,
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    approvalTimeoutSecs: options.approvalTimeout,
+    cacheHumanVerdicts: options.cacheHumanVerdicts,
+    logLevel: options.logLevel as ConfigInput['logLevel'],
+    uiDir: options.uiDir,
+  }
+  let server: ServerHandle
+  try {
+    const config = loadConfig({ flags, ...(deps.env !== undefined && { env: deps.env }), cwd: deps.cwd, ...(options.config !== undefined && { file: options.config }) })
+    server = await (deps.start ?? startServer)(config, { cwd: deps.cwd })
+    deps.stderr(
+      `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
+        (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
+    )
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof PacksDirError || isCode(err, 'STORE_DATA_DIR_LOCKED')) {
+      deps.stderr(`error: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+  await deps.untilStopped(server)
+  await server.close()
+  return 0
+}
+
+const isCode = (err: unknown, code: string): err is Error => (err as { code?: unknown }).code === code
+
+/** Waits for SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the permit0 daemon: /api/v1/check, the approvals queue and (with --ui) the dashboard')
+    .option('--port <port>', 'listen port (default 9090; 0 picks a free port)')
+    .option('--host <host>', 'bind address (default 127.0.0.1; other addresses need API tokens)')
+    .option('--ui', 'serve the dashboard at /ui/ and park HITL verdicts until a human decides')
+    .option('--calibrate', 'park every fresh engine decision for a human (implies --ui)')
+    .option('--packs-dir <dir>', 'packs root (default PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
+    .option('--profile <name>', 'scoring profile (profiles/<name>.profile.yaml)')
+    .option('--org-domain <domain>', 'organisation mail domain used when a request carries none')
+    .option('--data-dir <dir>', 'embedded store directory (default in-memory)')
+    .option('--database-url <url>', 'PostgreSQL URL (default PERMIT0_DATABASE_URL, else embedded)')
+    .option('--approval-timeout <secs>', 'how long a parked request waits for a human (default 300)')
+    .option('--no-cache-human-verdicts', 're-prompt for every HITL call instead of caching human Allow/Deny')
+    .option('--config <file>', 'settings file (default ./permit0.yaml when present)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addOption(new Option('--ui-dir <dir>', 'dashboard build to serve (default apps/dashboard/dist)').hideHelp())
+    .addHelpText(
+      'after',
+      '\nExamples:\n  permit0 serve --ui\n  permit0 serve --ui --data-dir ~/.permit0 --approval-timeout 120\n' +
+        '  PERMIT0_DATABASE_URL=postgres://localhost/permit0 permit0 serve --ui --port 9091\n',
+    )
+    .action(async (options: ServeOptions, command: Command) => {
+      const cacheFlag = command.getOptionValueSource('cacheHumanVerdicts') === 'cli'
+      const { cacheHumanVerdicts: _default, ...rest } = options
+      process.exitCode = await runServe(cacheFlag ? { ...rest, cacheHumanVerdicts: false } : rest, {
+        cwd: process.cwd(),
+        stderr: (text) => process.stderr.write(text),
+        untilStopped: () => untilSignal(),
+      })
+    })
+}

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { ConfigSchema, type Config, type ConfigInput } from './schema.ts'
+
+export const ConfigErrorCode = { Invalid: 'CONFIG_INVALID', FileUnreadable: 'CONFIG_FILE_UNREADABLE' } as const
+export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode]
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(
+    readonly code: ConfigErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** `PERMIT0_*` variable → config key. Only this module reads `process.env`. */
+const ENV_KEYS: Readonly<Record<string, keyof ConfigInput>> = {
+  PERMIT0_HOST: 'host',
+  PERMIT0_PORT: 'port',
+  PERMIT0_UI: 'ui',
+  PERMIT0_CALIBRATE: 'calibrate',
+  PERMIT0_PACKS_DIR: 'packsDir',
+  PERMIT0_PROFILE: 'profile',
+  PERMIT0_ORG_DOMAIN: 'orgDomain',
+  PERMIT0_DATABASE_URL: 'databaseUrl',
+  PERMIT0_DATA_DIR: 'dataDir',
+  PERMIT0_APPROVAL_TIMEOUT: 'approvalTimeoutSecs',
+  PERMIT0_CACHE_HUMAN_VERDICTS: 'cacheHumanVerdicts',
+  PERMIT0_APPROVAL_POLL_MS: 'approvalPollMs',
+  PERMIT0_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  PERMIT0_LOG_LEVEL: 'logLevel',
+  PERMIT0_UI_DIR: 'uiDir',
+}
+
+const BOOLEAN_KEYS = new Set<keyof ConfigInput>(['ui', 'calibrate', 'cacheHumanVerdicts'])
+
+/** snake_case or kebab-case keys of permit0.yaml → camelCase config keys. */
+const camel = (key: string): string => key.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase())
+
+function envLayer(env: Readonly<Record<string, string | undefined>>): Partial<ConfigInput> {
+  const out: Record<string, unknown> = {}
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name]
+    if (value === undefined || value === '') continue
+    out[key] = BOOLEAN_KEYS.has(key) ? !['0', 'false', 'no', 'off'].includes(value.toLowerCase()) : value
+  }
+  return out as Partial<ConfigInput>
+}
+
+function fileLayer(path: string | undefined, explicit: boolean): Partial<ConfigInput> {
+  if (path === undefined) return {}
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError(ConfigErrorCode.FileUnreadable, `config file not found: ${path}`)
+    return {}
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new ConfigError(ConfigErrorCode.Invalid, `${path}: invalid YAML: ${(err as Error).message}`, { cause: err })
+  }
+  if (doc === null || doc === undefined) return {}
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(ConfigErrorCode.Invalid, `${path}: expected a mapping of settings`)
+  }
+  const serve = (doc as Record<string, unknown>).serve
+  const source = typeof serve === 'object' && serve !== null ? serve : doc
+  return Object.fromEntries(Object.entries(source).map(([k, v]) => [camel(k), v])) as Partial<ConfigInput>
+}
+
+export interface LoadConfigOptions {
+  /** CLI flags already parsed by commander (undefined = not given). */
+  readonly flags: Partial<ConfigInput>
+  /** Defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** `permit0.yaml` path; default `./permit0.yaml` (optional unless given explicitly). */
+  readonly file?: string
+  readonly cwd?: string
+}
+
+/** Merges flags > `PERMIT0_*` env > permit0.yaml > defaults, validates once, freezes. */
+export function loadConfig(options: LoadConfigOptions): Config {
+  const env = options.env ?? process.env
+  const explicitFile = options.file ?? env.PERMIT0_CONFIG_FILE
+  const file = explicitFile ?? resolve(options.cwd ?? process.cwd(), 'permit0.yaml')
+  const definedFlags = Object.fromEntries(Object.entries(options.flags).filter(([, v]) => v !== undefined))
+  const merged = { ...fileLayer(file, explicitFile !== undefined), ...envLayer(env), ...definedFlags }
+  const parsed = ConfigSchema.safeParse(merged)
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ')
+    throw new ConfigError(ConfigErrorCode.Invalid, `invalid configuration: ${details}`)
+  }
+  return Object.freeze(parsed.data)
+}
+

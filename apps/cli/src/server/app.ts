@@ -1,0 +1,82 @@
+import { serveStatic } from '@hono/node-server/serve-static'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import { ROLES, requireRole } from './auth.ts'
+import type { AppDeps } from './deps.ts'
+import type { AppEnv } from './env.ts'
+import { createErrorHandler, ServerError, ServerErrorCode } from './errors.ts'
+import { buildOpenApiDocument } from './openapi.ts'
+import { approvalRoutes } from './routes/approvals.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { checkRoutes } from './routes/check.ts'
+import { healthRoutes } from './routes/health.ts'
+import { policyRoutes } from './routes/policy.ts'
+
+/** Builds the HTTP app over its services (no listening socket; `serve` does that). */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  const openapi = buildOpenApiDocument(deps.version)
+
+  app.use(requestId())
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const status = c.res.status
+    const route = c.req.routePath
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(status) })
+    if (route !== '/api/v1/health' && route !== '/metrics') {
+      deps.logger.info(
+        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - started) },
+        'request',
+      )
+    }
+  })
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: () => {
+        throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${deps.bodyLimitBytes} bytes`)
+      },
+    }),
+  )
+  app.onError(
+    createErrorHandler((err, c, status) => {
+      if (status >= 500) {
+        if ((err as { code?: string }).code?.startsWith('STORE_') === true) {
+          deps.metrics.storeErrors.inc({ operation: c.req.routePath })
+        }
+        deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed')
+      }
+    }),
+  )
+  app.notFound((c) =>
+    c.json({ error: { code: ServerErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404),
+  )
+
+  app.get('/api/v1/openapi.json', (c) => c.json(openapi))
+  app.get('/metrics', requireRole(deps, ROLES.read), async (c) => {
+    c.header('Content-Type', deps.metrics.registry.contentType)
+    return c.body(await deps.metrics.registry.metrics())
+  })
+
+  const routes = app
+    .route('/api/v1', checkRoutes(deps))
+    .route('/api/v1/approvals', approvalRoutes(deps))
+    .route('/api/v1/audit', auditRoutes(deps))
+    .route('/api/v1', policyRoutes(deps))
+    .route('/api/v1', healthRoutes(deps))
+
+  if (deps.mode.ui && deps.uiDir !== undefined) {
+    const root = deps.uiDir
+    app.get('/', (c) => c.redirect('/ui/'))
+    app.get('/ui', (c) => c.redirect('/ui/'))
+    app.get('/ui/*', serveStatic({ root, rewriteRequestPath: (path) => path.replace(/^\/ui/, '') }))
+    // SPA fallback: client-side routes get index.html.
+    app.get('/ui/*', serveStatic({ root, path: 'index.html' }))
+  }
+  return routes
+}
+
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,329 @@
+import type { ApprovalQueue, ApprovalRecord, Clock, OpenApproval } from '@permit0/approvals'
+import type { CheckAccepted, CheckActionRequest, CheckRequest, CheckResponse } from '@permit0/contracts'
+import type {
+  DecisionSource,
+  JsonObject,
+  JsonValue,
+  PolicyStore,
+  RawToolCall,
+  Verdict,
+} from '@permit0/engine'
+import type { NewAuditEntry } from '@permit0/store'
+import { ServerError, ServerErrorCode } from './errors.ts'
+import { iso, toCheckResponse, toHumanCheckResponse } from './mappers.ts'
+import type { Metrics } from './metrics.ts'
+
+/** Per-call inputs the engine needs besides the call itself. */
+export interface EngineContext {
+  readonly store: PolicyStore
+  readonly nowMs: number
+  readonly orgDomain?: string
+  readonly clientKind?: string
+}
+
+/** A pre-normalized action (`/check_action`). */
+export interface ActionInput {
+  readonly actionType: string
+  readonly channel: string
+  readonly parameters: JsonObject
+}
+
+/** The engine as the server uses it (an adapter over `@permit0/engine`'s `createEngine`). */
+export interface CheckEngine {
+  check(call: RawToolCall, ctx: EngineContext): Verdict | Promise<Verdict>
+  checkAction(action: ActionInput, ctx: EngineContext): Verdict | Promise<Verdict>
+}
+
+export interface AuditSink {
+  append(entry: NewAuditEntry): Promise<unknown>
+}
+
+export interface ServeMode {
+  /** Park fresh Scorer/AgentReviewer HITL verdicts for a human. */
+  readonly ui: boolean
+  /** Park every fresh Scorer/AgentReviewer/UnknownFallback decision. */
+  readonly calibrate: boolean
+}
+
+export interface HumanCacheOptions {
+  /** Cache a human's Allow/Deny (`--no-cache-human-verdicts` turns it off). */
+  readonly enabled: boolean
+  readonly ttlMs: number
+  /** Fingerprint of the scoring configuration (cache rows from another config are ignored). */
+  readonly fingerprint: string
+}
+
+export interface DecisionServiceDeps {
+  readonly engine: CheckEngine
+  readonly policy: PolicyStore
+  readonly audit: AuditSink
+  /** Absent without `--ui`: nothing parks. */
+  readonly queue?: ApprovalQueue
+  readonly clock: Clock
+  readonly mode: ServeMode
+  readonly approvalTimeoutMs: number
+  readonly humanCache: HumanCacheOptions
+  readonly orgDomain?: string
+  readonly metrics?: Metrics
+}
+
+export interface CallOptions {
+  /** Aborts when the HTTP client goes away; a parked call is then abandoned. */
+  readonly signal?: AbortSignal
+  /** Answer 202 with an approval id instead of holding the connection. */
+  readonly respondAsync?: boolean
+}
+
+export type CheckOutcome =
+  | { readonly status: 200; readonly body: CheckResponse }
+  | { readonly status: 202; readonly body: CheckAccepted }
+
+export interface DecisionService {
+  check(request: CheckRequest, options?: CallOptions): Promise<CheckOutcome>
+  checkAction(request: CheckActionRequest, options?: CallOptions): Promise<CheckOutcome>
+  /** The answer for an approval that has ended (used by the long-poll wait route). */
+  outcomeOf(record: ApprovalRecord): CheckResponse
+}
+
+const PARKABLE_HITL: ReadonlySet<DecisionSource> = new Set(['Scorer', 'AgentReviewer'])
+const PARKABLE_CALIBRATION: ReadonlySet<DecisionSource> = new Set(['Scorer', 'AgentReviewer', 'UnknownFallback'])
+
+/** A policy store that never caches: in calibration mode a human sees the call first. */
+const withoutCacheWrites = (store: PolicyStore): PolicyStore => ({
+  lookup: (hash, nowMs) => store.lookup(hash, nowMs),
+  cacheSet: async () => undefined,
+})
+
+const nonEmpty = (value: JsonValue | undefined): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined
+
+interface Prepared {
+  readonly call: RawToolCall
+  readonly context: JsonObject
+  readonly timeoutSecs?: number
+  readonly wait: boolean
+}
+
+export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
+  const { clock, mode, queue } = deps
+  const engineStore = mode.calibrate ? withoutCacheWrites(deps.policy) : deps.policy
+
+  const shouldPark = (verdict: Verdict): boolean => {
+    if (queue === undefined) return false
+    if (mode.calibrate) return PARKABLE_CALIBRATION.has(verdict.source)
+    return mode.ui && verdict.permission === 'human' && PARKABLE_HITL.has(verdict.source)
+  }
+
+  const record = (permission: string, source: string, tier: string | undefined): void => {
+    deps.metrics?.decisions.inc({ permission, source, tier: tier ?? 'none' })
+  }
+
+  const finish = async (verdict: Verdict, prepared: Prepared, options: CallOptions): Promise<CheckOutcome> => {
+    if (!shouldPark(verdict) || queue === undefined) {
+      await deps.audit.append({
+        kind: 'decision',
+        timestampMs: clock.now(),
+        decision: verdict.permission,
+        decisionSource: verdict.source,
+        action: verdict.action,
+        rawToolCall: prepared.call,
+        ...(verdict.risk !== undefined && { risk: verdict.risk }),
+        trace: verdict.trace,
+        ...sessionOf(prepared.call),
+      })
+      record(verdict.permission, verdict.source, verdict.risk?.tier)
+      return { status: 200, body: toCheckResponse(verdict) }
+    }
+
+    const timeoutMs = prepared.timeoutSecs !== undefined ? prepared.timeoutSecs * 1_000 : deps.approvalTimeoutMs
+    const input: OpenApproval = {
+      kind: mode.calibrate ? 'calibration' : 'hitl',
+      action: verdict.action,
+      toolName: prepared.call.toolName,
+      ...(verdict.risk !== undefined && { risk: verdict.risk }),
+      enginePermission: verdict.permission,
+      engineSource: verdict.source,
+      ...sessionOf(prepared.call),
+      context: prepared.context,
+      timeoutMs,
+    }
+    if (options.respondAsync === true || !prepared.wait) {
+      const opened = await queue.open(input)
+      return {
+        status: 202,
+        body: {
+          status: 'pending',
+          approval_id: opened.id,
+          wait_url: `/api/v1/approvals/${opened.id}/wait`,
+          expires_at: iso(opened.expiresAtMs),
+          engine: toCheckResponse(verdict, { approvalId: opened.id }),
+        },
+      }
+    }
+    const outcome = await queue.park(input, options.signal !== undefined ? { signal: options.signal } : {})
+    return { status: 200, body: outcomeOf(outcome) }
+  }
+
+  const outcomeOf = (approval: ApprovalRecord): CheckResponse => {
+    const resolution = approval.resolution
+    switch (approval.status) {
+      case 'decided': {
+        const body = toHumanCheckResponse(approval)
+        record(body.permission, body.source, body.tier)
+        return body
+      }
+      case 'expired': {
+        const secs = Math.round((approval.expiresAtMs - approval.createdAtMs) / 1_000)
+        throw new ServerError(
+          ServerErrorCode.ApprovalTimeout,
+          `approval ${approval.id} timed out after ${secs}s; no human decision`,
+          { record: approval },
+        )
+      }
+      case 'abandoned':
+        throw new ServerError(
+          ServerErrorCode.ApprovalAbandoned,
+          `approval ${approval.id} was abandoned (${resolution?.reason ?? 'client disconnected'})`,
+          { record: approval },
+        )
+      case 'pending':
+        throw new Error(`approval ${approval.id} is still pending`)
+    }
+  }
+
+  const engineContext = (orgDomain: string | undefined, clientKind?: string) => ({
+    store: engineStore,
+    nowMs: clock.now(),
+    ...((orgDomain ?? deps.orgDomain) !== undefined && { orgDomain: orgDomain ?? deps.orgDomain }),
+    ...(clientKind !== undefined && { clientKind }),
+  })
+
+  return {
+    async check(request, options = {}) {
+      const metadata = request.metadata as JsonObject
+      const call: RawToolCall = { toolName: request.tool_name, parameters: request.parameters as JsonValue, metadata }
+      const verdict = await deps.engine.check(call, engineContext(request.org_domain, request.client_kind))
+      const context: JsonObject = {
+        tool_name: request.tool_name,
+        parameters: call.parameters,
+        metadata,
+        ...(request.client_kind !== undefined && { client_kind: request.client_kind }),
+        ...(request.org_domain !== undefined && { org_domain: request.org_domain }),
+      }
+      return finish(
+        verdict,
+        {
+          call,
+          context,
+          ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
+          wait: request.hitl_wait !== false,
+        },
+        options,
+      )
+    },
+
+    async checkAction(request, options = {}) {
+      const metadata = (request.metadata ?? {}) as JsonObject
+      const verdict = await deps.engine.checkAction(
+        { actionType: request.action_type, channel: request.source, parameters: request.parameters as JsonObject },
+        engineContext(undefined),
+      )
+      const toolName = `__action:${request.action_type}`
+      const call: RawToolCall = { toolName, parameters: request.parameters as JsonObject, metadata }
+      return finish(
+        verdict,
+        {
+          call,
+          context: { tool_name: toolName, parameters: call.parameters, metadata },
+          ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
+          wait: request.hitl_wait !== false,
+        },
+        options,
+      )
+    },
+
+    outcomeOf,
+  }
+}
+
+function sessionOf(call: RawToolCall): { sessionId?: string; taskGoal?: string } {
+  const sessionId = nonEmpty(call.metadata.session_id)
+  const taskGoal = nonEmpty(call.metadata.task_goal)
+  return { ...(sessionId !== undefined && { sessionId }), ...(taskGoal !== undefined && { taskGoal }) }
+}
+
+/**
+ * Side effects of an approval's end, run once on the replica that resolved it: the audit entry
+ * (human verdict with reviewer, reason and the engine's verdict; timeout; abandonment) and the
+ * human-verdict cache write.
+ */
+export function createResolutionEffects(deps: {
+  readonly audit: AuditSink
+  readonly policy: PolicyStore
+  readonly clock: Clock
+  readonly humanCache: HumanCacheOptions
+  readonly metrics?: Metrics
+}): (record: ApprovalRecord) => Promise<void> {
+  return async (approval) => {
+    const resolution = approval.resolution
+    if (resolution === undefined) return
+    const context = approval.context ?? {}
+    const rawToolCall: RawToolCall = {
+      toolName: typeof context.tool_name === 'string' ? context.tool_name : approval.toolName,
+      parameters: context.parameters ?? approval.action.parameters,
+      metadata:
+        typeof context.metadata === 'object' && context.metadata !== null && !Array.isArray(context.metadata)
+          ? context.metadata
+          : {},
+    }
+    const common = {
+      timestampMs: resolution.resolvedAtMs,
+      action: approval.action,
+      rawToolCall,
+      ...(approval.risk !== undefined && { risk: approval.risk }),
+      engineDecision: approval.enginePermission,
+      engineSource: approval.engineSource,
+      approvalId: approval.id,
+      ...(approval.sessionId !== undefined && { sessionId: approval.sessionId }),
+      ...(approval.taskGoal !== undefined && { taskGoal: approval.taskGoal }),
+    }
+    deps.metrics?.approvalWait.observe(
+      { status: resolution.status },
+      Math.max(0, resolution.resolvedAtMs - approval.createdAtMs) / 1_000,
+    )
+    if (resolution.status === 'decided') {
+      const permission = resolution.permission ?? 'deny'
+      await deps.audit.append({
+        ...common,
+        kind: 'human_decision',
+        decision: permission,
+        decisionSource: 'HumanReviewer',
+        humanReview: {
+          reviewer: resolution.reviewer ?? '',
+          decision: permission,
+          ...(resolution.reason !== undefined && { reason: resolution.reason }),
+          reviewedAtMs: resolution.resolvedAtMs,
+        },
+      })
+      if (deps.humanCache.enabled && permission !== 'human') {
+        const now = deps.clock.now()
+        await deps.policy.cacheSet({
+          normHash: approval.action.normHash,
+          permission,
+          source: 'HumanReviewer',
+          ...(approval.risk !== undefined && { risk: approval.risk }),
+          createdAtMs: now,
+          expiresAtMs: now + deps.humanCache.ttlMs,
+          fingerprint: deps.humanCache.fingerprint,
+        })
+      }
+      return
+    }
+    await deps.audit.append({
+      ...common,
+      kind: resolution.status === 'expired' ? 'approval_expired' : 'approval_abandoned',
+      decision: 'deny',
+      decisionSource: approval.engineSource,
+    })
+  }
+}

@@ -1,0 +1,35 @@
+import type { ApprovalQueue, Clock } from '@permit0/approvals'
+import type { Store } from '@permit0/store'
+import type { Logger } from 'pino'
+import type { DecisionService, ServeMode } from './decision-service.ts'
+import type { Metrics } from './metrics.ts'
+
+export type Role = 'agent' | 'viewer' | 'approver' | 'admin'
+
+/** Token check; absent → no authentication (loopback development). */
+export interface Authenticator {
+  verify(secret: string): Promise<{ name: string; role: Role } | undefined>
+}
+
+/** Everything the HTTP app needs; built by `commands/serve.ts` (or a test). */
+export interface AppDeps {
+  readonly decisions: DecisionService
+  /** Absent without `--ui`. */
+  readonly queue?: ApprovalQueue
+  readonly store: Pick<Store, 'kind' | 'policy' | 'audit' | 'stats' | 'health'> & {
+    readonly approvals: Pick<Store['approvals'], 'countPending'>
+  }
+  readonly clock: Clock
+  readonly mode: ServeMode
+  readonly metrics: Metrics
+  readonly logger: Logger
+  readonly version: string
+  readonly bodyLimitBytes: number
+  /** Built dashboard directory served at `/ui/` when `mode.ui`. */
+  readonly uiDir?: string
+  readonly auth?: Authenticator
+  /** Aborted when the server shuts down (ends event streams). */
+  readonly shutdown?: AbortSignal
+  /** Keep-alive comment interval of the SSE stream. Default 15 s. */
+  readonly sseHeartbeatMs?: number
+}

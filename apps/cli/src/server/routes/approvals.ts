@@ -1,0 +1,124 @@
+import { Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import {
+  ApprovalEventType,
+  DecideRequestSchema,
+  WaitQuerySchema,
+  type ApprovalEvent,
+  type ApprovalList,
+  type CheckAccepted,
+  type DecideResponse,
+} from '@permit0/contracts'
+import { ApprovalError, ApprovalErrorCode, type ApprovalQueue, type ApprovalQueueEvent } from '@permit0/approvals'
+import { ROLES, requireRole } from '../auth.ts'
+import type { AppDeps } from '../deps.ts'
+import type { AppEnv } from '../env.ts'
+import { iso, toApprovalSummary, toCheckResponse, toResolution } from '../mappers.ts'
+import { parseJson, parseQuery } from '../validate.ts'
+
+const notFound = (id: string): ApprovalError =>
+  new ApprovalError(ApprovalErrorCode.NotFound, `approval ${id} not found`, { id })
+
+function toWireEvent(event: ApprovalQueueEvent): ApprovalEvent {
+  if (event.type === 'created') return { type: ApprovalEventType.Created, approval: toApprovalSummary(event.record) }
+  return {
+    type: ApprovalEventType.Resolved,
+    approval_id: event.record.id,
+    resolution: toResolution(
+      event.record.resolution ?? { status: 'expired', resolvedAtMs: event.record.expiresAtMs },
+    ),
+  }
+}
+
+/** The approvals queue API: list, stream, get, long-poll wait, decide. */
+export function approvalRoutes(
+  deps: Pick<AppDeps, 'queue' | 'decisions' | 'metrics' | 'auth' | 'clock' | 'sseHeartbeatMs' | 'shutdown'>,
+) {
+  const requireQueue = (id: string): ApprovalQueue => {
+    if (deps.queue === undefined) throw notFound(id)
+    return deps.queue
+  }
+  const read = requireRole(deps, ROLES.read)
+  return new Hono<AppEnv>()
+    .get('/', read, async (c) => {
+      const pending = deps.queue === undefined ? [] : await deps.queue.listPending()
+      return c.json({ approvals: pending.map(toApprovalSummary) } satisfies ApprovalList)
+    })
+    .post('/decide', requireRole(deps, ROLES.decide), async (c) => {
+      const body = await parseJson(c, DecideRequestSchema)
+      const started = performance.now()
+      let outcome = 'error'
+      try {
+        const principal = c.get('principal')
+        const reviewer = body.reviewer ?? principal?.name
+        const record = await requireQueue(body.approval_id).decide(body.approval_id, {
+          permission: body.permission,
+          ...(reviewer !== undefined && { reviewer }),
+          ...(body.reason !== undefined && { reason: body.reason }),
+        })
+        outcome = 'decided'
+        return c.json({
+          approval_id: record.id,
+          resolution: toResolution(record.resolution ?? { status: 'decided', resolvedAtMs: deps.clock.now() }),
+        } satisfies DecideResponse)
+      } catch (err) {
+        if (err instanceof ApprovalError) outcome = err.code === ApprovalErrorCode.Conflict ? 'conflict' : 'not_found'
+        throw err
+      } finally {
+        deps.metrics.decideDuration.observe({ outcome }, (performance.now() - started) / 1_000)
+      }
+    })
+    .get('/stream', read, (c) => {
+      const queue = deps.queue
+      return streamSSE(c, async (stream) => {
+        const signal = c.req.raw.signal
+        let chain = Promise.resolve()
+        const send = (event: ApprovalEvent): void => {
+          chain = chain.then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event) })).catch(() => undefined)
+        }
+        const unsubscribe = queue?.subscribe((event) => send(toWireEvent(event))) ?? (() => undefined)
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ ok: true }) })
+        let cancelBeat: () => void = () => undefined
+        const beat = (): void => {
+          cancelBeat = deps.clock.setTimeout(() => {
+            chain = chain.then(() => stream.write(': keep-alive\n\n')).then(() => undefined).catch(() => undefined)
+            beat()
+          }, deps.sseHeartbeatMs ?? 15_000)
+        }
+        beat()
+        await new Promise<void>((resolve) => {
+          if (signal.aborted) resolve()
+          signal.addEventListener('abort', () => resolve(), { once: true })
+          deps.shutdown?.addEventListener('abort', () => resolve(), { once: true })
+          if (deps.shutdown?.aborted === true) resolve()
+          stream.onAbort(() => resolve())
+        })
+        cancelBeat()
+        unsubscribe()
+      })
+    })
+    .get('/:id', read, async (c) => {
+      const id = c.req.param('id')
+      const record = await requireQueue(id).get(id)
+      if (record === undefined) throw notFound(id)
+      return c.json(toApprovalSummary(record))
+    })
+    .get('/:id/wait', requireRole(deps, ROLES.wait), async (c) => {
+      const id = c.req.param('id')
+      const query = parseQuery(c, WaitQuerySchema)
+      const result = await requireQueue(id).wait(id, { timeoutMs: query.timeout * 1_000, signal: c.req.raw.signal })
+      if (result.status === 'resolved') return c.json(deps.decisions.outcomeOf(result.record))
+      const record = result.record
+      const body: CheckAccepted = {
+        status: 'pending',
+        approval_id: record.id,
+        wait_url: `/api/v1/approvals/${record.id}/wait`,
+        expires_at: iso(record.expiresAtMs),
+        engine: toCheckResponse(
+          { permission: record.enginePermission, source: record.engineSource, action: record.action, risk: record.risk },
+          { approvalId: record.id },
+        ),
+      }
+      return c.json(body, 202)
+    })
+}

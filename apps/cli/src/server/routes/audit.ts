@@ -1,0 +1,92 @@
+import { Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import {
+  AuditExportQuerySchema,
+  AuditQuerySchema,
+  type AuditPage,
+  type AuditVerify,
+} from '@permit0/contracts'
+import type { AuditEntry } from '@permit0/store'
+import { ROLES, requireRole } from '../auth.ts'
+import type { AppDeps } from '../deps.ts'
+import type { AppEnv } from '../env.ts'
+import { iso, toWireAuditEntry } from '../mappers.ts'
+import { parseQuery } from '../validate.ts'
+
+const CSV_HEADER =
+  'entry_id,timestamp,sequence,kind,decision,decision_source,action_type,channel,risk_score,tier,session_id,approval_id,reviewer,prev_hash,entry_hash'
+
+const csvField = (value: string | number | undefined): string => {
+  if (value === undefined) return ''
+  const text = String(value)
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+function toCsvRow(entry: AuditEntry): string {
+  return [
+    entry.entryId,
+    iso(entry.timestampMs),
+    entry.sequence,
+    entry.kind,
+    entry.decision,
+    entry.decisionSource,
+    entry.action.actionType,
+    entry.action.channel,
+    entry.risk?.score,
+    entry.risk?.tier,
+    entry.sessionId,
+    entry.approvalId,
+    entry.humanReview?.reviewer,
+    entry.prevHash,
+    entry.entryHash,
+  ]
+    .map(csvField)
+    .join(',')
+}
+
+/** The audit log: filtered newest-first pages, oldest-first export, chain verification. */
+export function auditRoutes(deps: Pick<AppDeps, 'store' | 'auth'>) {
+  const read = requireRole(deps, ROLES.read)
+  return new Hono<AppEnv>()
+    .get('/', read, async (c) => {
+      const q = parseQuery(c, AuditQuerySchema)
+      const page = await deps.store.audit.list({
+        ...(q.action_type !== undefined && { actionType: q.action_type }),
+        ...(q.decision !== undefined && { decision: q.decision }),
+        ...(q.source !== undefined && { decisionSource: q.source as never }),
+        ...(q.session_id !== undefined && { sessionId: q.session_id }),
+        ...(q.since !== undefined && { sinceMs: Date.parse(q.since) }),
+        ...(q.until !== undefined && { untilMs: Date.parse(q.until) }),
+        limit: q.limit,
+        ...(q.cursor !== undefined && { cursor: q.cursor }),
+      })
+      return c.json({
+        entries: page.entries.map(toWireAuditEntry),
+        ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
+      } satisfies AuditPage)
+    })
+    .get('/export', read, (c) => {
+      const { format } = parseQuery(c, AuditExportQuerySchema)
+      c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+      c.header('Content-Disposition', `attachment; filename="permit0-audit.${format}"`)
+      return stream(c, async (out) => {
+        if (format === 'csv') await out.write(`${CSV_HEADER}\n`)
+        // Oldest first, so `permit0 audit verify` can check the chain in file order.
+        for await (const entry of deps.store.audit.export()) {
+          await out.write(`${format === 'csv' ? toCsvRow(entry) : JSON.stringify(entry)}\n`)
+        }
+      })
+    })
+    .get('/verify', read, async (c) => {
+      const result = await deps.store.audit.verify()
+      const body: AuditVerify = result.ok
+        ? { ok: true, checked: result.checked }
+        : {
+            ok: false,
+            checked: result.checked,
+            ...(result.failure.sequence !== undefined && { first_bad_sequence: result.failure.sequence }),
+            error: result.failure.reason,
+          }
+      return c.json(body)
+    })
+}
