@@ -10,13 +10,15 @@ export interface ApprovalCardProps {
   nowMs: number
   /** False for roles that may only look (viewer); the buttons are then hidden. */
   canDecide: boolean
+  /** Shown instead of the buttons when the reviewer cannot decide. */
+  cannotDecideNote?: string
   onDecide(permission: Permission, reason: string): Promise<void>
 }
 
 /** Keys that act on the focused card. */
 export const CARD_SHORTCUTS = { allow: 'a', deny: 'd', reason: 'r' } as const
 
-export function ApprovalCard({ approval, nowMs, canDecide, onDecide }: ApprovalCardProps) {
+export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onDecide }: ApprovalCardProps) {
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
@@ -103,33 +105,34 @@ export function ApprovalCard({ approval, nowMs, canDecide, onDecide }: ApprovalC
       {approval.block_reason && <div className="muted">Block reason: {approval.block_reason}</div>}
       {approval.task_goal && <div className="muted">Task goal: {approval.task_goal}</div>}
 
-      <section>
-        <h3 className="section-title">Normalized action</h3>
-        <dl className="kv">
-          {action.map(([label, value]) => (
-            <FieldRow key={label} label={label} value={value || '—'} mono={label === 'Norm hash'} />
-          ))}
-        </dl>
-      </section>
+      <div className="card-body">
+        <section>
+          <h3 className="section-title">Parameters ({parameters.length})</h3>
+          {parameters.length === 0 ? (
+            <div className="muted">none</div>
+          ) : (
+            <dl className="kv" aria-label="parameters">
+              {parameters.map(([key, value]) => (
+                <div key={key} style={{ display: 'contents' }}>
+                  <dt className="mono">{key}</dt>
+                  <dd>
+                    <ValueText value={value} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </section>
 
-      <section>
-        <h3 className="section-title">Parameters ({parameters.length})</h3>
-        {parameters.length === 0 ? (
-          <div className="muted">none</div>
-        ) : (
-          <dl className="kv" aria-label="parameters">
-            {parameters.map(([key, value]) => (
-              <div key={key} style={{ display: 'contents' }}>
-                <dt className="mono">{key}</dt>
-                <dd>
-                  <ValueText value={value} />
-                </dd>
-              </div>
+        <section>
+          <h3 className="section-title">Normalized action</h3>
+          <dl className="kv">
+            {action.map(([label, value]) => (
+              <FieldRow key={label} label={label} value={value || '—'} mono={label === 'Norm hash'} />
             ))}
           </dl>
-        )}
-      </section>
-
+        </section>
+      </div>
       {canDecide ? (
         <div className="row">
           <label className="field" style={{ flex: '1 1 220px' }}>
@@ -150,7 +153,7 @@ export function ApprovalCard({ approval, nowMs, canDecide, onDecide }: ApprovalC
           </button>
         </div>
       ) : (
-        <div className="muted small">Your role can view approvals but not decide them.</div>
+        <div className="muted small">{cannotDecideNote ?? 'Your role can view approvals but not decide them.'}</div>
       )}
       {error !== undefined && (
         <div className="error-box" role="alert">

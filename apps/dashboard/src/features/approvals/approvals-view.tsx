@@ -54,6 +54,7 @@ export function ApprovalsView({ queue, canDecide, reviewer, onReviewer }: Approv
               approval={approval}
               nowMs={nowMs}
               canDecide={canDecide && !needsName}
+              {...(needsName && { cannotDecideNote: 'Enter your name above to allow or deny.' })}
               onDecide={(permission, reason) => queue.decide(approval, permission, reason, reviewer ?? '')}
             />
           ))}
