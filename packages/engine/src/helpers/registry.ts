@@ -3,10 +3,18 @@
  * it to `HELPER_GROUPS` below. Names must be unique (checked when this module loads).
  */
 import { CORE_HELPERS } from './core.ts'
+import { PATH_HELPERS } from './path.ts'
+import { SHELL_HELPERS } from './shell.ts'
+import { SQL_HELPERS } from './sql.ts'
+import { URL_HELPERS } from './url.ts'
 import type { HelperDef } from './types.ts'
 
 const HELPER_GROUPS: readonly (readonly HelperDef[])[] = [
   CORE_HELPERS,
+  PATH_HELPERS,
+  SHELL_HELPERS,
+  SQL_HELPERS,
+  URL_HELPERS,
 ]
 
 function buildTable(groups: readonly (readonly HelperDef[])[]): ReadonlyMap<string, HelperDef> {

@@ -1,6 +1,6 @@
 /** Validates one normalizer document and compiles it into matchers and extractors. */
 import { compileCondition, type Condition, type ConditionEnv } from '../conditions/compile-condition.ts'
-import { parsePath, walkPath } from '../conditions/path.ts'
+import { parsePath, walkPath, type PathSegment } from '../conditions/path.ts'
 import { isJsonObject } from '../conditions/values.ts'
 import type { IssuePath, ValidationIssue } from '../errors.ts'
 import { getHelper, type HelperDef } from '../helpers/index.ts'
@@ -49,10 +49,21 @@ export interface CompiledNormalizer {
   readonly match: Condition
   /** Sorted by name, so parameters come out with sorted keys. */
   readonly parameters: readonly CompiledParameter[]
+  /**
+   * `normalize.action_type_from`: the action type is read from a computed parameter (e.g. the
+   * `action` of `shell_facts`) and must be one of `allowed`; anything else fails the call.
+   */
+  readonly derivedActionType?: DerivedActionType
+}
+
+export interface DerivedActionType {
+  readonly segments: readonly PathSegment[]
+  readonly source: string
+  readonly allowed: ReadonlyMap<string, ActionType>
 }
 
 const TOP_KEYS = ['permit0_pack', 'id', 'priority', 'extends', 'api_version', 'match', 'normalize']
-const NORMALIZE_KEYS = ['action_type', 'domain', 'verb', 'source', 'parameters']
+const NORMALIZE_KEYS = ['action_type', 'action_type_from', 'domain', 'verb', 'source', 'parameters']
 const PARAM_KEYS = [
   'from', 'from_any', 'type', 'required', 'optional', 'default', 'lowercase', 'uppercase', 'trim',
   'compute', 'args',
@@ -64,6 +75,8 @@ export interface CompileNormalizerResult {
   readonly issues: readonly ValidationIssue[]
   /** The declared action type string, when present (even if invalid), for coverage checks. */
   readonly declaredActionType?: string
+  /** Every action type the normalizer may produce (`action_type` plus `action_type_from.allowed`). */
+  readonly producedActionTypes?: readonly string[]
 }
 
 export function compileNormalizer(
@@ -104,6 +117,7 @@ export function compileNormalizer(
   let actionType: ActionType | undefined
   let declaredActionType: string | undefined
   let channel: string | undefined
+  let derived: DerivedActionType | undefined
   const parameters: CompiledParameter[] = []
   if (norm) {
     const np = ['normalize']
@@ -126,6 +140,9 @@ export function compileNormalizer(
         r.error('invalid_action_type', [...np, 'action_type'], `invalid action_type '${declaredActionType}': ${parsed.message}`, 'action_type')
       }
     }
+    if (Object.hasOwn(norm, 'action_type_from')) {
+      derived = compileDerivedActionType(norm.action_type_from, [...np, 'action_type_from'], r)
+    }
     if (Object.hasOwn(norm, 'parameters') && norm.parameters !== null) {
       const params = r.mapping(norm.parameters, [...np, 'parameters'], "'parameters'")
       if (params) {
@@ -141,9 +158,11 @@ export function compileNormalizer(
   if (hasErrors || id === undefined || priority === undefined || !match || !actionType || channel === undefined) {
     return { issues: r.issues, ...(declaredActionType === undefined ? {} : { declaredActionType }) }
   }
+  const produced = [actionType.name, ...(derived ? [...derived.allowed.keys()] : [])]
   return {
     issues: r.issues,
     declaredActionType: actionType.name,
+    producedActionTypes: [...new Set(produced)],
     normalizer: {
       id,
       priority,
@@ -154,8 +173,32 @@ export function compileNormalizer(
       ...(exactTool === undefined ? {} : { exactTool }),
       match,
       parameters,
+      ...(derived ? { derivedActionType: derived } : {}),
     },
   }
+}
+
+/** `action_type_from: { parameter: <path in the normalized parameters>, allowed: [domain.verb…] }` */
+function compileDerivedActionType(
+  raw: JsonValue | undefined,
+  path: IssuePath,
+  r: DocReader,
+): DerivedActionType | undefined {
+  const def = r.mapping(raw, path, "'action_type_from'")
+  if (!def) return undefined
+  const before = r.issues.length
+  r.keys(def, ['parameter', 'allowed'], path, "'action_type_from'")
+  const source = r.string(def, 'parameter', path, true)
+  const list = r.stringList(def, 'allowed', path, true) ?? []
+  const allowed = new Map<string, ActionType>()
+  list.forEach((name, i) => {
+    const parsed = parseActionType(name)
+    if (parsed.ok) allowed.set(name, parsed.actionType)
+    else r.error('invalid_action_type', [...path, 'allowed', i], `invalid action_type '${name}': ${parsed.message}`)
+  })
+  if (list.length === 0) r.error('empty_list', [...path, 'allowed'], `'allowed' must list at least one action type`, 'allowed')
+  if (source === undefined || r.issues.length > before) return undefined
+  return { segments: parsePath(source).segments, source, allowed }
 }
 
 function compileParameter(

@@ -1,6 +1,7 @@
 /** RawToolCall → NormAction: alias rewrite, priority dispatch, extraction, fallback, hash. */
 import { canonicalJson, normHash } from '../canonical/norm-hash.ts'
 import type { ConditionEnv } from '../conditions/compile-condition.ts'
+import { walkPath } from '../conditions/path.ts'
 import { isJsonObject } from '../conditions/values.ts'
 import { EngineError, EngineErrorCode } from '../errors.ts'
 import { UNKNOWN_ACTION_TYPE } from '../taxonomy/taxonomy.ts'
@@ -83,7 +84,24 @@ function applyNormalizer(
     if (p.transform) value = p.transform(value)
     parameters[p.name] = value
   }
-  const { domain, verb, name: actionType } = n.actionType
+  let resolvedType = n.actionType
+  if (n.derivedActionType) {
+    const d = n.derivedActionType
+    const v = walkPath(parameters, d.segments)
+    const t = typeof v === 'string' ? d.allowed.get(v) : undefined
+    if (t === undefined) {
+      return {
+        ok: false,
+        error: new EngineError(
+          EngineErrorCode.InvalidActionType,
+          `normalizer '${n.id}' derived action type ${JSON.stringify(v ?? null)} from '${d.source}', which is not in its allowed list`,
+          { normalizer: n.id, file: n.file, toolName, derived: v ?? null },
+        ),
+      }
+    }
+    resolvedType = t
+  }
+  const { domain, verb, name: actionType } = resolvedType
   const channel = n.channel
   return {
     ok: true,

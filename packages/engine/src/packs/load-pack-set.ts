@@ -225,7 +225,7 @@ function loadPack(
     if (parsed.value === undefined) continue
     const n = compileNormalizer(parsed.value, { pack: packId, file: file.path })
     at(file, n.issues, parsed.locate)
-    if (n.declaredActionType !== undefined) produced.add(n.declaredActionType)
+    for (const t of n.producedActionTypes ?? (n.declaredActionType === undefined ? [] : [n.declaredActionType])) produced.add(t)
     if (isJsonObject(parsed.value) && typeof parsed.value.id === 'string') {
       const first = normalizerIds.get(parsed.value.id)
       if (first !== undefined) {
