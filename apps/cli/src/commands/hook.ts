@@ -290,7 +290,8 @@ Examples:
         nowMs: Date.now,
         ppid: process.ppid,
         readFile: readFileOrUndefined,
-        loadEngine: loadHookEngine,
+        loadEngine: (o) =>
+          loadHookEngine(o, process.env.PERMIT0_PACKS_DIR ? { packsDirEnv: process.env.PERMIT0_PACKS_DIR } : {}),
       })
     })
 

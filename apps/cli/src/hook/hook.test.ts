@@ -10,6 +10,10 @@ import { resolveHookConfig } from './config.ts'
 import { applyUnknownPolicy, toEnvelope } from './envelope.ts'
 import { mergeIntoSettings, buildRegistration } from './install.ts'
 import { openSessionFile } from './session-file.ts'
+import { loadHookEngine } from './load-engine.ts'
+import { fileURLToPath } from 'node:url'
+
+const PACKS_DIR = fileURLToPath(new URL('../../../../packs', import.meta.url))
 
 const HASH = 'b'.repeat(64)
 const BASH_EVENT = {
@@ -243,6 +247,57 @@ describe('remote mode against a loopback daemon', () => {
     const r = await hook({ remote: 'http://127.0.0.1:1' }, BASH_EVENT, { env: { PERMIT0_UNKNOWN: 'bypass' } })
     expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
     expect(r.stdout).toContain('permit0 remote unavailable')
+  })
+})
+
+describe('local mode (engine in-process, the repo packs)', () => {
+  const local = (stdin: unknown, options: HookOptions = {}, dataDir = join(home, 'data')) =>
+    hook({ packsDir: PACKS_DIR, orgDomain: 'acme.com', dataDir, ...options }, stdin, { loadEngine: (o) => loadHookEngine(o) })
+  const send = (to: string, body = 'at noon?', session_id = 'local-1') => ({
+    session_id, cwd: '/repo', tool_name: 'gmail_send', tool_input: { to, subject: 'lunch', body },
+  })
+
+  it('allow, ask (formatted) and deny envelopes from the real engine', async () => {
+    expect((await local(send('ann@acme.com'))).stdout).toBe('{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}}\n')
+    expect((await local(send('bob@partner.com', 'at noon?', 'other'))).envelope).toEqual({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: 'permit0: email.send (Scorer) — risk 43/100 MEDIUM' },
+    })
+    const deny = await local(send('eve@evil.com', 'the secret password list', 'third'))
+    expect(deny.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+    expect((deny.envelope as { hookSpecificOutput: { permissionDecisionReason: string } }).hookSpecificOutput.permissionDecisionReason.length).toBeGreaterThan(10)
+  })
+
+  it('strips the claude-code MCP prefix before normalizing', async () => {
+    const r = await local({ ...send('ann@acme.com'), tool_name: 'mcp__gmail__gmail_send' })
+    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
+  })
+
+  it('unclassified tools: no opinion by default, ask with --unknown ask', async () => {
+    const unknown = { tool_name: 'SomeNewTool', tool_input: { x: 1 } }
+    expect((await local(unknown)).stdout).toBe('{"hookSpecificOutput":{"hookEventName":"PreToolUse"}}\n')
+    expect((await local(unknown, { unknown: 'ask' })).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+  })
+
+  it('session history persists across invocations so session rules fire without a daemon', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'permit0-hook-data-'))
+    // same external send, fresh session → ask
+    expect((await local(send('bob@partner.com', 'at noon?', 'clean'), {}, dataDir)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+    // session S: a call exposing sensitive data, then the same external send in a later invocation
+    await local(send('eve@evil.com', 'the secret password list', 'S'), {}, dataDir)
+    const after = await local(send('bob@partner.com', 'at noon?', 'S'), {}, dataDir)
+    expect(after.envelope).toEqual({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'Sensitive data read followed by external send in same session' },
+    })
+    // without session history the same sequence does not deny
+    await local(send('eve@evil.com', 'the secret password list', 'T'), { session: false }, dataDir)
+    expect((await local(send('bob@partner.com', 'at noon?', 'T'), { session: false }, dataDir)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('shadow logs the would-be decision and allows', async () => {
+    const r = await local(send('bob@partner.com', 'at noon?', 'shadow'), { shadow: true })
+    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
+    expect(r.stderr).toBe('[permit0 shadow] WOULD ASK: email.send (Scorer) score=43/100  permit0: email.send (Scorer) — risk 43/100 MEDIUM\n')
   })
 })
 

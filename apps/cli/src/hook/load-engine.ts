@@ -1,6 +1,10 @@
+import { buildEngine } from '../engine-factory.ts'
 import type { LocalEngine } from './local.ts'
 
-/** Builds the in-process engine for local mode from `--packs-dir` / `--profile`. */
-export async function loadHookEngine(_options: { packsDir?: string; profile?: string; orgDomain: string }): Promise<LocalEngine> {
-  throw new Error('local mode is not wired yet: the CLI engine factory is missing')
+/** Builds the in-process engine for local mode (packs dir resolution as every engine command). */
+export async function loadHookEngine(
+  options: { packsDir?: string; profile?: string; orgDomain: string },
+  deps: { cwd?: string; packsDirEnv?: string } = {},
+): Promise<LocalEngine> {
+  return buildEngine(options, deps).engine
 }
