@@ -1,0 +1,138 @@
+/**
+ * Builds an engine from CLI options: packs dir, org domain, profile. Shared by check, calibrate,
+ * gateway, serve and hook. The config fingerprint (policy-cache invalidation) is computed here:
+ * SHA-256 over the scoring-model version, the profile bytes and every loaded pack file.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import {
+  createEngine,
+  loadPackSet,
+  formatIssue,
+  parseProfile,
+  SCORING_MODEL_VERSION,
+  type AgentReviewer,
+  type Engine,
+  type LockfilePolicy,
+  type PackFile,
+  type Profile,
+} from '@permit0/engine'
+import { countErrors, formatIssueIn, readPacksDir, resolvePacksDir } from './packs/index.ts'
+
+export interface EngineCliOptions {
+  /** `--packs-dir` */
+  readonly packsDir?: string
+  /** `--org-domain` */
+  readonly orgDomain?: string
+  /** `--profile`: a name (`fintech` → `profiles/fintech.profile.yaml`) or a file path. */
+  readonly profile?: string
+}
+
+export interface EngineFactoryDeps {
+  readonly cwd?: string
+  /** `PERMIT0_PACKS_DIR`, passed in by the caller. */
+  readonly packsDirEnv?: string
+  readonly lockfile?: LockfilePolicy
+  readonly reviewer?: AgentReviewer
+  readonly cacheTtlMs?: number
+}
+
+export interface BuiltEngine {
+  readonly engine: Engine
+  /** Packs root used (absent when none exists). */
+  readonly packsDir?: string
+  readonly profile?: Profile
+  readonly profilePath?: string
+  readonly fingerprint: string
+  /** Non-fatal findings (pack and risk-rule warnings), rendered. */
+  readonly warnings: readonly string[]
+}
+
+/** Configuration problems (unreadable profile, invalid packs): exit code 2 in every command. */
+export class EngineConfigError extends Error {
+  override readonly name = 'EngineConfigError'
+}
+
+/** Resolves `--profile`: an existing file, else `profiles/<name>.profile.yaml` under `cwd`. */
+export function resolveProfilePath(nameOrPath: string, cwd: string): string {
+  const direct = resolve(cwd, nameOrPath)
+  if (existsSync(direct) && /\.ya?ml$/.test(direct)) return direct
+  const named = resolve(cwd, 'profiles', `${nameOrPath}.profile.yaml`)
+  if (existsSync(named)) return named
+  throw new EngineConfigError(`--profile ${nameOrPath}: no such file (looked for ${direct} and ${named})`)
+}
+
+export function loadProfileFile(nameOrPath: string, cwd: string): { profile: Profile; path: string; text: string } {
+  const path = resolveProfilePath(nameOrPath, cwd)
+  const text = readFileSync(path, 'utf8')
+  const parsed = parseProfile(text, basename(path).replace(/\.profile\.ya?ml$|\.ya?ml$/, ''))
+  if (!parsed.ok) {
+    const lines = parsed.issues.map((i) => formatIssue({ ...i, file: path }))
+    throw new EngineConfigError(`invalid profile ${path}:\n${lines.join('\n')}`)
+  }
+  return { profile: parsed.profile, path, text }
+}
+
+/** SHA-256 over model version, profile bytes and pack files (sorted by path), NUL-separated. */
+export function computeFingerprint(profileText: string | undefined, files: readonly PackFile[]): string {
+  const h = createHash('sha256')
+  h.update(SCORING_MODEL_VERSION).update('\0').update(profileText ?? '<none>').update('\0')
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    h.update(f.path).update('\0').update(f.text).update('\0')
+  }
+  return h.digest('hex')
+}
+
+export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps = {}): BuiltEngine {
+  const cwd = deps.cwd ?? process.cwd()
+  let dir: string | undefined
+  let files: PackFile[]
+  try {
+    dir = resolvePacksDir({
+      cwd,
+      ...(options.packsDir === undefined ? {} : { flag: options.packsDir }),
+      ...(deps.packsDirEnv === undefined ? {} : { env: deps.packsDirEnv }),
+    })?.dir
+    files = dir === undefined ? [] : readPacksDir(dir)
+  } catch (err) {
+    throw new EngineConfigError(err instanceof Error ? err.message : String(err))
+  }
+  const loaded = loadPackSet(files, deps.lockfile === undefined ? {} : { lockfile: deps.lockfile })
+  const rendered = loaded.issues.map((i) => formatIssueIn(dir, i))
+  if (!loaded.ok) {
+    throw new EngineConfigError(
+      `packs failed to load (${countErrors(loaded.issues)} errors):\n${rendered.join('\n')}`,
+    )
+  }
+  const profile = options.profile === undefined ? undefined : loadProfileFile(options.profile, cwd)
+  const fingerprint = computeFingerprint(profile?.text, files)
+  let engine: Engine
+  try {
+    engine = createEngine({
+      packSet: loaded.packSet,
+      fingerprint,
+      ...(profile ? { profile: profile.profile } : {}),
+      ...(options.orgDomain === undefined ? {} : { orgDomain: options.orgDomain }),
+      ...(deps.reviewer ? { reviewer: deps.reviewer } : {}),
+      ...(deps.cacheTtlMs === undefined ? {} : { cacheTtlMs: deps.cacheTtlMs }),
+    })
+  } catch (err) {
+    throw new EngineConfigError(err instanceof Error ? err.message : String(err))
+  }
+  return {
+    engine,
+    ...(dir === undefined ? {} : { packsDir: dir }),
+    ...(profile ? { profile: profile.profile, profilePath: profile.path } : {}),
+    fingerprint,
+    warnings: [...rendered, ...engine.warnings.map((i) => formatIssueIn(dir, i))],
+  }
+}
+
+/** Adds `--packs-dir`, `--org-domain` and `--profile` to a command. */
+export function withEngineOptions<T extends { option(flags: string, description: string): T }>(cmd: T): T {
+  return cmd
+    .option('--packs-dir <dir>', 'packs root (default: $PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
+    .option('--org-domain <domain>', "your organisation's mail domain (drives recipient_scope)")
+    .option('--profile <name|file>', 'scoring profile: a name under ./profiles or a .profile.yaml path')
+}
