@@ -2,9 +2,6 @@ import { Command, CommanderError } from 'commander'
 import { calibrateCommand } from './commands/calibrate/index.ts'
 import { checkCommand } from './commands/check.ts'
 import { gatewayCommand } from './commands/gateway.ts'
-import { calibrateCommand } from './commands/calibrate/index.ts'
-import { checkCommand } from './commands/check.ts'
-import { gatewayCommand } from './commands/gateway.ts'
 import { hookCommand } from './commands/hook.ts'
 import { normalizeCommand } from './commands/normalize.ts'
 import { packCommand } from './commands/pack/index.ts'
@@ -18,9 +15,6 @@ export function createProgram(): Command {
   program.addCommand(hookCommand())
   program.addCommand(packCommand())
   program.addCommand(normalizeCommand())
-  program.addCommand(checkCommand())
-  program.addCommand(calibrateCommand())
-  program.addCommand(gatewayCommand())
   program.addCommand(serveCommand())
   program.addCommand(checkCommand())
   program.addCommand(calibrateCommand())
