@@ -239,7 +239,7 @@ function loadPack(
     if (pattern !== undefined) {
       const tool = n.normalizer.exactTool
       if (tool === undefined || !matchesToolPattern(pattern, tool)) {
-        const pos = parsed.locate(['match'])
+        const pos = parsed.locate(['match', 'tool'])
         issues.push({
           ...issue('tool_pattern_mismatch', ['match', 'tool'], tool === undefined
             ? `normalizers in ${parts[1]}/ must match one exact tool satisfying tool_pattern '${pattern}'`

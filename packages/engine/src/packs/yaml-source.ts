@@ -18,7 +18,7 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true })
   const issues: ValidationIssue[] = []
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0]
@@ -26,7 +26,7 @@ export function parseYaml(text: string): ParsedYaml {
       ...issue(
         e.code === 'DUPLICATE_KEY' ? 'duplicate_key' : 'yaml_syntax',
         [],
-        `YAML ${doc.errors.includes(e as never) ? 'error' : 'warning'}: ${e.message.split('\n')[0]}`,
+        `YAML ${doc.errors.includes(e as never) ? 'error' : 'warning'}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
         { severity: doc.errors.includes(e as never) ? 'error' : 'warning' },
       ),
       ...(pos ? { line: pos.line, column: pos.col } : {}),
