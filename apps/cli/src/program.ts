@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander'
+import { auditCommand } from './commands/audit/index.ts'
 import { calibrateCommand } from './commands/calibrate/index.ts'
 import { checkCommand } from './commands/check.ts'
+import { dbCommand } from './commands/db/index.ts'
 import { gatewayCommand } from './commands/gateway.ts'
 import { hookCommand } from './commands/hook.ts'
 import { normalizeCommand } from './commands/normalize.ts'
@@ -19,6 +21,8 @@ export function createProgram(): Command {
   program.addCommand(checkCommand())
   program.addCommand(calibrateCommand())
   program.addCommand(gatewayCommand())
+  program.addCommand(auditCommand())
+  program.addCommand(dbCommand())
   return program
 }
 
