@@ -59,6 +59,11 @@ export class ApiError extends Error {
   }
 }
 
+/** True when the server answered 404: a route this server does not offer (or an unknown id). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.code === ApiErrorCode.NotFound
+}
+
 /** Filters of the activity view, sent as the query of `GET /api/v1/audit`. */
 export interface AuditFilters {
   action_type?: string

@@ -5,11 +5,11 @@ export const COLLAPSE_CHARS = 280
 export const COLLAPSE_LINES = 6
 
 /** Shows any JSON value as plain text (never HTML); long values are collapsible. */
-export function ValueText(props: { value: unknown }) {
+export function ValueText(props: { value: unknown; initiallyOpen?: boolean }) {
   const text = toDisplayText(props.value)
   const lines = text.split('\n').length
   const long = text.length > COLLAPSE_CHARS || lines > COLLAPSE_LINES
-  const [open, setOpen] = useState(!long)
+  const [open, setOpen] = useState(!long || props.initiallyOpen === true)
   if (!long) return <pre className="value-text">{text}</pre>
   const preview = open ? text : `${text.split('\n').slice(0, 3).join('\n').slice(0, 200)}…`
   return (

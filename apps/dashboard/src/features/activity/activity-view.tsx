@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@permit0/contracts'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { ApiClient, AuditFilters } from '../../api/client.ts'
-import { ApiError, ApiErrorCode } from '../../api/client.ts'
+import { isNotFound } from '../../api/client.ts'
 import { PermissionBadge, TierBadge } from '../../components/badges.tsx'
 import { downloadBlob } from '../../components/download.ts'
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx'
@@ -256,7 +256,7 @@ function AuditRow(props: { entry: AuditEntry; nowMs: number; open: boolean; onTo
                 </div>
               )}
               {entry.reason && <div>Reason: {entry.reason}</div>}
-              <ValueText value={entry} />
+              <ValueText value={entry} initiallyOpen />
             </div>
           </td>
         </tr>
@@ -288,7 +288,7 @@ function ExportButton(props: { api: ApiClient; format: 'jsonl' | 'csv' }) {
 
 function ChainStatus({ api }: { api: ApiClient }) {
   const verify = useResource(() => api.verifyAudit(), 'verify', 30_000)
-  if (verify.error instanceof ApiError && verify.error.code === ApiErrorCode.NotFound) {
+  if (isNotFound(verify.error)) {
     return <span className="muted small">Chain verification not available on this server</span>
   }
   if (verify.error !== undefined) return <span className="chain-bad small">Chain check failed: {errorMessage(verify.error)}</span>

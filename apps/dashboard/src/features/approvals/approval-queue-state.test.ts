@@ -32,7 +32,7 @@ describe('approvalQueueReducer', () => {
 
   it('does not resurrect a departed card from a late snapshot or event', () => {
     let s = approvalQueueReducer(INITIAL_QUEUE_STATE, { type: 'snapshot', approvals: [older] })
-    s = approvalQueueReducer(s, { type: 'left', approval_id: older.approval_id, note: 'Left the queue' })
+    s = approvalQueueReducer(s, { type: 'left', approval_id: older.approval_id, note: 'Left the queue', atMs: 1 })
     s = approvalQueueReducer(s, { type: 'snapshot', approvals: [older] })
     s = approvalQueueReducer(s, { type: 'approval.created', approval: older })
     expect(s.pending).toEqual([])

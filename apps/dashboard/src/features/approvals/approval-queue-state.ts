@@ -5,6 +5,8 @@ export interface DepartedApproval {
   readonly approval: ApprovalSummary
   readonly note: string
   readonly kind: 'allow' | 'deny' | 'human' | 'gone'
+  /** When it left (epoch ms). */
+  readonly atMs: number
 }
 
 export type ConnectionStatus = 'connecting' | 'live' | 'polling'
@@ -21,7 +23,7 @@ export interface ApprovalQueueState {
 export type ApprovalQueueAction =
   | { type: 'snapshot'; approvals: readonly ApprovalSummary[] }
   | ApprovalEvent
-  | { type: 'left'; approval_id: string; note: string }
+  | { type: 'left'; approval_id: string; note: string; atMs: number }
   | { type: 'status'; status: ConnectionStatus }
   | { type: 'error'; error: unknown }
   | { type: 'dismiss'; approval_id: string }
@@ -43,7 +45,7 @@ export function describeResolution(resolution: ApprovalResolution): Pick<Departe
   return { kind: resolution.permission ?? 'gone', note: `${verb}${who}${why}` }
 }
 
-function depart(state: ApprovalQueueState, id: string, note: Pick<DepartedApproval, 'note' | 'kind'>): ApprovalQueueState {
+function depart(state: ApprovalQueueState, id: string, note: Omit<DepartedApproval, 'approval'>): ApprovalQueueState {
   const approval = state.pending.find((a) => a.approval_id === id)
   if (!approval) return state
   return {
@@ -72,9 +74,9 @@ export function approvalQueueReducer(state: ApprovalQueueState, action: Approval
       return { ...state, pending: [...state.pending, action.approval].sort(byAge) }
     }
     case 'approval.resolved':
-      return depart(state, action.approval_id, describeResolution(action.resolution))
+      return depart(state, action.approval_id, { ...describeResolution(action.resolution), atMs: Date.parse(action.resolution.resolved_at) })
     case 'left':
-      return depart(state, action.approval_id, { kind: 'gone', note: action.note })
+      return depart(state, action.approval_id, { kind: 'gone', note: action.note, atMs: action.atMs })
     case 'status':
       return state.status === action.status ? state : { ...state, status: action.status }
     case 'error':

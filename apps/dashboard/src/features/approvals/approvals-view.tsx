@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { Empty, ErrorState, Loading } from '../../components/states.tsx'
 import { useNow } from '../../components/use-now.ts'
 import { ApprovalCard } from './approval-card.tsx'
+import type { DepartedApproval } from './approval-queue-state.ts'
 import type { ApprovalQueue } from './use-approval-queue.ts'
 
 export interface ApprovalsViewProps {
@@ -12,9 +13,14 @@ export interface ApprovalsViewProps {
   onReviewer(name: string): void
 }
 
+/** Notes of cards that just left stay above the queue this long, then move below it. */
+export const FRESH_NOTE_MS = 30_000
+
 export function ApprovalsView({ queue, canDecide, reviewer, onReviewer }: ApprovalsViewProps) {
   const nowMs = useNow(1_000)
   const needsName = canDecide && !reviewer
+  const fresh = queue.departed.filter((d) => nowMs - d.atMs < FRESH_NOTE_MS)
+  const older = queue.departed.filter((d) => nowMs - d.atMs >= FRESH_NOTE_MS)
   return (
     <div className="stack">
       <div className="page-head">
@@ -25,23 +31,7 @@ export function ApprovalsView({ queue, canDecide, reviewer, onReviewer }: Approv
       </div>
       {needsName && <ReviewerForm onReviewer={onReviewer} />}
       {queue.error !== undefined && <ErrorState error={queue.error} onRetry={() => void queue.refresh()} />}
-      {queue.departed.length > 0 && (
-        <div className="stack" aria-label="recently resolved">
-          {queue.departed.slice(0, 5).map((d) => (
-            <div key={d.approval.approval_id} className={`notice notice-${d.kind === 'gone' ? 'gone' : d.kind}`} role="status">
-              <div className="row" style={{ justifyContent: 'space-between' }}>
-                <span>
-                  <strong className="mono">{d.approval.action_type}</strong> ({d.approval.channel}) left the queue —{' '}
-                  {d.note}
-                </span>
-                <button type="button" className="collapsible-toggle" onClick={() => queue.dismiss(d.approval.approval_id)}>
-                  Dismiss
-                </button>
-              </div>
-            </div>
-          ))}
-        </div>
-      )}
+      <DepartedNotes notes={fresh} queue={queue} label="just left the queue" />
       {!queue.loaded && queue.error === undefined ? (
         <Loading label="Loading the approvals queue…" />
       ) : queue.pending.length === 0 ? (
@@ -59,6 +49,12 @@ export function ApprovalsView({ queue, canDecide, reviewer, onReviewer }: Approv
             />
           ))}
         </div>
+      )}
+      {older.length > 0 && (
+        <details>
+          <summary className="muted">Recently resolved ({older.length})</summary>
+          <DepartedNotes notes={older} queue={queue} label="recently resolved" />
+        </details>
       )}
       {queue.pending.length > 0 && canDecide && (
         <p className="muted small">
@@ -97,5 +93,25 @@ function ReviewerForm(props: { onReviewer(name: string): void }) {
         Save name
       </button>
     </form>
+  )
+}
+
+function DepartedNotes(props: { notes: readonly DepartedApproval[]; queue: ApprovalQueue; label: string }) {
+  if (props.notes.length === 0) return null
+  return (
+    <div className="stack" aria-label={props.label}>
+      {props.notes.map((d) => (
+        <div key={d.approval.approval_id} className={`notice notice-${d.kind === 'gone' ? 'gone' : d.kind}`} role="status">
+          <div className="row" style={{ justifyContent: 'space-between' }}>
+            <span>
+              <strong className="mono">{d.approval.action_type}</strong> ({d.approval.channel}) left the queue — {d.note}
+            </span>
+            <button type="button" className="collapsible-toggle" onClick={() => props.queue.dismiss(d.approval.approval_id)}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      ))}
+    </div>
   )
 }

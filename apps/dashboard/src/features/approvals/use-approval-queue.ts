@@ -101,7 +101,7 @@ export function useApprovalQueue(api: ApiClient, options: ApprovalQueueOptions =
           return
         }
         if (error instanceof ApiError && error.code === ApiErrorCode.NotFound) {
-          dispatch({ type: 'left', approval_id: approval.approval_id, note: 'No longer exists on the server' })
+          dispatch({ type: 'left', approval_id: approval.approval_id, note: 'No longer exists on the server', atMs: Date.now() })
           return
         }
         throw error
@@ -121,5 +121,5 @@ async function explainDeparture(api: ApiClient, id: string): Promise<ApprovalQue
   } catch {
     // fall through: we only know it left
   }
-  return { type: 'left', approval_id: id, note: 'Left the queue' }
+  return { type: 'left', approval_id: id, note: 'Left the queue', atMs: Date.now() }
 }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import type { ApiClient } from '../../api/client.ts'
+import { isNotFound, type ApiClient } from '../../api/client.ts'
 import { PermissionBadge } from '../../components/badges.tsx'
 import { Empty, ErrorState, Loading } from '../../components/states.tsx'
 import { formatTimestamp } from '../../components/time.ts'
@@ -27,7 +27,8 @@ export function CalibrationView(props: { api: ApiClient; calibrating: boolean })
         <h1>Calibration</h1>
         {!props.calibrating && <span className="muted small">The server is not calibrating now (start it with --calibrate).</span>}
       </div>
-      {stats.error !== undefined && <ErrorState error={stats.error} onRetry={stats.reload} />}
+      {isNotFound(stats.error) && <Empty>This server does not offer calibration statistics.</Empty>}
+      {stats.error !== undefined && !isNotFound(stats.error) && <ErrorState error={stats.error} onRetry={stats.reload} />}
       {!s ? (
         stats.error === undefined && <Loading />
       ) : (
@@ -80,8 +81,10 @@ export function CalibrationView(props: { api: ApiClient; calibrating: boolean })
           Apply
         </button>
       </form>
-      {records.error !== undefined && <ErrorState error={records.error} onRetry={records.reload} />}
-      {!records.data ? (
+      {records.error !== undefined && !isNotFound(records.error) && <ErrorState error={records.error} onRetry={records.reload} />}
+      {isNotFound(records.error) ? (
+        <Empty>This server does not offer calibration records.</Empty>
+      ) : !records.data ? (
         records.error === undefined && <Loading />
       ) : records.data.length === 0 ? (
         <Empty>No calibration records yet.</Empty>

@@ -1,6 +1,6 @@
 import type { ListKind, PackValidateResponse } from '@permit0/contracts'
 import { useState, type FormEvent } from 'react'
-import { ApiError, ApiErrorCode, type ApiClient } from '../../api/client.ts'
+import { isNotFound, type ApiClient } from '../../api/client.ts'
 import { Empty, ErrorState, Loading, errorMessage } from '../../components/states.tsx'
 import { useResource } from '../../components/use-resource.ts'
 
@@ -141,13 +141,9 @@ function ListPanel(props: { api: ApiClient; kind: ListKind; canManage: boolean }
   )
 }
 
-function notAvailable(error: unknown) {
-  return error instanceof ApiError && error.code === ApiErrorCode.NotFound
-}
-
 function PacksPanel({ api }: { api: ApiClient }) {
   const packs = useResource(() => api.packs(), 'packs')
-  if (notAvailable(packs.error)) return <Empty>This server does not publish its packs.</Empty>
+  if (isNotFound(packs.error)) return <Empty>This server does not publish its packs.</Empty>
   if (packs.error !== undefined) return <ErrorState error={packs.error} onRetry={packs.reload} />
   if (!packs.data) return <Loading />
   if (packs.data.length === 0) return <Empty>No packs are loaded.</Empty>
@@ -251,7 +247,7 @@ function ValidatePanel({ api }: { api: ApiClient }) {
           Validate
         </button>
       </div>
-      {notAvailable(error) ? (
+      {isNotFound(error) ? (
         <Empty>This server does not offer pack validation.</Empty>
       ) : (
         error !== undefined && <ErrorState error={error} />
