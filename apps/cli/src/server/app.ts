@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit.ts'
 import { checkRoutes } from './routes/check.ts'
 import { healthRoutes } from './routes/health.ts'
 import { policyRoutes } from './routes/policy.ts'
+import { replayRoutes } from './routes/replay.ts'
 
 /** Builds the HTTP app over its services (no listening socket; `serve` does that). */
 export function createApp(deps: AppDeps) {
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1', checkRoutes(deps))
     .route('/api/v1/approvals', approvalRoutes(deps))
     .route('/api/v1/audit', auditRoutes(deps))
+    .route('/api/v1/audit', replayRoutes(deps))
     .route('/api/v1', policyRoutes(deps))
     .route('/api/v1', healthRoutes(deps))
 

@@ -1,7 +1,7 @@
 import type { ApprovalQueue, Clock } from '@permit0/approvals'
 import type { Store } from '@permit0/store'
 import type { Logger } from 'pino'
-import type { DecisionService, ServeMode } from './decision-service.ts'
+import type { CheckEngine, DecisionService, ServeMode } from './decision-service.ts'
 import type { Metrics } from './metrics.ts'
 
 export type Role = 'agent' | 'viewer' | 'approver' | 'admin'
@@ -14,6 +14,8 @@ export interface Authenticator {
 /** Everything the HTTP app needs; built by `commands/serve.ts` (or a test). */
 export interface AppDeps {
   readonly decisions: DecisionService
+  /** The engine alone, for re-scoring failed-open replays (`POST /audit/replay`); absent → 503. */
+  readonly engine?: CheckEngine
   /** Absent without `--ui`. */
   readonly queue?: ApprovalQueue
   readonly store: Pick<Store, 'kind' | 'policy' | 'audit' | 'stats' | 'health'> & {

@@ -156,8 +156,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await queue.start()
   }
 
+  const checkEngine = adaptEngine(engine)
   const decisions = createDecisionService({
-    engine: adaptEngine(engine),
+    engine: checkEngine,
     policy: store.policy,
     audit: store.audit,
     ...(queue !== undefined && { queue }),
@@ -172,6 +173,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : defaultUiDir()
   const app = createApp({
     decisions,
+    engine: checkEngine,
     ...(queue !== undefined && { queue }),
     store,
     clock,

@@ -1,0 +1,175 @@
+import { Hono } from 'hono'
+import {
+  type FailedOpenEvent,
+  type FailedOpenWindow,
+  type FailedOpenWindows,
+  MAX_REPLAY_BATCH,
+  ReplayRequestSchema,
+  type ReplayResponse,
+} from '@permit0/contracts'
+import type { JsonObject, PolicyStore, Verdict } from '@permit0/engine'
+import type { AuditEntry } from '@permit0/store'
+import { ROLES, requireRole } from '../auth.ts'
+import type { CheckEngine } from '../decision-service.ts'
+import type { AppDeps } from '../deps.ts'
+import type { AppEnv } from '../env.ts'
+import { ServerError, ServerErrorCode } from '../errors.ts'
+import { iso } from '../mappers.ts'
+import { parseJson } from '../validate.ts'
+
+/** Newest failed-open entries scanned by `GET /failed_open_windows`. */
+export const FAILED_OPEN_SCAN_LIMIT = 10_000
+const PAGE = 1_000
+/** Metadata key carrying a batch's `dropped_count` (on the batch's first entry only). */
+export const DROPPED_COUNT_KEY = 'replay_dropped_count'
+const ACTION_PREFIX = '__action:'
+
+export type ReplayDeps = Pick<AppDeps, 'store' | 'clock' | 'auth'> & {
+  /** The engine that re-scores replayed events (absent → 503). */
+  readonly engine?: CheckEngine
+}
+
+/** Re-scoring must not change live state: the policy cache is read, never written. */
+const readOnly = (store: PolicyStore): PolicyStore => ({
+  lookup: (hash, nowMs) => store.lookup(hash, nowMs),
+  cacheSet: async () => undefined,
+})
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+
+/**
+ * Fail-open backfill: `POST /replay` re-scores every event a client let through while the daemon
+ * was unreachable and appends a `failed_open` audit entry (decision allow — it already ran — with
+ * the retroactive verdict beside it). `GET /failed_open_windows` summarises the outages.
+ */
+export function replayRoutes(deps: ReplayDeps) {
+  const policy = readOnly(deps.store.policy)
+
+  async function rescore(event: FailedOpenEvent, metadata: JsonObject): Promise<Verdict> {
+    const engine = deps.engine
+    if (engine === undefined) throw new Error('no engine configured')
+    const nowMs = deps.clock.now()
+    if (event.tool_name.startsWith(ACTION_PREFIX)) {
+      const parameters = event.parameters
+      return engine.checkAction(
+        {
+          actionType: event.tool_name.slice(ACTION_PREFIX.length),
+          channel: str(metadata.channel) ?? 'app',
+          parameters: parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters) ? parameters : {},
+        },
+        { store: policy, nowMs },
+      )
+    }
+    // Strip host prefixes as the live /check did (upstream replays OpenClaw names unstripped).
+    const clientKind = str(metadata.client_kind) ?? (metadata.client === '@permit0/openclaw' ? 'openclaw' : undefined)
+    return engine.check(
+      { toolName: event.tool_name, parameters: event.parameters, metadata },
+      { store: policy, nowMs, ...(clientKind !== undefined && { clientKind }) },
+    )
+  }
+
+  return new Hono<AppEnv>()
+    .post('/replay', requireRole(deps, ROLES.check), async (c) => {
+      const body = await parseJson(c, ReplayRequestSchema)
+      if (body.events.length > MAX_REPLAY_BATCH) {
+        throw new ServerError(
+          ServerErrorCode.PayloadTooLarge,
+          `replay batch too large: ${body.events.length} events (max ${MAX_REPLAY_BATCH})`,
+        )
+      }
+      if (deps.engine === undefined) {
+        throw new ServerError(ServerErrorCode.ShuttingDown, 'this daemon has no engine to re-score replayed events')
+      }
+      let accepted = 0
+      const rejected: ReplayResponse['rejected'] = []
+      for (const [index, event] of body.events.entries()) {
+        const metadata: JsonObject = {
+          ...event.metadata,
+          event_id: event.event_id,
+          ...(index === 0 && body.dropped_count > 0 && { [DROPPED_COUNT_KEY]: body.dropped_count }),
+        }
+        let verdict: Verdict
+        try {
+          verdict = await rescore(event, metadata)
+        } catch (err) {
+          rejected.push({ event_id: event.event_id, error: `retro-score failed: ${(err as Error).message}` })
+          continue
+        }
+        const sessionId = str(metadata.session_id)
+        const taskGoal = str(metadata.task_goal)
+        try {
+          await deps.store.audit.append({
+            kind: 'failed_open',
+            decision: 'allow',
+            decisionSource: 'FailedOpen',
+            action: verdict.action,
+            rawToolCall: { toolName: event.tool_name, parameters: event.parameters, metadata },
+            ...(verdict.risk !== undefined && { risk: verdict.risk }),
+            trace: verdict.trace,
+            ...(sessionId !== undefined && { sessionId }),
+            ...(taskGoal !== undefined && { taskGoal }),
+            retroactiveDecision: verdict.permission,
+            engineSource: verdict.source,
+            failedOpen: {
+              eventId: event.event_id,
+              failReasonCode: event.fail_reason_code,
+              failReason: event.fail_reason,
+              clientWindowStart: body.client_window_start,
+              clientWindowEnd: body.client_window_end,
+              clientVersion: event.client_version,
+              failOpenSource: event.fail_open_source,
+              occurredAt: event.occurred_at,
+            },
+          })
+          accepted += 1
+        } catch (err) {
+          rejected.push({ event_id: event.event_id, error: `audit write failed: ${(err as Error).message}` })
+        }
+      }
+      return c.json({ accepted, rejected } satisfies ReplayResponse)
+    })
+    .get('/failed_open_windows', requireRole(deps, ROLES.read), async (c) => {
+      const entries: AuditEntry[] = []
+      let cursor: string | undefined
+      do {
+        const page = await deps.store.audit.list({ kind: 'failed_open', limit: PAGE, ...(cursor !== undefined && { cursor }) })
+        entries.push(...page.entries)
+        cursor = page.nextCursor
+      } while (cursor !== undefined && entries.length < FAILED_OPEN_SCAN_LIMIT)
+      return c.json({ windows: summariseWindows(entries.slice(0, FAILED_OPEN_SCAN_LIMIT)) } satisfies FailedOpenWindows)
+    })
+}
+
+/** Groups failed-open entries by (window start, window end, reason code); newest window end first. */
+export function summariseWindows(entries: readonly AuditEntry[]): FailedOpenWindow[] {
+  const groups = new Map<string, FailedOpenWindow & { lastMs: number }>()
+  for (const entry of entries) {
+    const fo = entry.failedOpen
+    if (fo === undefined) continue
+    const key = JSON.stringify([fo.clientWindowStart, fo.clientWindowEnd, fo.failReasonCode])
+    const g = groups.get(key) ?? {
+      client_window_start: fo.clientWindowStart,
+      client_window_end: fo.clientWindowEnd,
+      fail_reason_code: fo.failReasonCode,
+      event_count: 0,
+      dropped_count: 0,
+      would_have_allowed: 0,
+      would_have_denied: 0,
+      would_have_human: 0,
+      would_have_blocked: 0,
+      lastMs: 0,
+    }
+    g.event_count += 1
+    const dropped = entry.rawToolCall.metadata[DROPPED_COUNT_KEY]
+    if (typeof dropped === 'number') g.dropped_count += dropped
+    if (entry.retroactiveDecision === 'allow') g.would_have_allowed += 1
+    if (entry.retroactiveDecision === 'deny') g.would_have_denied += 1
+    if (entry.retroactiveDecision === 'human') g.would_have_human += 1
+    if (entry.retroactiveDecision === 'deny' || entry.retroactiveDecision === 'human') g.would_have_blocked += 1
+    g.lastMs = Math.max(g.lastMs, entry.timestampMs)
+    groups.set(key, g)
+  }
+  return [...groups.values()]
+    .sort((a, b) => (a.client_window_end < b.client_window_end ? 1 : a.client_window_end > b.client_window_end ? -1 : 0))
+    .map(({ lastMs, ...w }) => ({ ...w, last_replayed_at: iso(lastMs) }))
+}

@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type HookOptions, runHook } from '../src/commands/hook.ts'
+import type { ServerHandle } from '../src/server/start-server.ts'
+import { call, created, openEventStream } from './helpers/http.ts'
+import { startTestServer } from './helpers/in-process.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'permit0-hook-remote-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const event = (tool_name: string, tool_input: unknown) => ({
+  session_id: 'cc-session-1',
+  cwd: '/home/dev/project',
+  hook_event_name: 'PreToolUse',
+  tool_name,
+  tool_input,
+})
+const externalSend = event('gmail_send', { to: 'bob@external-partner.com', subject: 'Lunch', body: 'See you at noon' })
+
+async function hook(options: HookOptions, stdin: unknown, configYaml?: string) {
+  const out: string[] = []
+  const err: string[] = []
+  let configPath: string | undefined
+  if (configYaml !== undefined) {
+    configPath = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`)
+    writeFileSync(configPath, configYaml)
+  }
+  const code = await runHook(
+    { ...options, ...(configPath !== undefined && { config: configPath }) },
+    {
+      readStdin: async () => JSON.stringify(stdin),
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: {},
+      homeDir: dir,
+      nowMs: Date.now,
+      ppid: 1,
+      readFile: (p) => {
+        try {
+          return readFileSync(p, 'utf8')
+        } catch {
+          return undefined
+        }
+      },
+      loadEngine: async () => {
+        throw new Error('remote mode must not load an engine')
+      },
+    },
+  )
+  expect(out).toHaveLength(1)
+  return { code, envelope: JSON.parse(out[0]!) as { hookSpecificOutput: Record<string, string> }, stderr: err.join('') }
+}
+
+describe('permit0 hook → real permit0 serve (no --ui)', () => {
+  let server: ServerHandle
+  beforeAll(async () => {
+    server = await startTestServer()
+  })
+  afterAll(() => server.close())
+
+  it('allow, ask with the formatted reason, and no opinion for unclassified tools', async () => {
+    const allow = await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: 'ann@acme.com', subject: 'hi', body: 'lunch?' }))
+    expect(allow.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
+
+    const ask = await hook({ remote: server.url, orgDomain: 'acme.com' }, externalSend)
+    expect(ask.envelope.hookSpecificOutput).toEqual({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'ask',
+      permissionDecisionReason: expect.stringMatching(/^permit0: email\.send \(Scorer\) — risk \d+\/100 (MEDIUM|HIGH)$/),
+    })
+
+    const unknown = await hook({ remote: server.url }, event('TotallyNewTool', { x: 1 }))
+    expect(unknown.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse' } })
+  })
+
+  it('passes cwd and session_id to the daemon as metadata (they land in the audit log)', async () => {
+    await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_read', { message_id: 'm-77' }))
+    const page = await call(server.url, 'GET', '/api/v1/audit?limit=50&session_id=cc-session-1')
+    expect(page.status).toBe(200)
+    expect(page.body.entries.length).toBeGreaterThan(0)
+    expect(page.body.entries.every((e: { session_id?: string }) => e.session_id === 'cc-session-1')).toBe(true)
+  })
+
+  it('a 4xx from the daemon becomes a deny naming the status', async () => {
+    const r = await hook({ remote: `${server.url}/api/v1/does-not-exist` }, externalSend)
+    expect(r.envelope.hookSpecificOutput.permissionDecision).toBe('deny')
+    expect(r.envelope.hookSpecificOutput.permissionDecisionReason).toContain('HTTP 404')
+  })
+})
+
+describe('permit0 hook → real permit0 serve --ui (parked calls)', () => {
+  let server: ServerHandle
+  let events: Awaited<ReturnType<typeof openEventStream>>
+  beforeAll(async () => {
+    server = await startTestServer({ ui: true })
+    events = await openEventStream(server.url)
+  })
+  afterAll(async () => {
+    events.close()
+    await server.close()
+  })
+
+  it.each([
+    ['allow', { permissionDecision: 'allow' }],
+    ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }],
+  ] as const)('a parked call decided %s through the API answers the hook', async (permission, expected) => {
+    const answer = hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: `x-${permission}@external-partner.com`, subject: 'Q', body: permission }), 'hitl_routing: ui-wait\nhitl_timeout_secs: 60\n')
+    const parked = await events.next(created)
+    if (parked.type !== 'approval.created') throw new Error('expected approval.created')
+    expect(parked.approval.session_id).toBe('cc-session-1')
+    const decided = await call(server.url, 'POST', '/api/v1/approvals/decide', {
+      approval_id: parked.approval.approval_id,
+      permission,
+      reviewer: 'ann',
+      reason: 'not this one',
+    })
+    expect(decided.status).toBe(200)
+    const r = await answer
+    expect(r.code).toBe(0)
+    expect(r.envelope.hookSpecificOutput).toEqual({ hookEventName: 'PreToolUse', ...expected })
+  })
+
+  it('no human decision within the budget → deny before the hook would be killed', async () => {
+    const r = await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: 'late@external-partner.com', subject: 'Q', body: 'late' }), 'hitl_timeout_secs: 1\n')
+    expect(r.envelope.hookSpecificOutput.permissionDecision).toBe('deny')
+    expect(r.envelope.hookSpecificOutput.permissionDecisionReason).toContain('HTTP 408')
+  })
+})
