@@ -157,9 +157,16 @@ describe('engine.check', () => {
       risk: { blockReason: 'too many deletes' },
     })
     const afterRead: SessionContext = { sessionId: 's', records: [record('email.read', ['EXPOSURE'], NOW - 1000)] }
-    expect(await e.check(external, { store: createMemoryPolicyStore(), nowMs: NOW, session: afterRead })).toMatchObject({
+    const store = createMemoryPolicyStore()
+    expect(await e.check(external, { store, nowMs: NOW, session: afterRead })).toMatchObject({
       permission: 'deny',
       risk: { blockReason: 'Sensitive data read followed by external send in same session' },
+    })
+    // A session-caused deny is not cached: another session still gets the scorer's verdict.
+    expect(store.entries()).toHaveLength(0)
+    expect(await e.check(external, { store, nowMs: NOW, session: { sessionId: 'other', records: [] } })).toMatchObject({
+      permission: 'human',
+      source: 'Scorer',
     })
     const burst: SessionContext = {
       sessionId: 's',

@@ -21,6 +21,7 @@ import {
   normalizeStage,
   scoreAction,
   TraceStageName,
+  type Decision,
   type ScoringModel,
 } from './verdict/pipeline.ts'
 import { runReviewer, type AgentReviewer } from './verdict/reviewer.ts'
@@ -80,8 +81,11 @@ export interface Engine {
   normalize(call: RawToolCall, ctx?: NormalizeContext): NormAction
   /** Pure scoring of a normalized action; `undefined` when no risk rule exists for it. */
   assess(action: NormAction, options?: AssessOptions): RiskScore | undefined
-  /** The synchronous pipeline core over an already-fetched `PolicyLookup` (no review, no cache write). */
-  decide(action: NormAction, lookup: PolicyLookup, ctx: { rawParameters: JsonValue; nowMs: number; session?: SessionContext }): Verdict
+  /**
+   * The synchronous pipeline core over an already-fetched `PolicyLookup` (no review, no cache
+   * write); `cacheable` says whether the caller may cache the verdict.
+   */
+  decide(action: NormAction, lookup: PolicyLookup, ctx: { rawParameters: JsonValue; nowMs: number; session?: SessionContext }): Decision
   check(call: RawToolCall, options: CheckOptions): Promise<Verdict>
   /** Pipeline for a pre-normalized action (raw parameters = normalized parameters). */
   checkAction(action: NormAction, options: CheckOptions): Promise<Verdict>
@@ -200,13 +204,14 @@ export function createEngine(options: EngineOptions): Engine {
     opts: CheckOptions,
   ): Promise<Verdict> {
     const lookup = await opts.store.lookup(action.normHash, opts.nowMs)
-    let verdict = decidePipeline(
+    const decision = decidePipeline(
       model,
       action,
       lookup,
       { rawParameters, nowMs: opts.nowMs, ...(opts.session ? { session: opts.session } : {}) },
       [normalizeStage(action)],
     )
+    let verdict = decision.verdict
     if (reviewer && verdict.source === DecisionSource.Scorer && verdict.permission === Permission.Human && verdict.risk) {
       const outcome = await runReviewer(reviewer, {
         action,
@@ -229,7 +234,7 @@ export function createEngine(options: EngineOptions): Engine {
         ],
       }
     }
-    if (isCacheable(verdict)) {
+    if (!decision.sessionDependent && isCacheable(verdict)) {
       await opts.store.cacheSet({
         normHash: action.normHash,
         permission: verdict.permission,

@@ -28,12 +28,22 @@ export function ruleData(raw: JsonValue, parameters: JsonObject): JsonObject {
   return { _raw: raw, parameter: parameters }
 }
 
-/** Runs one compiled risk rule for a call (rules, then session inputs) and scores the template. */
+/** Side information from an assessment. */
+export interface AssessReport {
+  /** A session rule matched or a session block rule fired (the verdict depends on history). */
+  sessionDependent: boolean
+}
+
+/**
+ * Runs one compiled risk rule for a call (rules, then session inputs) and scores the template.
+ * `report`, when given, is filled in.
+ */
 export function assessRisk(
   rule: CompiledRiskRule,
   input: AssessInput,
   scorer: HybridScorer,
   namedSets: NamedSets,
+  report?: AssessReport,
 ): RiskScore {
   const t = baseTemplate(rule)
   const env = { namedSets }
@@ -41,7 +51,8 @@ export function assessRisk(
   const session = input.session
   if (session !== undefined) {
     t.amps.set('session', sessionAmplifier(session))
-    if (rule.sessionRules.length > 0) applyEntries(rule.sessionRules, t, sessionSnapshot(session), env)
+    const matched =
+      rule.sessionRules.length > 0 && applyEntries(rule.sessionRules, t, sessionSnapshot(session), env)
     const reason = sessionBlockReason({
       session,
       actionType: input.actionType,
@@ -49,6 +60,7 @@ export function assessRisk(
       nowMs: input.nowMs ?? session.records.at(-1)?.atMs ?? 0,
     })
     if (reason !== undefined) gateTemplate(t, reason)
+    if (report) report.sessionDependent = matched || reason !== undefined
   }
   return scorer.score(t, input.actionType)
 }

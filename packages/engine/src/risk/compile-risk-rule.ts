@@ -325,14 +325,22 @@ export function baseTemplate(rule: CompiledRiskRule): RiskTemplate {
   return createTemplate(rule.baseFlags, rule.baseAmps, rule.fixedTier)
 }
 
-/** Applies every matching entry, in order (all-match; gates do not stop evaluation). */
+/**
+ * Applies every matching entry, in order (all-match; gates do not stop evaluation). Returns
+ * whether any entry matched.
+ */
 export function applyEntries(
   entries: readonly CompiledRuleEntry[],
   t: RiskTemplate,
   data: JsonValue,
   env: Parameters<Condition>[1],
-): void {
+): boolean {
+  let matched = false
   for (const e of entries) {
-    if (e.when(data, env)) for (const m of e.then) m(t)
+    if (e.when(data, env)) {
+      matched = true
+      for (const m of e.then) m(t)
+    }
   }
+  return matched
 }

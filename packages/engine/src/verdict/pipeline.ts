@@ -4,7 +4,7 @@
  * does the store round trip, the optional agent review and the cache write.
  */
 import type { NamedSets } from '../conditions/index.ts'
-import { assessRisk } from '../risk/assess.ts'
+import { assessRisk, type AssessReport } from '../risk/assess.ts'
 import type { CompiledRiskRule } from '../risk/compile-risk-rule.ts'
 import { routeTier, type HybridScorer } from '../scoring/hybrid.ts'
 import type { SessionContext } from '../session/session.ts'
@@ -75,6 +75,7 @@ export function scoreAction(
   model: ScoringModel,
   action: NormAction,
   ctx: Omit<DecideContext, 'nowMs'> & { readonly nowMs?: number },
+  report?: AssessReport,
 ): RiskScore | undefined {
   const rule = model.rules.get(action.actionType)
   if (rule === undefined) return undefined
@@ -89,7 +90,19 @@ export function scoreAction(
     },
     model.scorer,
     model.namedSets,
+    report,
   )
+}
+
+export interface Decision {
+  readonly verdict: Verdict
+  /**
+   * Whether the verdict may be written to the policy cache: engine Allow/Deny that did not depend
+   * on session history (a session gate must not leak into other sessions through the cache).
+   */
+  readonly cacheable: boolean
+  /** A session rule or session block rule shaped the verdict. */
+  readonly sessionDependent: boolean
 }
 
 /**
@@ -102,6 +115,20 @@ export function decide(
   lookup: PolicyLookup,
   ctx: DecideContext,
   leadingTrace: readonly TraceStage[] = [],
+): Decision {
+  const report: AssessReport = { sessionDependent: false }
+  const verdict = decideVerdict(model, action, lookup, ctx, leadingTrace, report)
+  const sessionDependent = report.sessionDependent
+  return { verdict, cacheable: isCacheable(verdict) && !sessionDependent, sessionDependent }
+}
+
+function decideVerdict(
+  model: ScoringModel,
+  action: NormAction,
+  lookup: PolicyLookup,
+  ctx: DecideContext,
+  leadingTrace: readonly TraceStage[],
+  report: AssessReport,
 ): Verdict {
   const trace: TraceStage[] = [...leadingTrace]
   if (lookup.denylisted) {
@@ -126,7 +153,7 @@ export function decide(
       : { permission: cached.permission, source: DecisionSource.PolicyCache, action, risk: cached.risk, trace }
   }
   trace.push(CACHE_MISS)
-  const risk = scoreAction(model, action, ctx)
+  const risk = scoreAction(model, action, ctx, report)
   if (risk === undefined) {
     trace.push({
       stage: TraceStageName.UnknownAction,
