@@ -92,7 +92,7 @@ describe('parameter extraction', () => {
     ['bool from object', { f: {} }, 'flag', null],
     ['string keeps lists', { to: ['a'] }, 'to', ['a']],
   ] as const)('coercion: %s', (_n, params, key, expected) => {
-    expect(ok(norm('x_send', { id: 1, ...params })).parameters[key]).toEqual(expected)
+    expect(ok(norm('x_send', { id: 1, ...params } as JsonValue)).parameters[key]).toEqual(expected)
   })
 
   it('missing required field is an error naming the field and tool (no fall-through)', () => {
