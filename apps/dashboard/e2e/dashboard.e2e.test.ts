@@ -147,8 +147,18 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
     await page.screenshot({ path: join(shots, 'overview.png') })
 
     await page.getByRole('link', { name: 'Policies' }).click()
-    await page.getByRole('tab', { name: 'Denylist' }).waitFor()
+    await page.getByText('The denylist is empty.').waitFor()
+    const hash = 'e2'.repeat(32)
+    await page.getByLabel('Norm hash').fill(hash)
+    await page.getByLabel('Reason').fill('exfiltration target')
+    await page.getByRole('button', { name: 'Add' }).click()
+    const row = page.getByRole('table', { name: 'denylist' }).locator('tr', { hasText: hash })
+    await row.waitFor()
+    const listed = (await (await fetch(`${serve.baseUrl}/api/v1/lists/denylist`)).json()) as { entries: { norm_hash: string }[] }
+    expect(listed.entries.map((e) => e.norm_hash)).toEqual([hash])
     await page.screenshot({ path: join(shots, 'policies.png') })
+    await row.getByRole('button', { name: 'Remove' }).click()
+    await page.getByText('The denylist is empty.').waitFor()
 
     await page.goto(`${serve.baseUrl}/ui/#/calibration`)
     await page.getByRole('heading', { name: 'Calibration' }).waitFor()
