@@ -1056,7 +1056,7 @@ function classifyCommand(cmd: SimpleCommand, u: Unwrapped, ctx: Ctx): Op[] {
       const root = [pos[0] ?? '.']
       if (hasFlag(argv, '-delete') || argv.some((a, i) => (a === '-exec' || a === '-execdir' || a === '-ok') && ['rm', 'shred', 'unlink'].includes(base(argv[i + 1] ?? '')))) {
         ctx.flags.add('dynamic_targets')
-        return [op('file.delete_recursive', 'file', root, true)]
+        return [op('file.delete_recursive', 'find', root, true)]
       }
       const exec = argv.findIndex((a) => a === '-exec' || a === '-execdir')
       if (exec >= 0) return [op('process.run', 'file', root)]
@@ -1425,7 +1425,8 @@ export function analyzeShell(command: string, cwd?: string): ShellFacts {
       if (o.writes) {
         writeScope = worseScope(writeScope, f.scope)
         writeKind = worseKind(writeKind, f.kind)
-        if (broadTarget && o.action !== 'file.copy') broad = true
+        // `find . -delete` names its search root, not what it deletes.
+        if (broadTarget && o.action !== 'file.copy' && o.category !== 'find') broad = true
       }
     }
   }
