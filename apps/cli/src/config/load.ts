@@ -77,16 +77,16 @@ export interface LoadConfigOptions {
   readonly flags: Partial<ConfigInput>
   /** Defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>
-  /** `permit0.yaml` path; default `./permit0.yaml` (optional unless given explicitly). */
-  readonly file?: string
+  /** `permit0.yaml` path; default `./permit0.yaml` (optional unless given explicitly); `false` = none. */
+  readonly file?: string | false
   readonly cwd?: string
 }
 
 /** Merges flags > `PERMIT0_*` env > permit0.yaml > defaults, validates once, freezes. */
 export function loadConfig(options: LoadConfigOptions): Config {
   const env = options.env ?? process.env
-  const explicitFile = options.file ?? env.PERMIT0_CONFIG_FILE
-  const file = explicitFile ?? resolve(options.cwd ?? process.cwd(), 'permit0.yaml')
+  const explicitFile = options.file === false ? undefined : (options.file ?? env.PERMIT0_CONFIG_FILE)
+  const file = options.file === false ? undefined : (explicitFile ?? resolve(options.cwd ?? process.cwd(), 'permit0.yaml'))
   const definedFlags = Object.fromEntries(Object.entries(options.flags).filter(([, v]) => v !== undefined))
   const merged = { ...fileLayer(file, explicitFile !== undefined), ...envLayer(env), ...definedFlags }
   const parsed = ConfigSchema.safeParse(merged)

@@ -1,0 +1,32 @@
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Clock } from '@permit0/approvals'
+import { pino } from 'pino'
+import { loadConfig } from '../../src/config/load.ts'
+import type { ConfigInput } from '../../src/config/schema.ts'
+import { startServer, type ServerHandle } from '../../src/server/start-server.ts'
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../../..')
+
+let emailPacks: string | undefined
+
+/** A packs root holding only our email pack (tests stay independent of packs being edited). */
+export function emailPacksDir(): string {
+  if (emailPacks === undefined) {
+    emailPacks = mkdtempSync(join(tmpdir(), 'permit0-packs-'))
+    cpSync(resolve(REPO_ROOT, 'packs/permit0/email'), join(emailPacks, 'email'), { recursive: true })
+  }
+  return emailPacks
+}
+
+/** A real `serve` on a free loopback port over in-memory PGlite and the repo's own packs. */
+export function startTestServer(flags: Partial<ConfigInput> = {}, options: { clock?: Clock } = {}): Promise<ServerHandle> {
+  const config = loadConfig({
+    flags: { port: 0, packsDir: emailPacksDir(), logLevel: 'silent', approvalPollMs: 200, ...flags },
+    env: {},
+    file: false,
+    cwd: REPO_ROOT,
+  })
+  return startServer(config, { cwd: REPO_ROOT, logger: pino({ level: 'silent' }), ...(options.clock && { clock: options.clock }) })
+}
