@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { REPO_ROOT } from './in-process.ts'
+
+export interface ServeChild {
+  readonly url: string
+  readonly output: () => string
+  /** SIGTERM (graceful) or SIGKILL (crash); resolves when the process has exited. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<number | null>
+}
+
+/**
+ * Spawns the real CLI (`permit0 serve --port 0 …`) from source and resolves once it prints the
+ * address it listens on (the event of becoming ready, no polling).
+ */
+export function spawnServe(args: readonly string[], env: Record<string, string> = {}): Promise<ServeChild> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['apps/cli/bin/permit0.js', 'serve', '--port', '0', '--log-level', 'warn', ...args],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+  )
+  let output = ''
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match?.[1] !== undefined) {
+        child.stderr?.off('data', onData)
+        child.stderr?.on('data', (c: Buffer) => (output += c.toString()))
+        resolve({
+          url: match[1],
+          output: () => output,
+          async stop(signal = 'SIGTERM') {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+            return exited
+          },
+        })
+      }
+    }
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()))
+    child.stderr?.on('data', onData)
+    void exited.then((code) => reject(new Error(`permit0 serve exited (${code}) before listening:\n${output}`)))
+  })
+}
