@@ -1,12 +1,31 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign, verify } from 'node:crypto'
 import { chmodSync, mkdirSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs'
 import { dirname } from 'node:path'
-import * as ed from '@noble/ed25519'
-import { sha512 } from '@noble/hashes/sha2.js'
 import canonicalize from 'canonicalize'
 import { StoreError, StoreErrorCode } from './errors.ts'
 
-ed.hashes.sha512 = sha512
+/**
+ * ed25519 (RFC 8032, pure) through Node's native implementation (OpenSSL): about 13× faster than
+ * a JS implementation on our machines, which matters because every decision is signed.
+ * Raw 32-byte keys are wrapped in their fixed DER prefixes.
+ */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+
+const publicKeyObjects = new Map<string, KeyObject>()
+function publicKeyObject(publicKeyHex: string): KeyObject {
+  let key = publicKeyObjects.get(publicKeyHex)
+  if (key === undefined) {
+    key = createPublicKey({
+      key: Buffer.concat([SPKI_ED25519_PREFIX, Buffer.from(publicKeyHex, 'hex')]),
+      format: 'der',
+      type: 'spki',
+    })
+    if (publicKeyObjects.size > 1_000) publicKeyObjects.clear()
+    publicKeyObjects.set(publicKeyHex, key)
+  }
+  return key
+}
 
 /** `prevHash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -41,12 +60,13 @@ export function createAuditSigner(seed: Uint8Array): AuditSigner {
   if (seed.length !== 32) {
     throw new StoreError(StoreErrorCode.InvalidAuditKey, `audit signing key must be 32 bytes, got ${seed.length}`)
   }
-  const secret = Uint8Array.from(seed)
-  const publicKey = Buffer.from(ed.getPublicKey(secret)).toString('hex')
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' })
+  const publicKey = spki.subarray(spki.length - 32).toString('hex')
   return {
     publicKey,
     keyId: auditKeyId(publicKey),
-    sign: (entryHash) => Buffer.from(ed.sign(Buffer.from(entryHash, 'ascii'), secret)).toString('hex'),
+    sign: (entryHash) => sign(null, Buffer.from(entryHash, 'ascii'), privateKey).toString('hex'),
   }
 }
 
@@ -54,7 +74,7 @@ export function createAuditSigner(seed: Uint8Array): AuditSigner {
 export function verifyAuditSignature(entryHash: string, signature: string, publicKey: string): boolean {
   if (!HEX_128.test(signature) || !HEX_64.test(publicKey)) return false
   try {
-    return ed.verify(Buffer.from(signature, 'hex'), Buffer.from(entryHash, 'ascii'), Buffer.from(publicKey, 'hex'))
+    return verify(null, Buffer.from(entryHash, 'ascii'), publicKeyObject(publicKey), Buffer.from(signature, 'hex'))
   } catch {
     return false
   }
