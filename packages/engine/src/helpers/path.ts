@@ -171,7 +171,7 @@ function classifyKind(resolved: string): PathKind {
   if (PERSISTENCE_BASENAMES.has(base) || PERSISTENCE_DIRS.some((d) => slashed.includes(d.toLowerCase()))) {
     return PathKind.Persistence
   }
-  if (CI_PATTERNS.some((re) => re.test(resolved))) return PathKind.CiConfig
+  if (CI_PATTERNS.some((re) => re.test(slashed))) return PathKind.CiConfig
   if (slashed.includes('/.git/') || slashed.endsWith('/.git')) return PathKind.VcsInternal
   if (slashed.includes('/node_modules/') || slashed.includes('/vendor/') || slashed.includes('/.venv/')) {
     return PathKind.Dependency
