@@ -8,6 +8,7 @@ import { hookCommand } from './commands/hook.ts'
 import { normalizeCommand } from './commands/normalize.ts'
 import { packCommand } from './commands/pack/index.ts'
 import { serveCommand } from './commands/serve.ts'
+import { tokenCommand } from './commands/token/index.ts'
 
 /** Builds the `permit0` program. Each command lives in `commands/<verb>.ts` and is added here. */
 export function createProgram(): Command {
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   program.addCommand(gatewayCommand())
   program.addCommand(auditCommand())
   program.addCommand(dbCommand())
+  program.addCommand(tokenCommand())
   return program
 }
 

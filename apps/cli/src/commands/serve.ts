@@ -20,6 +20,7 @@ export interface ServeOptions {
   readonly config?: string
   readonly logLevel?: string
   readonly uiDir?: string
+  readonly insecure?: boolean
 }
 
 export interface ServeDeps {
@@ -48,6 +49,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     cacheHumanVerdicts: options.cacheHumanVerdicts,
     logLevel: options.logLevel as ConfigInput['logLevel'],
     uiDir: options.uiDir,
+    insecure: options.insecure,
   }
   let server: ServerHandle
   try {
@@ -57,6 +59,13 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
       `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
         (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
     )
+    if (server.insecure) {
+      deps.stderr(
+        `\n  WARNING: --insecure: ${config.host} is reachable from other machines and no API token exists.\n` +
+          '  Anyone who can reach it can check, approve, deny and edit lists. Create tokens with\n' +
+          '  `permit0 token create --name <name> --role <role>` and restart without --insecure.\n\n',
+      )
+    }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PacksDirError || isCode(err, 'STORE_DATA_DIR_LOCKED')) {
       deps.stderr(`error: ${err.message}\n`)
@@ -89,6 +98,7 @@ export function serveCommand(): Command {
     .description('Run the permit0 daemon: /api/v1/check, the approvals queue and (with --ui) the dashboard')
     .option('--port <port>', 'listen port (default 9090; 0 picks a free port)')
     .option('--host <host>', 'bind address (default 127.0.0.1; other addresses need API tokens)')
+    .option('--insecure', 'allow a non-loopback --host without API tokens (everyone reaching it is admin)')
     .option('--ui', 'serve the dashboard at /ui/ and park HITL verdicts until a human decides')
     .option('--calibrate', 'park every fresh engine decision for a human (implies --ui)')
     .option('--packs-dir <dir>', 'packs root (default PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
@@ -104,7 +114,8 @@ export function serveCommand(): Command {
     .addHelpText(
       'after',
       '\nExamples:\n  permit0 serve --ui\n  permit0 serve --ui --data-dir ~/.permit0 --approval-timeout 120\n' +
-        '  PERMIT0_DATABASE_URL=postgres://localhost/permit0 permit0 serve --ui --port 9091\n',
+        '  PERMIT0_DATABASE_URL=postgres://localhost/permit0 permit0 serve --ui --port 9091\n' +
+        '  permit0 token create --name alice --role approver --data-dir ~/.permit0 && permit0 serve --ui --host 0.0.0.0 --data-dir ~/.permit0\n',
     )
     .action(async (options: ServeOptions, command: Command) => {
       const cacheFlag = command.getOptionValueSource('cacheHumanVerdicts') === 'cli'

@@ -24,6 +24,8 @@ export const ConfigSchema = z
     /** Largest accepted request body. */
     bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Allow a non-loopback `host` without API tokens (everyone who can reach it is admin). */
+    insecure: z.coerce.boolean().default(false),
     /** Directory of the built dashboard (`apps/dashboard/dist`). */
     uiDir: z.string().optional(),
   })

@@ -13,6 +13,7 @@ import { checkRoutes } from './routes/check.ts'
 import { healthRoutes } from './routes/health.ts'
 import { policyRoutes } from './routes/policy.ts'
 import { replayRoutes } from './routes/replay.ts'
+import { securityHeaders } from './security-headers.ts'
 
 /** Builds the HTTP app over its services (no listening socket; `serve` does that). */
 export function createApp(deps: AppDeps) {
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps) {
   const openapi = buildOpenApiDocument(deps.version)
 
   app.use(requestId())
+  app.use(securityHeaders())
   app.use(async (c, next) => {
     const started = performance.now()
     await next()

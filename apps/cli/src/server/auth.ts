@@ -1,9 +1,14 @@
+import { isIP } from 'node:net'
 import type { MiddlewareHandler } from 'hono'
-import type { AppDeps, Role } from './deps.ts'
+import type { Clock } from '@permit0/approvals'
+import type { AppDeps, Authenticator, Role } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
 
-/** Who may call what (product §3.8): agents only check, approvers decide, admins manage. */
+/**
+ * Who may call what (product §3.8): agents only check (and wait on their own parked checks,
+ * replay fail-open events), viewers read, approvers read and decide, admins do everything.
+ */
 export const ROLES = {
   check: ['agent', 'admin'],
   wait: ['agent', 'viewer', 'approver', 'admin'],
@@ -12,16 +17,23 @@ export const ROLES = {
   manage: ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
-/** Authenticates the bearer token (when tokens are configured) and checks its role. */
+const BEARER = /^Bearer\s+(\S+)\s*$/i
+
+/** Authenticates the bearer token (when tokens are in use) and checks its role. */
 export function requireRole(deps: Pick<AppDeps, 'auth'>, allowed: readonly Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (deps.auth === undefined) return next()
-    const header = c.req.header('authorization') ?? ''
-    const match = /^Bearer\s+(.+)$/i.exec(header)
-    if (match?.[1] === undefined) {
+    const auth = deps.auth
+    if (auth === undefined) return next()
+    if (auth.required !== undefined && !(await auth.required())) return next()
+    const header = c.req.header('authorization')
+    if (header === undefined || header === '') {
       throw new ServerError(ServerErrorCode.Unauthorized, 'missing bearer token (Authorization: Bearer <token>)')
     }
-    const principal = await deps.auth.verify(match[1].trim())
+    const secret = BEARER.exec(header)?.[1]
+    if (secret === undefined) {
+      throw new ServerError(ServerErrorCode.Unauthorized, 'malformed Authorization header (expected "Bearer <token>")')
+    }
+    const principal = await auth.verify(secret)
     if (principal === undefined) throw new ServerError(ServerErrorCode.Unauthorized, 'invalid or revoked token')
     if (!allowed.includes(principal.role)) {
       throw new ServerError(
@@ -32,4 +44,54 @@ export function requireRole(deps: Pick<AppDeps, 'auth'>, allowed: readonly Role[
     c.set('principal', principal)
     return next()
   }
+}
+
+export interface TokenAuthenticatorOptions {
+  readonly tokens: {
+    list(): Promise<ReadonlyArray<{ readonly revokedAtMs?: number }>>
+    verify(secret: string): Promise<{ name: string; role: Role } | undefined>
+  }
+  readonly clock: Pick<Clock, 'now'>
+  /** Tokens existed at startup: authentication is on from the first request. */
+  readonly required: boolean
+  /** While no token exists, how often to look again (a token created by another process). Default 1 s. */
+  readonly recheckMs?: number
+}
+
+/**
+ * Token authentication over the store. Once any token exists, authentication stays on for the
+ * life of the process (revoking every token does not open the server again: fail closed).
+ */
+export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Authenticator {
+  const recheckMs = options.recheckMs ?? 1_000
+  let required = options.required
+  let checkedAtMs = options.clock.now()
+  let pending: Promise<boolean> | undefined
+  return {
+    required() {
+      if (required) return Promise.resolve(true)
+      if (options.clock.now() - checkedAtMs < recheckMs) return Promise.resolve(false)
+      pending ??= options.tokens
+        .list()
+        .then((tokens) => {
+          checkedAtMs = options.clock.now()
+          required = tokens.some((t) => t.revokedAtMs === undefined)
+          return required
+        })
+        .finally(() => {
+          pending = undefined
+        })
+      return pending
+    },
+    verify: (secret) => options.tokens.verify(secret),
+  }
+}
+
+/** True for addresses only this machine can reach (`localhost`, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (h === 'localhost' || h === '::1') return true
+  if (isIP(h) === 4) return h.startsWith('127.')
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h)
+  return mapped?.[1] !== undefined && mapped[1].startsWith('127.')
 }

@@ -8,6 +8,8 @@ export type Role = 'agent' | 'viewer' | 'approver' | 'admin'
 
 /** Token check; absent → no authentication (loopback development). */
 export interface Authenticator {
+  /** False while no API token exists (then every request acts as admin). Absent → always true. */
+  required?(): Promise<boolean>
   verify(secret: string): Promise<{ name: string; role: Role } | undefined>
 }
 

@@ -18,6 +18,7 @@ import type { Config } from '../config/schema.ts'
 import { ConfigError, ConfigErrorCode } from '../config/load.ts'
 import { formatIssueIn, loadPacksFromDisk } from '../packs/index.ts'
 import { createApp } from './app.ts'
+import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
 import type { Authenticator } from './deps.ts'
 import { adaptEngine } from './engine-adapter.ts'
@@ -45,6 +46,10 @@ export interface ServerHandle {
   readonly store: Store
   readonly queue?: ApprovalQueue
   readonly replicaId: string
+  /** True when API tokens existed at startup (requests need a bearer token). */
+  readonly authRequired: boolean
+  /** Bound to a non-loopback address without tokens (`--insecure`). */
+  readonly insecure: boolean
   /** Stops accepting, answers parked requests, closes the store (when it opened it). Idempotent. */
   close(): Promise<void>
 }
@@ -81,9 +86,6 @@ export function buildEngine(config: Config, cwd: string): Engine {
   })
 }
 
-const isLoopback = (host: string): boolean =>
-  host === 'localhost' || host === '::1' || host.startsWith('127.')
-
 /** The dashboard build shipped beside the CLI (`apps/dashboard/dist`), if present. */
 function defaultUiDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url))
@@ -119,15 +121,20 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
 
   const activeTokens = (await store.tokens.list()).filter((t) => t.revokedAtMs === undefined)
-  if (!isLoopback(config.host) && activeTokens.length === 0) {
-    if (ownsStore) await store.close()
-    throw new ConfigError(
-      ConfigErrorCode.Invalid,
-      `refusing to bind ${config.host} without API tokens: create one with \`permit0 token create\` or bind 127.0.0.1`,
-    )
+  const exposed = !isLoopbackHost(config.host)
+  if (exposed && activeTokens.length === 0) {
+    if (!config.insecure) {
+      if (ownsStore) await store.close()
+      throw new ConfigError(
+        ConfigErrorCode.Invalid,
+        `refusing to bind ${config.host} without API tokens: create one with \`permit0 token create\`, bind 127.0.0.1, ` +
+          'or pass --insecure to let anyone who can reach this address approve and manage',
+      )
+    }
+    logger.warn({ host: config.host }, 'INSECURE: no API tokens; anyone who can reach this address is admin')
   }
-  const auth: Authenticator | undefined =
-    activeTokens.length > 0 ? { verify: (secret) => store.tokens.verify(secret) } : undefined
+  // Always installed: off while no token exists, on from the first token (even one created later).
+  const auth: Authenticator = createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0 })
 
   const humanCache = {
     enabled: config.cacheHumanVerdicts,
@@ -183,7 +190,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     version: SERVER_VERSION,
     bodyLimitBytes: config.bodyLimitBytes,
     ...(uiDir !== undefined && { uiDir }),
-    ...(auth !== undefined && { auth }),
+    auth,
     shutdown: shutdown.signal,
   })
 
@@ -203,6 +210,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     store,
     ...(queue !== undefined && { queue }),
     replicaId,
+    authRequired: activeTokens.length > 0,
+    insecure: exposed && activeTokens.length === 0,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))

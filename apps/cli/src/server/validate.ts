@@ -16,7 +16,39 @@ function fail(where: string, error: z.ZodError, prefix = ''): never {
   throw new ServerError(ServerErrorCode.Validation, `invalid ${where}: ${summary}`, { issues })
 }
 
-/** Parses the JSON body with `schema`; malformed JSON or a schema violation → 400 envelope. */
+/** Deepest nesting of arrays/objects accepted in a request body (normalizers and hashing recurse). */
+export const MAX_JSON_DEPTH = 64
+/** Most values (objects, arrays, scalars) accepted in one request body. */
+export const MAX_JSON_NODES = 100_000
+
+/**
+ * Rejects JSON nested deeper than `MAX_JSON_DEPTH` or with more than `MAX_JSON_NODES` values,
+ * before any recursive code (schemas, normalizers, canonical hashing) sees it. Iterative, so a
+ * hostile body cannot overflow the stack here either.
+ */
+export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH, nodes: MAX_JSON_NODES }): void {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }]
+  let nodes = 0
+  while (stack.length > 0) {
+    const { value: v, depth, path } = stack.pop() as { value: unknown; depth: number; path: string }
+    nodes += 1
+    if (nodes > limits.nodes) {
+      throw new ServerError(ServerErrorCode.Validation, `request body has more than ${limits.nodes} JSON values`, {
+        issues: [{ path: '(body)', message: `more than ${limits.nodes} values` }],
+      })
+    }
+    if (v === null || typeof v !== 'object') continue
+    if (depth >= limits.depth) {
+      throw new ServerError(ServerErrorCode.Validation, `request body nests deeper than ${limits.depth} levels at ${(path || '(root)').slice(0, 200)}`, {
+        issues: [{ path: (path || '(root)').slice(0, 200), message: `nested deeper than ${limits.depth} levels` }],
+      })
+    }
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v)
+    for (const [key, child] of entries) stack.push({ value: child, depth: depth + 1, path: path === '' ? key : `${path}.${key}` })
+  }
+}
+
+/** Parses the JSON body with `schema`; malformed, too deep or a schema violation → 400 envelope. */
 export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
   let raw: unknown
   try {
@@ -26,6 +58,7 @@ export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema:
       issues: [{ path: '(body)', message: 'malformed JSON' }],
     })
   }
+  assertJsonShape(raw)
   const parsed = schema.safeParse(raw)
   if (!parsed.success) fail('request body', parsed.error)
   return parsed.data

@@ -49,8 +49,9 @@ export function approvalRoutes(
       const started = performance.now()
       let outcome = 'error'
       try {
+        // With tokens the reviewer is the token's name, never a field the client chooses.
         const principal = c.get('principal')
-        const reviewer = body.reviewer ?? principal?.name
+        const reviewer = principal === undefined ? body.reviewer : principal.name
         const record = await requireQueue(body.approval_id).decide(body.approval_id, {
           permission: body.permission,
           ...(reviewer !== undefined && { reviewer }),
