@@ -6,7 +6,7 @@ import type { AppEnv } from './env.ts'
  * The dashboard's Content-Security-Policy: everything from this origin only (no CDN, no
  * external fonts or images), no plugins, no framing, no inline scripts.
  */
-export const UI_CONTENT_SECURITY_POLICY = {
+export const UI_CONTENT_SECURITY_POLICY: Record<string, string[]> = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
@@ -17,7 +17,7 @@ export const UI_CONTENT_SECURITY_POLICY = {
   baseUri: ["'none'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
-} as const
+}
 
 const COMMON = {
   // TLS is terminated by whatever fronts a team deployment; HSTS is its decision.
