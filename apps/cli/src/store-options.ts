@@ -92,3 +92,25 @@ export async function openStore(flags: StoreFlags, options: OpenStoreOptions): P
   }
   return store
 }
+
+/**
+ * Opens the store, runs `fn`, always closes it; a thrown error (StoreError or other) becomes one
+ * `error: …` line on stderr and exit code 1. For one-shot commands (db, token, audit export).
+ */
+export async function withStore(
+  flags: StoreFlags,
+  options: OpenStoreOptions & { readonly io: { stderr: (text: string) => void } },
+  fn: (store: Store) => Promise<number>,
+): Promise<number> {
+  try {
+    const store = await openStore(flags, options)
+    try {
+      return await fn(store)
+    } finally {
+      await store.close()
+    }
+  } catch (err) {
+    options.io.stderr(`error: ${(err as Error).message}`)
+    return 1
+  }
+}

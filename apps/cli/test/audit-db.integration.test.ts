@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,6 +6,7 @@ import { createStore, generateAuditKey, type Store } from '@permit0/store'
 import { runAuditExport } from '../src/commands/audit/export.ts'
 import { runAuditInspect } from '../src/commands/audit/inspect.ts'
 import { runAuditVerify } from '../src/commands/audit/verify.ts'
+import { runDbMigrate } from '../src/commands/db/migrate.ts'
 import { runDbStatus } from '../src/commands/db/status.ts'
 import { resolveAuditKeyPath, resolveStoreConfig } from '../src/store-options.ts'
 
@@ -160,4 +161,25 @@ describe('store options and db status', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('db migrate creates the data dir, a 0600 signing key and the schema, then is up to date', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'permit0-home-'))
+    try {
+      const first = capture()
+      expect(await runDbMigrate({}, { io: first.io, env: {}, homeDir: home })).toBe(0)
+      const dataDir = join(home, '.permit0', 'data')
+      expect(first.out).toEqual([`embedded store ${dataDir}: applied 2025-01-15-001-init`])
+      expect(first.err[0]).toMatch(/^created audit signing key .*audit-signing\.key \(public key [0-9a-f]{64}\)$/)
+      expect(statSync(join(dataDir, 'audit-signing.key')).mode & 0o777).toBe(0o600)
+      const again = capture()
+      expect(await runDbMigrate({}, { io: again.io, env: {}, homeDir: home })).toBe(0)
+      expect(again.out).toEqual([`embedded store ${dataDir}: up to date (1 migrations)`])
+      expect(again.err).toEqual([])
+      const status = capture()
+      expect(await runDbStatus({ json: true }, { io: status.io, env: {}, homeDir: home })).toBe(0)
+      expect(JSON.parse(status.out[0]!)).toMatchObject({ kind: 'embedded', pending: [], auditEntries: 0 })
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  }, 120_000)
 })

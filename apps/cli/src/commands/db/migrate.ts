@@ -1,6 +1,6 @@
 import { Command } from 'commander'
 import { ExitCode, processIo, type CommandIo } from '../pack/io.ts'
-import { addStoreOptions, openStore, type StoreEnv, type StoreFlags } from '../../store-options.ts'
+import { addStoreOptions, type StoreEnv, type StoreFlags, withStore } from '../../store-options.ts'
 
 export interface DbDeps extends StoreEnv {
   readonly io: CommandIo
@@ -9,29 +9,19 @@ export interface DbDeps extends StoreEnv {
 /** Applies pending migrations (all in one transaction per database). */
 export async function runDbMigrate(flags: StoreFlags, deps: DbDeps): Promise<number> {
   const { io } = deps
-  try {
-    const store = await openStore(flags, {
-      ...deps,
-      migrate: false,
-      onKeyCreated: ({ path, publicKey }) => io.stderr(`created audit signing key ${path} (public key ${publicKey})`),
-    })
-    try {
-      const before = await store.migrationStatus()
-      const after = await store.migrate()
-      const applied = after.applied.filter((name) => !before.applied.includes(name))
-      io.stdout(
-        applied.length === 0
-          ? `${store.kind} store ${store.location}: up to date (${after.applied.length} migrations)`
-          : `${store.kind} store ${store.location}: applied ${applied.join(', ')}`,
-      )
-    } finally {
-      await store.close()
-    }
+  const onKeyCreated = ({ path, publicKey }: { path: string; publicKey: string }) =>
+    io.stderr(`created audit signing key ${path} (public key ${publicKey})`)
+  return withStore(flags, { ...deps, migrate: false, onKeyCreated }, async (store) => {
+    const before = await store.migrationStatus()
+    const after = await store.migrate()
+    const applied = after.applied.filter((name) => !before.applied.includes(name))
+    io.stdout(
+      applied.length === 0
+        ? `${store.kind} store ${store.location}: up to date (${after.applied.length} migrations)`
+        : `${store.kind} store ${store.location}: applied ${applied.join(', ')}`,
+    )
     return ExitCode.Ok
-  } catch (err) {
-    io.stderr(`error: ${(err as Error).message}`)
-    return ExitCode.Failure
-  }
+  })
 }
 
 export function dbMigrateCommand(): Command {

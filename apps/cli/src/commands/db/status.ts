@@ -1,42 +1,34 @@
 import { Command } from 'commander'
 import { ExitCode, processIo } from '../pack/io.ts'
-import { addStoreOptions, openStore, type StoreFlags } from '../../store-options.ts'
+import { addStoreOptions, type StoreFlags, withStore } from '../../store-options.ts'
 import type { DbDeps } from './migrate.ts'
 
 /** Prints the backend, applied and pending migrations and the audit chain head. */
 export async function runDbStatus(flags: StoreFlags & { json?: boolean }, deps: DbDeps): Promise<number> {
   const { io } = deps
-  try {
-    const store = await openStore(flags, { ...deps, migrate: false })
-    try {
-      const status = await store.migrationStatus()
-      const head = status.pending.length === 0 ? await store.audit.head() : undefined
-      const report = {
-        kind: store.kind,
-        location: store.location,
-        applied: status.applied,
-        pending: status.pending,
-        ...(head === undefined ? {} : { auditEntries: head.sequence }),
-        auditKeyId: store.audit.keyId,
-        auditPublicKey: store.audit.publicKey,
-      }
-      if (flags.json) {
-        io.stdout(JSON.stringify(report))
-      } else {
-        io.stdout(`store:      ${report.kind} ${report.location}`)
-        io.stdout(`applied:    ${status.applied.join(', ') || '(none)'}`)
-        io.stdout(`pending:    ${status.pending.join(', ') || '(none)'}`)
-        if (head !== undefined) io.stdout(`audit:      ${head.sequence} entries, head ${head.entryHash.slice(0, 16)}...`)
-        io.stdout(`audit key:  ${report.auditPublicKey} (id ${report.auditKeyId})`)
-      }
-    } finally {
-      await store.close()
+  return withStore(flags, { ...deps, migrate: false }, async (store) => {
+    const status = await store.migrationStatus()
+    const head = status.pending.length === 0 ? await store.audit.head() : undefined
+    const report = {
+      kind: store.kind,
+      location: store.location,
+      applied: status.applied,
+      pending: status.pending,
+      ...(head === undefined ? {} : { auditEntries: head.sequence }),
+      auditKeyId: store.audit.keyId,
+      auditPublicKey: store.audit.publicKey,
     }
+    if (flags.json) {
+      io.stdout(JSON.stringify(report))
+      return ExitCode.Ok
+    }
+    io.stdout(`store:      ${report.kind} ${report.location}`)
+    io.stdout(`applied:    ${status.applied.join(', ') || '(none)'}`)
+    io.stdout(`pending:    ${status.pending.join(', ') || '(none)'}`)
+    if (head !== undefined) io.stdout(`audit:      ${head.sequence} entries, head ${head.entryHash.slice(0, 16)}...`)
+    io.stdout(`audit key:  ${report.auditPublicKey} (id ${report.auditKeyId})`)
     return ExitCode.Ok
-  } catch (err) {
-    io.stderr(`error: ${(err as Error).message}`)
-    return ExitCode.Failure
-  }
+  })
 }
 
 export function dbStatusCommand(): Command {
