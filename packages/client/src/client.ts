@@ -237,6 +237,9 @@ export function createClient(options: ClientOptions): Permit0Client {
         failures += 1
         continue
       }
+      if (reply.status === 503 && errorCode(reply) === 'APPROVAL_ABANDONED') {
+        throw httpError(`GET ${path}`, reply) // the daemon gave the approval up: waiting longer is futile
+      }
       if (reply.status >= 500) {
         await wait(Math.min(backoffDelay(failures, backoffMs, maxBackoffMs), Math.max(0, deadline - now())))
         failures += 1
@@ -361,14 +364,24 @@ export function createClient(options: ClientOptions): Permit0Client {
       const body: Record<string, unknown> = {
         tool_name: input.toolName,
         parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
-        metadata: metadata as FailedOpenEvent['metadata'],
+        // the replay strips host prefixes the way the live /check would have
+        metadata: {
+          ...metadata,
+          ...(options.clientKind ? { client_kind: options.clientKind } : {}),
+          ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
+        } as FailedOpenEvent['metadata'],
         ...(options.clientKind ? { client_kind: options.clientKind } : {}),
         ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
       }
       return decide('POST /api/v1/check', '/api/v1/check', body, () => ({
         tool_name: input.toolName,
         parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
-        metadata: metadata as FailedOpenEvent['metadata'],
+        // the replay strips host prefixes the way the live /check would have
+        metadata: {
+          ...metadata,
+          ...(options.clientKind ? { client_kind: options.clientKind } : {}),
+          ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
+        } as FailedOpenEvent['metadata'],
         outcome: 'executed',
         client_version: CLIENT_VERSION,
         fail_open_source: failOpenSource,
@@ -405,6 +418,11 @@ export function createClient(options: ClientOptions): Permit0Client {
       buffer.clear()
     },
   }
+}
+
+function errorCode(reply: HttpReply): string | undefined {
+  const error = (reply.body as { error?: { code?: unknown } } | undefined)?.error
+  return typeof error?.code === 'string' ? error.code : undefined
 }
 
 function malformed(what: string, reply: HttpReply, detail: string): ClientError {

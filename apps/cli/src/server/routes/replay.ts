@@ -60,11 +60,18 @@ export function replayRoutes(deps: ReplayDeps) {
         { store: policy, nowMs },
       )
     }
-    // Strip host prefixes as the live /check did (upstream replays OpenClaw names unstripped).
+    // Strip host prefixes and use the org domain as the live /check did (upstream replays
+    // OpenClaw names unstripped and ignores the caller's org domain).
     const clientKind = str(metadata.client_kind) ?? (metadata.client === '@permit0/openclaw' ? 'openclaw' : undefined)
+    const orgDomain = str(metadata.org_domain)
     return engine.check(
       { toolName: event.tool_name, parameters: event.parameters, metadata },
-      { store: policy, nowMs, ...(clientKind !== undefined && { clientKind }) },
+      {
+        store: policy,
+        nowMs,
+        ...(clientKind !== undefined && { clientKind }),
+        ...(orgDomain !== undefined && { orgDomain }),
+      },
     )
   }
 
