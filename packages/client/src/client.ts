@@ -353,7 +353,20 @@ export function createClient(options: ClientOptions): Permit0Client {
     }
   }
 
-  const failOpenSource = 'config_flag'
+  /** The failed-open event for a call (metadata carries what the replay needs to re-score it alike). */
+  const failedOpenEvent =
+    (toolName: string, parameters: unknown, metadata: Record<string, unknown>) => () => ({
+      tool_name: toolName,
+      parameters: (parameters ?? {}) as FailedOpenEvent['parameters'],
+      metadata: {
+        ...metadata,
+        ...(options.clientKind ? { client_kind: options.clientKind } : {}),
+        ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
+      } as FailedOpenEvent['metadata'],
+      outcome: 'executed',
+      client_version: CLIENT_VERSION,
+      fail_open_source: 'config_flag',
+    })
 
   return {
     check(input, opts = {}) {
@@ -363,29 +376,12 @@ export function createClient(options: ClientOptions): Permit0Client {
       const metadata = baseMetadata(input.metadata, input)
       const body: Record<string, unknown> = {
         tool_name: input.toolName,
-        parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
-        // the replay strips host prefixes the way the live /check would have
-        metadata: {
-          ...metadata,
-          ...(options.clientKind ? { client_kind: options.clientKind } : {}),
-          ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
-        } as FailedOpenEvent['metadata'],
+        parameters: input.parameters ?? {},
+        metadata,
         ...(options.clientKind ? { client_kind: options.clientKind } : {}),
         ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
       }
-      return decide('POST /api/v1/check', '/api/v1/check', body, () => ({
-        tool_name: input.toolName,
-        parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
-        // the replay strips host prefixes the way the live /check would have
-        metadata: {
-          ...metadata,
-          ...(options.clientKind ? { client_kind: options.clientKind } : {}),
-          ...(options.orgDomain ? { org_domain: options.orgDomain } : {}),
-        } as FailedOpenEvent['metadata'],
-        outcome: 'executed',
-        client_version: CLIENT_VERSION,
-        fail_open_source: failOpenSource,
-      }), opts)
+      return decide('POST /api/v1/check', '/api/v1/check', body, failedOpenEvent(input.toolName, input.parameters, metadata), opts)
     },
     checkAction(input, opts = {}) {
       if (!/^[a-z0-9_]+\.[a-z0-9_]+$/.test(input.actionType)) {
@@ -394,14 +390,13 @@ export function createClient(options: ClientOptions): Permit0Client {
         )
       }
       const body = { action_type: input.actionType, source: input.channel ?? 'app', parameters: input.parameters ?? {} }
-      return decide('POST /api/v1/check_action', '/api/v1/check_action', body, () => ({
-        tool_name: `__action:${input.actionType}`,
-        parameters: (input.parameters ?? {}) as FailedOpenEvent['parameters'],
-        metadata: { ...baseMetadata(), channel: input.channel ?? 'app' } as FailedOpenEvent['metadata'],
-        outcome: 'executed',
-        client_version: CLIENT_VERSION,
-        fail_open_source: failOpenSource,
-      }), opts)
+      return decide(
+        'POST /api/v1/check_action',
+        '/api/v1/check_action',
+        body,
+        failedOpenEvent(`__action:${input.actionType}`, input.parameters, { ...baseMetadata(), channel: input.channel ?? 'app' }),
+        opts,
+      )
     },
     replayFailedOpen,
     failedOpenStatus: () => buffer.status(),
