@@ -1,0 +1,17 @@
+import { defineConfig } from 'eslint/config'
+import reactHooks from 'eslint-plugin-react-hooks'
+
+/**
+ * React rules for the dashboard: the rules of hooks (errors) and exhaustive effect
+ * dependencies. The React Compiler rules of eslint-plugin-react-hooks 7 are left off: the
+ * dashboard does not use the compiler.
+ */
+export const react = defineConfig({
+  name: 'permit0/react',
+  files: ['**/*.{ts,tsx}'],
+  plugins: { 'react-hooks': reactHooks },
+  rules: {
+    'react-hooks/rules-of-hooks': 'error',
+    'react-hooks/exhaustive-deps': 'error',
+  },
+})
