@@ -5,7 +5,6 @@
  * database, dropped afterwards).
  */
 import { randomBytes } from 'node:crypto'
-import { arch, cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import pg from '../packages/store/node_modules/pg/lib/index.js'
 import { createStore, type NewAuditEntry, type Store } from '../packages/store/src/index.ts'
@@ -139,11 +138,11 @@ export const storeBench: BenchModule = {
       })
     }
     const notes = [
-      `Machine: Node ${process.version}, ${arch()}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ${new Date().toISOString().slice(0, 10)}.`,
       'Each row: sequential (1 in flight) or concurrent calls through the public `Store` API after a warm-up.',
       '`policy lookup` is the engine’s one-round-trip read (denylist + allowlist + fresh cache row).',
       '`audit append` includes RFC 8785 canonicalisation, SHA-256, an ed25519 signature and the',
       'transaction that locks the chain-head row; concurrent appends serialize on that row by design.',
+      'The machine is shared: compare rows measured together, and read the load average below.',
       pgUrl ? '' : 'PostgreSQL rows are missing: set `PERMIT0_BENCH_DATABASE_URL` (or `PERMIT0_TEST_DATABASE_URL`).',
     ]
     return { id: 'store', title: 'Store (policy cache, audit log)', markdown: `${notes.filter(Boolean).join('\n')}\n\n${table(rows)}` }
