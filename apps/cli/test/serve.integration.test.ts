@@ -332,6 +332,13 @@ describe('permit0 serve --calibrate', () => {
     expect(parkedUnknown.approval.engine_source).toBe('UnknownFallback')
     await call(server.url, 'POST', '/api/v1/approvals/decide', { approval_id: parkedUnknown.approval.approval_id, permission: 'allow' })
     expect((await unknown).body).toMatchObject({ permission: 'allow', source: 'HumanReviewer' })
+
+    const stats = await call(server.url, 'GET', '/api/v1/calibration/stats')
+    expect(stats.body).toMatchObject({ total: 2, overridden: 2 - stats.body.matched })
+    expect(stats.body.by_reviewer).toEqual(expect.arrayContaining([{ reviewer: 'cal', count: 1 }]))
+    const records = await call(server.url, 'GET', '/api/v1/calibration/records?reviewer=cal')
+    expect(records.body.records).toHaveLength(1)
+    expect(records.body.records[0]).toMatchObject({ approval_id: event.approval.approval_id, engine_permission: enginePermission })
   })
 })
 
@@ -371,5 +378,21 @@ describe('restart with pending approvals (embedded data dir)', () => {
     } finally {
       await second.close()
     }
+  })
+})
+
+describe('graceful shutdown', () => {
+  it('answers parked requests (503, approval abandoned), ends event streams and closes the store', async () => {
+    const server = await startTestServer({ ui: true })
+    const events = await openEventStream(server.url)
+    const parked = call(server.url, 'POST', '/api/v1/check', externalMail('shutting down'))
+    const event = await events.next(created)
+    if (event.type !== 'approval.created') throw new Error('expected a created event')
+    await server.close()
+    const reply = await parked
+    expect(reply.status).toBe(503)
+    expect(reply.body.error).toMatchObject({ code: 'APPROVAL_ABANDONED', resolution: { status: 'abandoned', reason: 'server shutting down' } })
+    events.close()
+    await expect(server.store.health()).resolves.toMatchObject({ ok: false })
   })
 })

@@ -9,6 +9,7 @@ import { createErrorHandler, ServerError, ServerErrorCode } from './errors.ts'
 import { buildOpenApiDocument } from './openapi.ts'
 import { approvalRoutes } from './routes/approvals.ts'
 import { auditRoutes } from './routes/audit.ts'
+import { calibrationRoutes } from './routes/calibration.ts'
 import { checkRoutes } from './routes/check.ts'
 import { healthRoutes } from './routes/health.ts'
 import { policyRoutes } from './routes/policy.ts'
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps) {
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
+    if (deps.shutdown?.aborted === true) c.header('Connection', 'close')
     const status = c.res.status
     const route = c.req.routePath
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(status) })
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1', checkRoutes(deps))
     .route('/api/v1/approvals', approvalRoutes(deps))
     .route('/api/v1/audit', auditRoutes(deps))
+    .route('/api/v1/calibration', calibrationRoutes(deps))
     .route('/api/v1/audit', replayRoutes(deps))
     .route('/api/v1', policyRoutes(deps))
     .route('/api/v1', healthRoutes(deps))

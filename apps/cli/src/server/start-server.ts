@@ -216,8 +216,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))
         // Parked requests are answered (503, approval abandoned) before the store closes.
+        shutdown.abort() // ends event streams; later responses carry `Connection: close`
         await queue?.close()
-        shutdown.abort() // ends event streams
         const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void }
         http.closeIdleConnections?.()
         const forced = setTimeout(() => http.closeAllConnections?.(), 5_000)
