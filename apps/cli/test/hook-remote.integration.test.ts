@@ -53,12 +53,12 @@ async function hook(options: HookOptions, stdin: unknown, configYaml?: string) {
   return { code, envelope: JSON.parse(out[0]!) as { hookSpecificOutput: Record<string, string> }, stderr: err.join('') }
 }
 
-describe('permit0 hook → real permit0 serve (no --ui)', () => {
+describe('permit0 hook → real permit0 serve (no --ui)', { timeout: 60_000 }, () => {
   let server: ServerHandle
   beforeAll(async () => {
     server = await startTestServer()
-  })
-  afterAll(() => server.close())
+  }, 60_000)
+  afterAll(() => server?.close(), 60_000)
 
   it('allow, ask with the formatted reason, and no opinion for unclassified tools', async () => {
     const allow = await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: 'ann@acme.com', subject: 'hi', body: 'lunch?' }))
@@ -90,17 +90,17 @@ describe('permit0 hook → real permit0 serve (no --ui)', () => {
   })
 })
 
-describe('permit0 hook → real permit0 serve --ui (parked calls)', () => {
+describe('permit0 hook → real permit0 serve --ui (parked calls)', { timeout: 60_000 }, () => {
   let server: ServerHandle
   let events: Awaited<ReturnType<typeof openEventStream>>
   beforeAll(async () => {
     server = await startTestServer({ ui: true })
     events = await openEventStream(server.url)
-  })
+  }, 60_000)
   afterAll(async () => {
-    events.close()
-    await server.close()
-  })
+    events?.close()
+    await server?.close()
+  }, 60_000)
 
   it.each([
     ['allow', { permissionDecision: 'allow' }],
