@@ -198,6 +198,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolveListen(s))
     s.once('error', reject)
   })
+  // Outlive typical load-balancer idle timeouts, so a reused keep-alive socket is never closed
+  // under a client that is sending on it.
+  const http = server as { keepAliveTimeout?: number; headersTimeout?: number }
+  http.keepAliveTimeout = 65_000
+  http.headersTimeout = 66_000
   const port = (server.address() as AddressInfo).port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const url = `http://${host}:${port}`
@@ -218,9 +223,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
         // Parked requests are answered (503, approval abandoned) before the store closes.
         shutdown.abort() // ends event streams; later responses carry `Connection: close`
         await queue?.close()
-        const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void }
-        http.closeIdleConnections?.()
-        const forced = setTimeout(() => http.closeAllConnections?.(), 5_000)
+        const sockets = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void }
+        sockets.closeIdleConnections?.()
+        const forced = setTimeout(() => sockets.closeAllConnections?.(), 5_000)
         await stopped
         clearTimeout(forced)
         if (ownsStore) await store.close()

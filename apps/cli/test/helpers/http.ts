@@ -39,9 +39,12 @@ export const externalMail = (body = 'See you tomorrow at noon') => ({
  * Subscribes to `GET /api/v1/approvals/stream` and hands out events in order; `next(pred)` waits
  * for the next matching event (an event, not a sleep).
  */
-export async function openEventStream(baseUrl: string) {
+export async function openEventStream(baseUrl: string, token?: string) {
   const controller = new AbortController()
-  const res = await fetch(`${baseUrl}/api/v1/approvals/stream`, { signal: controller.signal })
+  const res = await fetch(`${baseUrl}/api/v1/approvals/stream`, {
+    signal: controller.signal,
+    ...(token !== undefined && { headers: { authorization: `Bearer ${token}` } }),
+  })
   if (res.body === null) throw new Error('no stream body')
   const queue: ApprovalEvent[] = []
   const waiting: Array<{ pred: (e: ApprovalEvent) => boolean; resolve: (e: ApprovalEvent) => void }> = []

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Clock } from '@permit0/approvals'
+import type { Store } from '@permit0/store'
 import { pino } from 'pino'
 import { loadConfig } from '../../src/config/load.ts'
 import type { ConfigInput } from '../../src/config/schema.ts'
@@ -21,12 +22,15 @@ export function emailPacksDir(): string {
 }
 
 /** A real `serve` on a free loopback port over in-memory PGlite and the repo's own packs. */
-export function startTestServer(flags: Partial<ConfigInput> = {}, options: { clock?: Clock } = {}): Promise<ServerHandle> {
+export function startTestServer(
+  flags: Partial<ConfigInput> = {},
+  options: { clock?: Clock; store?: Store } = {},
+): Promise<ServerHandle> {
   const config = loadConfig({
     flags: { port: 0, packsDir: emailPacksDir(), logLevel: 'silent', approvalPollMs: 200, ...flags },
     env: {},
     file: false,
     cwd: REPO_ROOT,
   })
-  return startServer(config, { cwd: REPO_ROOT, logger: pino({ level: 'silent' }), ...(options.clock && { clock: options.clock }) })
+  return startServer(config, { cwd: REPO_ROOT, logger: pino({ level: 'silent' }), ...(options.clock && { clock: options.clock }), ...(options.store && { store: options.store }) })
 }
