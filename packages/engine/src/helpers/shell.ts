@@ -193,13 +193,11 @@ function isOp(e: ParseEntry): e is Extract<ParseEntry, { op: string }> {
 
 interface Split {
   commands: SimpleCommand[]
-  nested: string[]
 }
 
-/** Splits parsed entries into simple commands; back-quoted text is returned for recursion. */
+/** Splits parsed entries into simple commands (process and command substitutions included). */
 function splitCommands(entries: readonly ParseEntry[], heredocs: string[]): Split {
   const commands: SimpleCommand[] = []
-  const nested: string[] = []
   let argv: string[] = []
   let globs = false
   let piped = false
@@ -228,7 +226,6 @@ function splitCommands(entries: readonly ParseEntry[], heredocs: string[]): Spli
   for (let i = 0; i < entries.length; i += 1) {
     const e = entries[i] as ParseEntry
     if (typeof e === 'string') {
-      for (const m of e.matchAll(/`([^`]*)`/g)) nested.push(m[1] as string)
       argv.push(e)
       continue
     }
@@ -283,7 +280,6 @@ function splitCommands(entries: readonly ParseEntry[], heredocs: string[]): Spli
       i -= 1
       const sub = splitCommands(inner, heredocs)
       for (const c of sub.commands) commands.push({ ...c, pipeline: pipeline + 1000 })
-      nested.push(...sub.nested)
       argv = [...saved.argv]
       globs = saved.globs
       outs = [...saved.outs]
@@ -311,7 +307,6 @@ function splitCommands(entries: readonly ParseEntry[], heredocs: string[]): Spli
         i -= 1
         const sub = splitCommands(inner, heredocs)
         for (const c of sub.commands) commands.push({ ...c, pipeline: pipeline + 2000 })
-        nested.push(...sub.nested)
         argv.push('$SUBST')
         continue
       }
@@ -322,7 +317,7 @@ function splitCommands(entries: readonly ParseEntry[], heredocs: string[]): Spli
     }
   }
   flush(false)
-  return { commands, nested }
+  return { commands }
 }
 
 // ── unwrapping prefixes ─────────────────────────────────────────────────────────────────────
@@ -1349,7 +1344,13 @@ function collect(command: string, ctx: Ctx, acc: Collected, depth: number): void
     acc.parseError = true
     return
   }
-  const { text, heredocs } = preprocess(command)
+  const pre = preprocess(command)
+  const heredocs = pre.heredocs
+  // Back-quoted command substitutions run too: analyse them, leave a placeholder argument.
+  const text = pre.text.replace(/`([^`]*)`/g, (_, inner: string) => {
+    collect(inner, ctx, acc, depth + 1)
+    return '$SUBST'
+  })
   let entries: ParseEntry[]
   try {
     entries = parse(text, (key: string) => `$${key}`)
@@ -1357,8 +1358,7 @@ function collect(command: string, ctx: Ctx, acc: Collected, depth: number): void
     acc.parseError = true
     return
   }
-  const { commands, nested } = splitCommands(entries, heredocs)
-  for (const n of nested) collect(n, ctx, acc, depth + 1)
+  const { commands } = splitCommands(entries, heredocs)
   for (const cmd of commands) {
     const u = unwrap(cmd.argv)
     acc.commands += 1
