@@ -1,4 +1,4 @@
-import { type UnknownPolicy } from './config.ts'
+import type { UnknownPolicy } from './config.ts'
 
 /** What the hook tells Claude Code; `bypass` = no opinion (the host's own permission flow). */
 export const HookDecision = { Allow: 'allow', Deny: 'deny', Ask: 'ask', Bypass: 'bypass' } as const
