@@ -38,8 +38,8 @@ export function tokenCreateCommand(): Command {
   return addStoreOptions(
     new Command('create')
       .description('Create an API token (agent, viewer, approver or admin) and print its secret once')
-      .requiredOption('--name <name>', 'unique token name (recorded as the reviewer on decisions)')
-      .requiredOption('--role <role>', 'agent (check only), viewer (read), approver (read + decide) or admin (everything)'),
+      .option('--name <name>', 'unique token name, recorded as the reviewer on decisions (required)')
+      .option('--role <role>', 'agent (check only), viewer (read), approver (read + decide) or admin (everything) (required)'),
   )
     .addHelpText(
       'after',
