@@ -13,6 +13,7 @@ import type { BenchModule, BenchSection } from './types.ts'
 const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: () => import('./engine.bench.ts'),
   store: () => import('./store.bench.ts'),
+  server: () => import('./server.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

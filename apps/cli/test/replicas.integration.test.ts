@@ -1,5 +1,5 @@
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createDatabase } from './helpers/database.ts'
 import { call, created, externalMail, openEventStream, resolvedAs } from './helpers/http.ts'
 import { emailPacksDir } from './helpers/in-process.ts'
 import { spawnServe, type ServeChild } from './helpers/serve-process.ts'
@@ -17,26 +17,6 @@ if (BASE_URL === undefined && REQUIRE_ALL) {
   })
 }
 
-/** A fresh database per run, so parallel runs never collide. */
-async function createDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `permit0_replicas_${process.pid}_${Date.now().toString(36)}`
-  const admin = new pg.Client({ connectionString: baseUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(baseUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    },
-  }
-}
-
 describe.skipIf(BASE_URL === undefined)('two serve processes on one PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createDatabase>>
   let a: ServeChild
@@ -44,7 +24,7 @@ describe.skipIf(BASE_URL === undefined)('two serve processes on one PostgreSQL',
   const args = () => ['--ui', '--database-url', db.url, '--packs-dir', emailPacksDir()]
 
   beforeAll(async () => {
-    db = await createDatabase(BASE_URL!)
+    db = await createDatabase(BASE_URL!, 'permit0_replicas')
     // Migrate with the first process before the second starts.
     a = await spawnServe(args(), { PERMIT0_APPROVAL_POLL_MS: '250' })
     b = await spawnServe(args(), { PERMIT0_APPROVAL_POLL_MS: '250' })

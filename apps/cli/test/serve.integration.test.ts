@@ -396,3 +396,29 @@ describe('graceful shutdown', () => {
     await expect(server.store.health()).resolves.toMatchObject({ ok: false })
   })
 })
+
+describe('dashboard static files with --ui', () => {
+  it('serves the build at /ui/ with an SPA fallback and redirects / there', async () => {
+    const uiDir = await mkdtemp(join(tmpdir(), 'permit0-ui-'))
+    const { writeFile, mkdir } = await import('node:fs/promises')
+    await writeFile(join(uiDir, 'index.html'), '<!doctype html><title>permit0</title>')
+    await mkdir(join(uiDir, 'assets'))
+    await writeFile(join(uiDir, 'assets', 'app.js'), 'console.log(1)')
+    const server = await startTestServer({ ui: true, uiDir })
+    try {
+      const root = await fetch(`${server.url}/`, { redirect: 'manual' })
+      expect([301, 302]).toContain(root.status)
+      expect(root.headers.get('location')).toBe('/ui/')
+      const index = await fetch(`${server.url}/ui/`)
+      expect(index.headers.get('content-type')).toContain('text/html')
+      expect(await index.text()).toContain('<title>permit0</title>')
+      const asset = await fetch(`${server.url}/ui/assets/app.js`)
+      expect(asset.headers.get('content-type')).toContain('javascript')
+      expect(await fetch(`${server.url}/ui/approvals/123`).then((r) => r.text())).toContain('<title>permit0</title>')
+      expect((await fetch(`${server.url}/ui/../../etc/passwd`)).status).not.toBe(500)
+    } finally {
+      await server.close()
+      await rm(uiDir, { recursive: true, force: true })
+    }
+  })
+})
