@@ -9,7 +9,8 @@ import reactHooks from 'eslint-plugin-react-hooks'
 export const react = defineConfig({
   name: 'permit0/react',
   files: ['**/*.{ts,tsx}'],
-  plugins: { 'react-hooks': reactHooks },
+  // Only the rules: the plugin's own `configs` typing does not match ESLint's `Plugin` type.
+  plugins: { 'react-hooks': { rules: reactHooks.rules } },
   rules: {
     'react-hooks/rules-of-hooks': 'error',
     'react-hooks/exhaustive-deps': 'error',

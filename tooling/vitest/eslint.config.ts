@@ -1,0 +1,3 @@
+import { base } from '@permit0/eslint-config/base'
+
+export default [...base, { ignores: ['test/fixtures/**'] }]
