@@ -258,6 +258,8 @@ describe('limits, validation and headers', () => {
     ['missing fields', 'POST', '/api/v1/approvals/decide', '{}', /approval_id/],
     ['bad permission', 'POST', '/api/v1/approvals/decide', `{"approval_id":"${ULID}","permission":"maybe"}`, /permission/],
     ['bad list hash', 'POST', '/api/v1/lists/denylist', '{"norm_hash":"xyz","reason":"r"}', /norm_hash/],
+    ['NUL in a key', 'POST', '/api/v1/check', '{"tool_name":"gmail_read","parameters":{"k\\u0000":"x"}}', /NUL character .* at parameters\.k/],
+    ['NUL in a reason', 'POST', '/api/v1/approvals/decide', `{"approval_id":"${ULID}","permission":"deny","reason":"\\u0000"}`, /NUL character .* at reason/],
   ])('%s → 400 with the path in the message, no stack', async (_name, method, path, raw, pattern) => {
     const reply = await call(server.url, method, path, undefined, { raw })
     expect(reply.status).toBe(400)

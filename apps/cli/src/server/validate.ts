@@ -21,9 +21,17 @@ export const MAX_JSON_DEPTH = 64
 /** Most values (objects, arrays, scalars) accepted in one request body. */
 export const MAX_JSON_NODES = 100_000
 
+/** The stores (PostgreSQL text/jsonb) cannot hold U+0000, so it is refused at the edge. */
+function nulAt(path: string): never {
+  const where = (path || '(root)').replaceAll('\u0000', '\\u0000').slice(0, 200)
+  throw new ServerError(ServerErrorCode.Validation, `request body contains a NUL character (U+0000) at ${where}`, {
+    issues: [{ path: where, message: 'NUL characters (U+0000) are not accepted' }],
+  })
+}
+
 /**
- * Rejects JSON nested deeper than `MAX_JSON_DEPTH` or with more than `MAX_JSON_NODES` values,
- * before any recursive code (schemas, normalizers, canonical hashing) sees it. Iterative, so a
+ * Rejects JSON nested deeper than `MAX_JSON_DEPTH`, with more than `MAX_JSON_NODES` values or
+ * with a NUL character in a string or key, before any recursive code (schemas, normalizers, canonical hashing) sees it. Iterative, so a
  * hostile body cannot overflow the stack here either.
  */
 export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH, nodes: MAX_JSON_NODES }): void {
@@ -37,6 +45,7 @@ export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH
         issues: [{ path: '(body)', message: `more than ${limits.nodes} values` }],
       })
     }
+    if (typeof v === 'string' && v.includes('\u0000')) nulAt(path)
     if (v === null || typeof v !== 'object') continue
     if (depth >= limits.depth) {
       throw new ServerError(ServerErrorCode.Validation, `request body nests deeper than ${limits.depth} levels at ${(path || '(root)').slice(0, 200)}`, {
@@ -44,7 +53,11 @@ export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH
       })
     }
     const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v)
-    for (const [key, child] of entries) stack.push({ value: child, depth: depth + 1, path: path === '' ? key : `${path}.${key}` })
+    for (const [key, child] of entries) {
+      const childPath = path === '' ? key : `${path}.${key}`
+      if (key.includes('\u0000')) nulAt(childPath)
+      stack.push({ value: child, depth: depth + 1, path: childPath })
+    }
   }
 }
 
