@@ -69,12 +69,22 @@ export interface KyselyStoreOptions {
   onClose?(): Promise<void>
 }
 
+/** The database went away (refused, reset, shut down, terminated): unavailable, not a bad query. */
+function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && (/^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH)/.test(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) {
+    return true
+  }
+  return err instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(err.message)
+}
+
 async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
     if (err instanceof StoreError) throw err
-    throw new StoreError(StoreErrorCode.QueryFailed, `${what} failed: ${describeCause(err)}`, {}, { cause: err })
+    const code = isConnectionLoss(err) ? StoreErrorCode.ConnectionFailed : StoreErrorCode.QueryFailed
+    throw new StoreError(code, `${what} failed: ${describeCause(err)}`, {}, { cause: err })
   }
 }
 

@@ -11,6 +11,9 @@ function createPool(url: string, size: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {})
+  // Nor may a checked-out one (the database restarts mid-query): its query is rejected anyway,
+  // but pg also emits 'error' on the client, which pg-pool does not listen to while it is out.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 
