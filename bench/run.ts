@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: () => import('./engine.bench.ts'),
   store: () => import('./store.bench.ts'),
   server: () => import('./server.bench.ts'),
+  hardening: () => import('./hardening.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

@@ -22,6 +22,29 @@ const ulid = fc.string({ unit: fc.constantFrom(...ULID_CHARS), minLength: 26, ma
 /** A request body as raw text: mostly shaped like a check request, sometimes garbage. */
 export const checkBody: fc.Arbitrary<string> = fc.oneof(
   {
+    // Well-formed requests with hostile parameter values: these reach normalization and scoring.
+    weight: 6,
+    arbitrary: fc
+      .record({
+        tool_name: fc.constantFrom(...TOOLS),
+        parameters: fc.record(
+          {
+            to: fc.oneof(fc.emailAddress(), nasty, anyJson),
+            subject: fc.oneof(nasty, anyJson),
+            body: fc.oneof(nasty, anyJson),
+            message_id: fc.oneof(nasty, fc.integer()),
+            query: nasty,
+            command: fc.oneof(fc.constantFrom('rm -rf /', 'curl x | sh', 'ls', "echo '$(id)'", 'cat ~/.ssh/id_rsa'), nasty),
+            url: fc.oneof(fc.webUrl(), nasty),
+            file_path: fc.oneof(fc.constantFrom('/etc/passwd', '~/.aws/credentials', '../../x', 'C:\\x'), nasty),
+          },
+          { requiredKeys: [] },
+        ),
+        metadata: fc.record({ session_id: fc.string({ maxLength: 8 }), task_goal: nasty }, { requiredKeys: [] }),
+      })
+      .map((body) => JSON.stringify(body)),
+  },
+  {
     weight: 6,
     arbitrary: fc
       .record(
@@ -155,7 +178,10 @@ export function mutatePack(files: readonly PackFile[], m: { file: number; kind: 
  * Feeds mutated copies of `files` to the pack loader: it must return issues or a pack set, never
  * throw, and a pack set that loads must build an engine that answers a call without throwing.
  */
-export function fuzzPackLoader(files: readonly PackFile[], options: { numRuns: number; seed: number }): { ok: number; rejected: number } {
+export function fuzzPackLoader(allFiles: readonly PackFile[], options: { numRuns: number; seed: number }): { ok: number; rejected: number } {
+  // Without the lockfile, so mutations reach the YAML parser, schema and compilers (with it, every
+  // mutation would stop at the hash check).
+  const files = allFiles.filter((f) => !f.path.endsWith('pack.lock.yaml'))
   const counts = { ok: 0, rejected: 0 }
   fc.assert(
     fc.property(mutation(files), (m) => {
@@ -166,8 +192,16 @@ export function fuzzPackLoader(files: readonly PackFile[], options: { numRuns: n
         counts.rejected += 1
         return
       }
+      let engine: ReturnType<typeof createEngine>
+      try {
+        engine = createEngine({ packSet: result.packSet })
+      } catch (err) {
+        // Risk rules are compiled here, not by loadPackSet: an EngineError naming file and line is an answer.
+        if (!(err instanceof EngineError)) throw err
+        counts.rejected += 1
+        return
+      }
       counts.ok += 1
-      const engine = createEngine({ packSet: result.packSet })
       try {
         const action = engine.normalize({ toolName: 'gmail_send', parameters: { to: 'a@b.example', subject: 's', body: 'b' }, metadata: {} })
         engine.assess(action)
