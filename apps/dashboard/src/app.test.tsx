@@ -80,6 +80,17 @@ describe('App: approvals console', () => {
     expect(await screen.findByRole('article', { name: 'payments.transfer' })).toBeTruthy()
   })
 
+  it('tells an agent token it cannot use the console and offers to sign out', async () => {
+    const api = createFakeApi()
+    api.whoami = async () => ({ role: 'agent', name: 'claude-code', auth: true })
+    sessionStorage.setItem('permit0.token', 'p0_agent')
+    renderApp(api)
+    expect(await screen.findByText(/this is an agent token/i)).toBeTruthy()
+    expect(screen.queryByText(/no pending approvals/i)).toBeNull()
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }))
+    expect(sessionStorage.getItem('permit0.token')).toBeNull()
+  })
+
   it('hides decision buttons from a viewer token', async () => {
     const api = createFakeApi()
     api.whoami = async () => ({ role: 'viewer', name: 'Val', auth: true })

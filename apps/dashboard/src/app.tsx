@@ -85,6 +85,22 @@ function Console(props: { api: ApiClient; signedIn: boolean; onSignOut(): void; 
     setStoredReviewer(name)
   }
 
+  if (role === 'agent') {
+    // Agent tokens may only call /check: the console has nothing they may read.
+    return (
+      <div className="panel stack signin" role="alert">
+        <h1>This is an agent token</h1>
+        <p className="muted">
+          Token {who.data?.name ? `'${who.data.name}'` : ''} may only submit checks. Sign in with a viewer, approver or
+          admin token to use the console.
+        </p>
+        <button type="button" className="btn btn-primary" onClick={props.onSignOut}>
+          Sign out
+        </button>
+      </div>
+    )
+  }
+
   const visible = VIEWS.filter((v) => v !== 'calibration' || calibrating || view === 'calibration')
   return (
     <div className="shell">
