@@ -146,27 +146,33 @@ const pct = (xs: number[], p: number): number => {
 }
 
 /** Parks `PARKED` requests on `parkOn`, decides through `decideOn`, timing decide→resume. */
-async function parkAndResume(parkOn: Child, decideOn: Child): Promise<ParkResult> {
+async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promise<ParkResult> {
   await fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', body: CACHED_CALL }) // warm
   const before = await memory(parkOn.url)
   const resumedAt = new Map<string, number>()
   const t0 = performance.now()
   // Ramp up in batches (a burst of 5 000 connects overflows the listen backlog), all stay parked.
   const parked: Promise<unknown>[] = []
+  const failures: unknown[] = []
   let ids: string[] = []
   for (let start = 0; start < PARKED; start += RAMP) {
     for (let i = start; i < Math.min(PARKED, start + RAMP); i++) {
       parked.push(
-        fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', body: JSON.stringify(mail(`message ${i}`)) })
-          .then((r) => r.json() as Promise<{ approval_id?: string }>)
-          .then((body) => {
-            if (body.approval_id !== undefined) resumedAt.set(body.approval_id, performance.now())
-            return body
+        fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', body: JSON.stringify(mail(`${tag} message ${i}`)) })
+          .then(async (r) => {
+            const body = (await r.json()) as { approval_id?: string }
+            if (r.status !== 200 || body.approval_id === undefined) throw new Error(`HTTP ${r.status}: ${JSON.stringify(body)}`)
+            resumedAt.set(body.approval_id, performance.now())
+          })
+          .catch((err: unknown) => {
+            failures.push(err)
           }),
       )
     }
     const target = Math.min(PARKED, start + RAMP)
+    process.stderr.write(`  parking ${target}/${PARKED}\r`)
     while (ids.length < target) {
+      if (failures.length > 0) throw new Error(`parking failed: ${String(failures[0])}`, { cause: failures[0] })
       await new Promise((r) => setTimeout(r, 100)) // polling the queue size of another process
       ids = await pendingIds(decideOn.url)
     }
@@ -181,7 +187,12 @@ async function parkAndResume(parkOn: Child, decideOn: Child): Promise<ParkResult
       method: 'POST',
       body: JSON.stringify({ approval_id: id, permission: 'allow', reviewer: 'bench' }),
     })
-    while (!resumedAt.has(id)) await new Promise((r) => setImmediate(r))
+    const deadline = performance.now() + 30_000
+    while (!resumedAt.has(id)) {
+      if (failures.length > 0) throw new Error(`a parked request failed: ${String(failures[0])}`)
+      if (performance.now() > deadline) throw new Error(`approval ${id} decided but its request did not resume`)
+      await new Promise((r) => setTimeout(r, 1))
+    }
     latencies.push((resumedAt.get(id) as number) - sent)
   }
   const rest = ids.slice(LATENCY_SAMPLES)
@@ -193,6 +204,7 @@ async function parkAndResume(parkOn: Child, decideOn: Child): Promise<ParkResult
     )
   }
   await Promise.all(parked)
+  if (failures.length > 0) throw new Error(`${failures.length} parked requests failed: ${String(failures[0])}`)
   return {
     rssGrowthMb: (after.rss - before.rss) / 1_048_576,
     heapGrowthMb: (after.heap - before.heap) / 1_048_576,
@@ -210,7 +222,7 @@ export const bench: BenchModule = {
     const single = await spawnServe(['--packs-dir', packs])
     let same: ParkResult
     try {
-      same = await parkAndResume(single, single)
+      same = await parkAndResume(single, single, 'embedded')
     } finally {
       await single.stop()
     }
@@ -225,11 +237,11 @@ export const bench: BenchModule = {
         const a = await spawnServe(['--packs-dir', packs, '--database-url', db.url])
         const b = await spawnServe(['--packs-dir', packs, '--database-url', db.url])
         try {
-          const pgSame = await parkAndResume(a, a)
+          const pgSame = await parkAndResume(a, a, 'same')
           rows.push(
             `| PostgreSQL, same replica | ${PARKED} | ${fmt(pgSame.parkSeconds, 1)} s | ${fmt(pgSame.rssGrowthMb, 0)} MB | ${fmt(pgSame.heapGrowthMb, 0)} MB | ${fmt(pgSame.p50ms)} ms | ${fmt(pgSame.p99ms)} ms |`,
           )
-          const cross = await parkAndResume(a, b)
+          const cross = await parkAndResume(a, b, 'cross')
           rows.push(
             `| PostgreSQL, parked on A, decided on B | ${PARKED} | ${fmt(cross.parkSeconds, 1)} s | ${fmt(cross.rssGrowthMb, 0)} MB | ${fmt(cross.heapGrowthMb, 0)} MB | ${fmt(cross.p50ms)} ms | ${fmt(cross.p99ms)} ms |`,
           )
