@@ -150,10 +150,12 @@ async function soak(): Promise<SoakResult> {
     }
   }
 
-  // The scripted reviewer: decides whatever is pending, alternating allow/deny.
+  // The scripted reviewer: decides whatever is pending, alternating allow/deny, until every
+  // client has stopped (so a park submitted just before the deadline is decided too).
+  let clientsDone = false
   const reviewer = async (): Promise<void> => {
     let n = 0
-    while (running() || n < 0) {
+    while (!clientsDone) {
       try {
         const list = (await fetch(`${url}/api/v1/approvals`).then((r) => r.json())) as { approvals: Array<{ approval_id: string }> }
         for (const a of list.approvals) {
@@ -161,7 +163,7 @@ async function soak(): Promise<SoakResult> {
           if (r.status === 200) counts.decided = (counts.decided ?? 0) + 1
           else if (r.status !== 409) fail(`decide ${r.status}`)
         }
-        if (list.approvals.length === 0) await new Promise((r) => setTimeout(r, 20))
+        if (list.approvals.length === 0) await new Promise((r) => setTimeout(r, 10))
       } catch (err) {
         fail(`reviewer: ${(err as Error).message}`)
       }
@@ -179,10 +181,10 @@ async function soak(): Promise<SoakResult> {
   }
 
   try {
-    await Promise.all([...Array.from({ length: 8 }, worker), reviewer(), sampler()])
-    // Drain: decide what is still pending so blocking parks return before stopping.
-    const left = (await fetch(`${url}/api/v1/approvals`).then((r) => r.json())) as { approvals: Array<{ approval_id: string }> }
-    for (const a of left.approvals) await post('/api/v1/approvals/decide', { approval_id: a.approval_id, permission: 'deny', reviewer: 'soak' })
+    const clients = Promise.all(Array.from({ length: 8 }, worker)).then(() => {
+      clientsDone = true
+    })
+    await Promise.all([clients, reviewer(), sampler()])
     const verify = (await fetch(`${url}/api/v1/audit/verify`).then((r) => r.json())) as { ok: boolean; checked: number }
     if (!verify.ok) fail('audit chain does not verify after the soak')
     counts.auditEntries = verify.checked
