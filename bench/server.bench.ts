@@ -67,8 +67,8 @@ async function throughput(): Promise<{ bare: number; check: number; checkNoAudit
     cwd: ROOT,
   })
   const server = await startServer(config, { cwd: ROOT })
-  const first = await fetch(`${server.url}/api/v1/check`, { method: 'POST', body: CACHED_CALL }).then((r) => r.json())
-  const second = await fetch(`${server.url}/api/v1/check`, { method: 'POST', body: CACHED_CALL }).then((r) => r.json())
+  const first = await fetch(`${server.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CACHED_CALL }).then((r) => r.json())
+  const second = await fetch(`${server.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CACHED_CALL }).then((r) => r.json())
   if ((second as { source?: string }).source !== 'PolicyCache') {
     throw new Error(`expected a cache hit, got ${JSON.stringify(second)} after ${JSON.stringify(first)}`)
   }
@@ -127,6 +127,17 @@ async function memory(url: string): Promise<{ rss: number; heap: number }> {
   return { rss: read('permit0_process_resident_memory_bytes'), heap: read('permit0_nodejs_heap_size_used_bytes') }
 }
 
+/** The lowest of several samples over ~3 s, so garbage awaiting collection is not counted. */
+async function settledMemory(url: string): Promise<{ rss: number; heap: number }> {
+  let best = await memory(url)
+  for (let i = 0; i < 6; i++) {
+    await new Promise((r) => setTimeout(r, 500))
+    const m = await memory(url)
+    best = { rss: Math.min(best.rss, m.rss), heap: Math.min(best.heap, m.heap) }
+  }
+  return best
+}
+
 async function pendingIds(url: string): Promise<string[]> {
   const body = (await fetch(`${url}/api/v1/approvals`).then((r) => r.json())) as { approvals: { approval_id: string }[] }
   return body.approvals.map((a) => a.approval_id)
@@ -147,8 +158,8 @@ const pct = (xs: number[], p: number): number => {
 
 /** Parks `PARKED` requests on `parkOn`, decides through `decideOn`, timing decide→resume. */
 async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promise<ParkResult> {
-  await fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', body: CACHED_CALL }) // warm
-  const before = await memory(parkOn.url)
+  await fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CACHED_CALL }) // warm
+  const before = await settledMemory(parkOn.url)
   const resumedAt = new Map<string, number>()
   const t0 = performance.now()
   // Ramp up in batches (a burst of 5 000 connects overflows the listen backlog), all stay parked.
@@ -158,7 +169,7 @@ async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promi
   for (let start = 0; start < PARKED; start += RAMP) {
     for (let i = start; i < Math.min(PARKED, start + RAMP); i++) {
       parked.push(
-        fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', body: JSON.stringify(mail(`${tag} message ${i}`)) })
+        fetch(`${parkOn.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(mail(`${tag} message ${i}`)) })
           .then(async (r) => {
             const body = (await r.json()) as { approval_id?: string }
             if (r.status !== 200 || body.approval_id === undefined) throw new Error(`HTTP ${r.status}: ${JSON.stringify(body)}`)
@@ -178,13 +189,14 @@ async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promi
     }
   }
   const parkSeconds = (performance.now() - t0) / 1000
-  const after = await memory(parkOn.url)
+  const after = await settledMemory(parkOn.url)
 
   const latencies: number[] = []
   for (const id of ids.slice(0, LATENCY_SAMPLES)) {
     const sent = performance.now()
     await fetch(`${decideOn.url}/api/v1/approvals/decide`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ approval_id: id, permission: 'allow', reviewer: 'bench' }),
     })
     const deadline = performance.now() + 30_000
@@ -199,7 +211,7 @@ async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promi
   for (let i = 0; i < rest.length; i += 50) {
     await Promise.all(
       rest.slice(i, i + 50).map((id) =>
-        fetch(`${decideOn.url}/api/v1/approvals/decide`, { method: 'POST', body: JSON.stringify({ approval_id: id, permission: 'deny' }) }),
+        fetch(`${decideOn.url}/api/v1/approvals/decide`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approval_id: id, permission: 'deny' }) }),
       ),
     )
   }
@@ -268,7 +280,7 @@ export const bench: BenchModule = {
       'the engine, bounds the cache-hit path (target ≥ 0.7 of bare Hono).',
       '',
       `Parked requests: ${PARKED} concurrent \`/check\` calls parked on a spawned \`serve --ui\`; memory = growth of the`,
-      `server's RSS and V8 heap (its own /metrics) from idle to all parked (PGlite's WASM heap makes RSS noisy); latency = decide POST sent → parked response received,`,
+      `server's RSS and V8 heap (its own /metrics) from idle to all parked, lowest of 7 samples over 3 s (PGlite's WASM heap makes RSS noisy); latency = decide POST sent → parked response received,`,
       `${LATENCY_SAMPLES} sequential samples.`,
       '',
       '| setup | parked | time to park all | RSS growth | heap growth | decide→resume p50 | p99 |',

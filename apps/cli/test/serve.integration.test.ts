@@ -228,6 +228,10 @@ describe('permit0 serve --ui: the seed behaviour matrix', () => {
     expect(badDecide.body.error.issues[0].path).toBe('permission')
 
     expect((await call(server.url, 'GET', '/api/v1/audit?limit=abc')).status).toBe(400)
+    expect((await call(server.url, 'GET', '/api/v1/audit?source=Bogus')).body.error.issues[0].path).toBe('source')
+    const humans = await call(server.url, 'GET', '/api/v1/audit?source=HumanReviewer')
+    expect(humans.body.entries.length).toBeGreaterThan(0)
+    expect(humans.body.entries.every((e: { source: string }) => e.source === 'HumanReviewer')).toBe(true)
     expect((await call(server.url, 'GET', '/api/v1/nope')).status).toBe(404)
     expect((await call(server.url, 'GET', '/api/v1/lists/greylist')).status).toBe(404)
   })

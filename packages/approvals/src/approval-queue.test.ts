@@ -30,7 +30,12 @@ const flush = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve))
 }
 
-function setup(repository: ApprovalRepository = createMemoryApprovalRepository(), clock: ManualClock = createManualClock(1_000_000), replicaId = 'A') {
+function setup(
+  repository: ApprovalRepository = createMemoryApprovalRepository(),
+  clock: ManualClock = createManualClock(1_000_000),
+  replicaId = 'A',
+  scanEvery = 1,
+) {
   let n = 0
   const resolved: ApprovalRecord[] = []
   const events: ApprovalQueueEvent[] = []
@@ -40,6 +45,7 @@ function setup(repository: ApprovalRepository = createMemoryApprovalRepository()
     replicaId,
     newId: () => `01J0000000000000000000${replicaId}${String(++n).padStart(3, '0')}`,
     pollIntervalMs: 1_000,
+    scanEvery,
     onResolve: async (record) => {
       resolved.push(record)
     },
@@ -146,6 +152,29 @@ describe('createApprovalQueue', () => {
     // the side effects ran once, on the replica that decided
     expect(a.resolved).toEqual([])
     expect(b.resolved).toHaveLength(1)
+    await a.queue.close()
+    await b.queue.close()
+  })
+
+  it('scans all pending rows only every `scanEvery` polls', async () => {
+    const repository = createMemoryApprovalRepository({ notify: false })
+    const clock = createManualClock(0)
+    const a = setup(repository, clock, 'A', 3)
+    const b = setup(repository, clock, 'B', 3)
+    await a.queue.start()
+    await b.queue.start()
+    let settled: ApprovalRecord | undefined
+    void a.queue.park(input(60_000)).then((r) => (settled = r))
+    const pending = await firstPending(b.queue)
+    await b.queue.decide(pending.id, { permission: 'allow' })
+    for (let poll = 1; poll <= 2; poll++) {
+      clock.advance(1_000)
+      await flush()
+      expect(settled).toBeUndefined()
+    }
+    clock.advance(1_000)
+    await flush()
+    expect(settled?.status).toBe('decided')
     await a.queue.close()
     await b.queue.close()
   })

@@ -44,8 +44,13 @@ export interface ApprovalQueueOptions {
   readonly replicaId: string
   /** Id generator (ULID). */
   readonly newId: () => string
-  /** Polling fallback for cross-replica wake-ups, expiry sweeps and queue diffs. Default 1 000 ms. */
+  /** Expiry sweep interval. Default 1 000 ms. */
   readonly pollIntervalMs?: number
+  /**
+   * Every how many polls to scan all pending rows (fallback wake-ups when a notification was
+   * lost; `created` events for approvals opened by other replicas). Default 4.
+   */
+  readonly scanEvery?: number
   /**
    * Called once per resolution, on the replica that performed it, before local waiters wake
    * (audit, human-verdict caching). Failures go to `onError`; the resolution stands.
@@ -83,11 +88,13 @@ interface Waiter {
 }
 
 const DEFAULT_POLL_MS = 1_000
+const DEFAULT_SCAN_EVERY = 4
 export const SHUTDOWN_REASON = 'server shutting down'
 
 export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueue {
   const { repository, clock, replicaId, newId } = options
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS
+  const scanEvery = Math.max(1, options.scanEvery ?? DEFAULT_SCAN_EVERY)
   const onError = options.onError ?? (() => undefined)
   const waiters = new Map<string, Set<Waiter>>()
   /** Expiry timers of approvals opened here. */
@@ -192,7 +199,8 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
     if (record !== undefined && record.status !== 'pending') afterRemoteResolve(record)
   }
 
-  const sweep = async (): Promise<void> => {
+  let polls = 0
+  const sweep = async (forceScan = false): Promise<void> => {
     const expired = await repository.expirePending({ nowMs: clock.now() })
     for (const record of expired) {
       resolvingHere.add(record.id)
@@ -201,6 +209,13 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
       } finally {
         resolvingHere.delete(record.id)
       }
+    }
+    // The full scan (queue diff for other replicas' approvals, fallback wake-ups) reads every
+    // pending row, so it runs every `scanEvery` polls and only when someone here cares.
+    if (!forceScan) {
+      polls++
+      const wanted = listeners.size > 0 || waiters.size > 0
+      if (!wanted || polls % scanEvery !== 0) return
     }
     const pending = await repository.listPending()
     const nowPending = new Set(pending.map((r) => r.id))
@@ -314,7 +329,7 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
         if (!waiters.has(id) && !expiryTimers.has(id) && !knownPending.has(id)) return
         checkResolved(id).catch((err: unknown) => onError(err, `wake approval ${id}`))
       })
-      await sweep()
+      await sweep(true)
       schedulePoll()
     },
 

@@ -1,12 +1,14 @@
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import {
+  DecisionSourceSchema,
   AuditExportQuerySchema,
   AuditQuerySchema,
   type AuditPage,
   type AuditVerify,
 } from '@permit0/contracts'
-import type { AuditEntry } from '@permit0/store'
+import type { AuditEntry, AuditSource } from '@permit0/store'
+import { ServerError, ServerErrorCode } from '../errors.ts'
 import { ROLES, requireRole } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
@@ -44,6 +46,17 @@ function toCsvRow(entry: AuditEntry): string {
     .join(',')
 }
 
+const AUDIT_SOURCES: ReadonlySet<string> = new Set([...DecisionSourceSchema.options, 'FailedOpen'])
+
+function auditSource(value: string): AuditSource {
+  if (!AUDIT_SOURCES.has(value)) {
+    throw new ServerError(ServerErrorCode.Validation, `invalid query: source: unknown decision source '${value}'`, {
+      issues: [{ path: 'source', message: `expected one of ${[...AUDIT_SOURCES].join(', ')}` }],
+    })
+  }
+  return value as AuditSource
+}
+
 /** The audit log: filtered newest-first pages, oldest-first export, chain verification. */
 export function auditRoutes(deps: Pick<AppDeps, 'store' | 'auth'>) {
   const read = requireRole(deps, ROLES.read)
@@ -53,7 +66,7 @@ export function auditRoutes(deps: Pick<AppDeps, 'store' | 'auth'>) {
       const page = await deps.store.audit.list({
         ...(q.action_type !== undefined && { actionType: q.action_type }),
         ...(q.decision !== undefined && { decision: q.decision }),
-        ...(q.source !== undefined && { decisionSource: q.source as never }),
+        ...(q.source !== undefined && { decisionSource: auditSource(q.source) }),
         ...(q.session_id !== undefined && { sessionId: q.session_id }),
         ...(q.since !== undefined && { sinceMs: Date.parse(q.since) }),
         ...(q.until !== undefined && { untilMs: Date.parse(q.until) }),
