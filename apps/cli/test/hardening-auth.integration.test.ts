@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createManualClock } from '@permit0/approvals'
@@ -200,6 +201,65 @@ describe('binding beyond loopback', () => {
   })
 })
 
+/** A raw HTTP/1.1 request with a chosen Host header (fetch may not set one). */
+function rawRequest(url: string, init: { method: string; path: string; host: string; type?: string; body?: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const target = new URL(url)
+    const headers: Record<string, string> = { host: init.host }
+    if (init.type !== undefined) headers['content-type'] = init.type
+    const req = httpRequest({ hostname: target.hostname, port: target.port, method: init.method, path: init.path, headers }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (text += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+    })
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
+
+describe('cross-site request forgery guards', () => {
+  const decide = JSON.stringify({ approval_id: ULID, permission: 'allow' })
+
+  it('without tokens: only JSON bodies, only loopback Host names (DNS rebinding)', async () => {
+    const server = await startTestServer({ ui: true })
+    try {
+      const host = new URL(server.url).host
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
+        const r = await rawRequest(server.url, { method: 'POST', path: '/api/v1/approvals/decide', host, body: decide, ...(type && { type }) })
+        expect(r.status, String(type)).toBe(415)
+        expect(JSON.parse(r.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
+      }
+      const json = await rawRequest(server.url, { method: 'POST', path: '/api/v1/approvals/decide', host, type: 'application/json; charset=utf-8', body: decide })
+      expect(json.status).toBe(404) // reached the handler: unknown approval
+      for (const ok of [host, `localhost:${server.port}`, `[::1]:${server.port}`, '127.0.0.1']) {
+        expect((await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: ok })).status, ok).toBe(200)
+      }
+      for (const bad of ['attacker.example', `attacker.example:${server.port}`, '127.0.0.1.nip.io']) {
+        const r = await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: bad })
+        expect(`${bad} ${r.status}`).toBe(`${bad} 403`)
+        expect(JSON.parse(r.body).error.message).toMatch(/DNS rebinding/)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('with tokens any Host name reaches authentication (a rebound page has no token)', async () => {
+    const { store, secrets } = await storeWithTokens(['viewer'])
+    const server = await startTestServer({}, { store })
+    try {
+      const r = await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: 'permit0.internal.example' })
+      expect(r.status).toBe(401)
+      const ok = await call(server.url, 'GET', '/api/v1/stats', undefined, bearer(secrets.viewer!))
+      expect(ok.status).toBe(200)
+    } finally {
+      await server.close()
+      await store.close()
+    }
+  })
+})
+
 describe('limits, validation and headers', () => {
   let server: ServerHandle
   const uiDir = mkdtempSync(join(tmpdir(), 'permit0-ui-'))
@@ -274,6 +334,7 @@ describe('limits, validation and headers', () => {
     ['/api/v1/audit?since=yesterday', /since/],
     ['/api/v1/audit?decision=perhaps', /decision/],
     [`/api/v1/approvals/${ULID}/wait?timeout=-1`, /timeout/],
+    ['/api/v1/audit?action_type=%00', /action_type: NUL/],
     ['/api/v1/audit/export?format=xml', /format/],
   ])('GET %s → 400 naming the parameter', async (path, pattern) => {
     const reply = await call(server.url, 'GET', path)

@@ -14,6 +14,7 @@ import { checkRoutes } from './routes/check.ts'
 import { healthRoutes } from './routes/health.ts'
 import { policyRoutes } from './routes/policy.ts'
 import { replayRoutes } from './routes/replay.ts'
+import { requestGuards } from './request-guards.ts'
 import { securityHeaders } from './security-headers.ts'
 
 /** Builds the HTTP app over its services (no listening socket; `serve` does that). */
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
       )
     }
   })
+  app.use(requestGuards(deps))
   app.use(
     '/api/*',
     bodyLimit({

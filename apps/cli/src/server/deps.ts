@@ -32,6 +32,11 @@ export interface AppDeps {
   /** Built dashboard directory served at `/ui/` when `mode.ui`. */
   readonly uiDir?: string
   readonly auth?: Authenticator
+  /**
+   * Accept any `Host` header while no token exists. False (default) for a loopback bind: only
+   * `localhost`/`127.x`/`[::1]` hosts are served then, which defeats DNS rebinding.
+   */
+  readonly anyHost?: boolean
   /** Aborted when the server shuts down (ends event streams). */
   readonly shutdown?: AbortSignal
   /** Keep-alive comment interval of the SSE stream. Default 15 s. */

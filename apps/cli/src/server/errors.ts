@@ -10,6 +10,7 @@ import { toResolution } from './mappers.ts'
 export const ServerErrorCode = {
   Validation: 'VALIDATION_FAILED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   NotFound: 'NOT_FOUND',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
@@ -54,6 +55,8 @@ export function statusForCode(code: string): ContentfulStatusCode {
       return 408
     case ServerErrorCode.PayloadTooLarge:
       return 413
+    case ServerErrorCode.UnsupportedMediaType:
+      return 415
     case ServerErrorCode.ShuttingDown:
     case ServerErrorCode.ApprovalAbandoned:
     case 'APPROVAL_QUEUE_CLOSED':

@@ -191,6 +191,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     bodyLimitBytes: config.bodyLimitBytes,
     ...(uiDir !== undefined && { uiDir }),
     auth,
+    anyHost: exposed,
     shutdown: shutdown.signal,
   })
 

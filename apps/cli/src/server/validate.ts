@@ -79,7 +79,15 @@ export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema:
 
 /** Parses the query string with `schema` (values are strings; use `z.coerce` in the schema). */
 export function parseQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
-  const parsed = schema.safeParse(c.req.query())
+  const query = c.req.query()
+  for (const [key, value] of Object.entries(query)) {
+    if (key.includes('\u0000') || value.includes('\u0000')) {
+      throw new ServerError(ServerErrorCode.Validation, `invalid query: ${key.replaceAll('\u0000', '\\u0000').slice(0, 100)}: NUL characters (U+0000) are not accepted`, {
+        issues: [{ path: key.slice(0, 100), message: 'NUL characters (U+0000) are not accepted' }],
+      })
+    }
+  }
+  const parsed = schema.safeParse(query)
   if (!parsed.success) fail('query', parsed.error)
   return parsed.data
 }

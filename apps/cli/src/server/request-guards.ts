@@ -1,0 +1,54 @@
+import type { MiddlewareHandler } from 'hono'
+import type { AppDeps } from './deps.ts'
+import type { AppEnv } from './env.ts'
+import { isLoopbackHost } from './auth.ts'
+import { ServerError, ServerErrorCode } from './errors.ts'
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+/**
+ * Cross-site request forgery guards for the API. A web page the developer visits can send
+ * "simple" cross-origin requests (text/plain, form bodies, no preflight) to 127.0.0.1; without
+ * tokens such a request could decide an approval. So:
+ * - bodies must be `application/json` (a browser preflights that, and we answer no CORS) → 415;
+ * - while no token exists, a loopback server only answers `Host: localhost|127.x|[::1]`, so a
+ *   DNS-rebound name cannot reach it from a page either → 403.
+ */
+export function requestGuards(deps: Pick<AppDeps, 'auth' | 'anyHost'>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (deps.anyHost !== true) {
+      const host = hostName(c.req.header('host') ?? '')
+      if (!isLoopbackHost(host) && !(await authRequired(deps))) {
+        throw new ServerError(
+          ServerErrorCode.Forbidden,
+          `Host '${host.slice(0, 100)}' is not served by a loopback daemon without API tokens (DNS rebinding protection): ` +
+            'use http://127.0.0.1:<port> or create a token with `permit0 token create`',
+        )
+      }
+    }
+    if (WITH_BODY.has(c.req.method) && c.req.path.startsWith('/api/')) {
+      const type = c.req.header('content-type') ?? ''
+      if (!JSON_TYPE.test(type)) {
+        throw new ServerError(
+          ServerErrorCode.UnsupportedMediaType,
+          `${c.req.method} ${c.req.path} needs Content-Type: application/json (got ${type === '' ? 'none' : `'${type.slice(0, 100)}'`})`,
+        )
+      }
+    }
+    return next()
+  }
+}
+
+async function authRequired(deps: Pick<AppDeps, 'auth'>): Promise<boolean> {
+  if (deps.auth === undefined) return false
+  return deps.auth.required === undefined ? true : deps.auth.required()
+}
+
+/** The host name of a `Host` header (`[::1]:9090` → `::1`, `localhost:9090` → `localhost`). */
+function hostName(header: string): string {
+  const bracket = /^\[([^\]]+)\]/.exec(header)
+  if (bracket?.[1] !== undefined) return bracket[1]
+  const colons = header.split(':').length - 1
+  return colons === 1 ? (header.split(':')[0] ?? '') : header
+}
