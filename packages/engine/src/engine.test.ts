@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { EngineError } from './errors.ts'
@@ -243,5 +244,35 @@ describe('engine.check', () => {
       ),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('injected SHA-256', () => {
+  const native = engine({ sha256: (text) => hash('sha256', text, 'hex') })
+  const pure = engine()
+
+  it('node:crypto gives the same norm_hash as the pure-JS default for any call (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('acme_send', 'acme_delete', 'unclaimed_tool'),
+        fc.dictionary(fc.constantFrom('to', 'body', 'message_id', 'x'), fc.string({ unit: 'binary' })),
+        (toolName, parameters) => {
+          fc.pre(toolName !== 'acme_send' || 'to' in parameters)
+          fc.pre(toolName !== 'acme_delete' || 'message_id' in parameters)
+          const c = call(toolName, parameters)
+          expect(native.normalize(c)).toEqual(pure.normalize(c))
+        },
+      ),
+      { numRuns: 300 },
+    )
+    const input = { actionType: 'email.send', channel: 'x', parameters: { to: 'a@b.example' } }
+    expect(native.toNormAction(input)).toEqual(pure.toNormAction(input))
+  })
+
+  it('is the function actually used: normalized, fallback and pre-normalized actions', () => {
+    const fake = engine({ sha256: (text) => `fake:${text.length}` })
+    expect(fake.normalize(internal).normHash).toMatch(/^fake:\d+$/)
+    expect(fake.normalize(call('unclaimed_tool', {})).normHash).toMatch(/^fake:\d+$/)
+    expect(fake.toNormAction({ actionType: 'email.send', channel: 'x', parameters: {} }).normHash).toMatch(/^fake:\d+$/)
   })
 })

@@ -3,7 +3,7 @@
  * scorer, optional agent reviewer) → cache write. Pure apart from the injected `PolicyStore`;
  * time and the session history are inputs.
  */
-import { normHash } from './canonical/index.ts'
+import { normHash, sha256Hex, type Sha256Hex } from './canonical/index.ts'
 import { createNamedSets } from './conditions/index.ts'
 import { parseActionType } from './taxonomy/index.ts'
 import { EngineError, EngineErrorCode, formatIssue, IssueSeverity, type ValidationIssue } from './errors.ts'
@@ -53,6 +53,11 @@ export interface EngineOptions {
   readonly fingerprint?: string
   /** Optional agent reviewer; off by default. */
   readonly reviewer?: AgentReviewer
+  /**
+   * SHA-256 for norm_hash (text → 64 hex). Default: pure-JS `sha256Hex`. Node callers should pass
+   * `(text) => hash('sha256', text, 'hex')` from `node:crypto`: same hashes, several times faster.
+   */
+  readonly sha256?: Sha256Hex
 }
 
 export interface CheckOptions {
@@ -86,6 +91,8 @@ export interface Engine {
    * write); `cacheable` says whether the caller may cache the verdict.
    */
   decide(action: NormAction, lookup: PolicyLookup, ctx: { rawParameters: JsonValue; nowMs: number; session?: SessionContext }): Decision
+  /** `toNormAction` with this engine's SHA-256. */
+  toNormAction(input: ActionInput): NormAction
   check(call: RawToolCall, options: CheckOptions): Promise<Verdict>
   /** Pipeline for a pre-normalized action (raw parameters = normalized parameters). */
   checkAction(action: NormAction, options: CheckOptions): Promise<Verdict>
@@ -101,7 +108,7 @@ export interface ActionInput {
 }
 
 /** Builds a `NormAction` (with its `normHash`) from a pre-normalized input; validates the type. */
-export function toNormAction(input: ActionInput): NormAction {
+export function toNormAction(input: ActionInput, sha256: Sha256Hex = sha256Hex): NormAction {
   const parsed = parseActionType(input.actionType)
   if (!parsed.ok) {
     throw new EngineError(EngineErrorCode.InvalidActionType, `invalid action type '${input.actionType}'`, {
@@ -113,7 +120,7 @@ export function toNormAction(input: ActionInput): NormAction {
   return {
     ...base,
     execution: { surfaceTool: `__action:${input.actionType}`, surfaceCommand: input.actionType },
-    normHash: normHash(base),
+    normHash: normHash(base, sha256),
   }
 }
 
@@ -190,10 +197,11 @@ export function createEngine(options: EngineOptions): Engine {
   const ttl = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS
   const fingerprint = options.fingerprint ?? `${SCORING_MODEL_VERSION}/${options.profile?.id ?? '<none>'}`
   const reviewer = options.reviewer
+  const sha256 = options.sha256 ?? sha256Hex
 
   function normalize(call: RawToolCall, ctx?: NormalizeContext): NormAction {
     const orgDomain = ctx?.orgDomain ?? options.orgDomain
-    const r = runNormalize(registry, call, orgDomain === undefined ? {} : { orgDomain })
+    const r = runNormalize(registry, call, orgDomain === undefined ? {} : { orgDomain }, sha256)
     if (!r.ok) throw r.error
     return r.action
   }
@@ -255,6 +263,7 @@ export function createEngine(options: EngineOptions): Engine {
     actionTypes: [...rules.keys()].sort(),
     warnings,
     normalize,
+    toNormAction: (input) => toNormAction(input, sha256),
     assess: (action, o = {}) =>
       scoreAction(model, action, {
         rawParameters: o.rawParameters ?? action.parameters,

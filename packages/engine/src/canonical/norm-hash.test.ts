@@ -1,7 +1,9 @@
+import { hash } from 'node:crypto'
+import canonicalize from 'canonicalize'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { JsonObject, JsonValue } from '../types.ts'
-import { canonicalJson, normHash, normHashDocument, type NormHashInput } from './norm-hash.ts'
+import { canonicalJson, normHash, normHashDocument, sha256Hex, type NormHashInput } from './norm-hash.ts'
 
 const base = (parameters: JsonObject): NormHashInput => ({
   actionType: 'email.send',
@@ -16,9 +18,8 @@ function shuffleKeys(v: JsonValue, seed: number): JsonValue {
   if (v === null || typeof v !== 'object') return v
   const keys = Object.keys(v)
   const rotated = keys.map((_, i) => keys[(i + seed) % keys.length] as string).reverse()
-  const out: JsonObject = {}
-  for (const k of rotated) out[k] = shuffleKeys(v[k] as JsonValue, seed + 1)
-  return out
+  // fromEntries keeps an own `__proto__` key (as JSON.parse does); assignment would drop it.
+  return Object.fromEntries(rotated.map((k) => [k, shuffleKeys(v[k] as JsonValue, seed + 1)]))
 }
 
 const jsonValue = fc.jsonValue({ noUnicodeString: false }) as fc.Arbitrary<JsonValue>
@@ -56,6 +57,55 @@ describe('norm_hash', () => {
     expect(normHash({ ...base({ to: 'x' }), actionType: 'email.draft', verb: 'draft' })).not.toBe(h)
     expect(normHash(base({ to: 'x', cc: 'y' }))).not.toBe(h)
     expect(normHash(base({ to: 'x', cc: null }))).toBe(h)
+  })
+
+  it('writes the same document as canonicalJson of the whole object (nulls dropped)', () => {
+    const name = fc.string({ unit: 'binary' })
+    fc.assert(
+      fc.property(name, name, name, name, params, (actionType, domain, verb, channel, p) => {
+        const kept = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null))
+        const whole = canonicalize({ action_type: actionType, channel, domain, parameters: kept, verb })
+        expect(normHashDocument({ actionType, domain, verb, channel, parameters: p })).toBe(whole)
+      }),
+    )
+  })
+
+  it('an injected node:crypto SHA-256 gives the same hashes as the pure-JS default', () => {
+    const native = (text: string): string => hash('sha256', text, 'hex')
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(native(text)).toBe(sha256Hex(text))
+      }),
+    )
+    fc.assert(
+      fc.property(params, (p) => {
+        expect(normHash(base(p), native)).toBe(normHash(base(p)))
+      }),
+    )
+    // A wrong implementation is visible (the injected function is really used).
+    expect(normHash(base({}), () => 'x')).toBe('x')
+  })
+
+  it('canonicalJson equals the canonicalize library, with keys in any order or already sorted', () => {
+    const sortDeep = (v: JsonValue): JsonValue => {
+      if (Array.isArray(v)) return v.map(sortDeep)
+      if (v === null || typeof v !== 'object') return v
+      const out: JsonObject = {}
+      for (const k of Object.keys(v).sort()) out[k] = sortDeep(v[k] as JsonValue)
+      return out
+    }
+    const anyJson = fc.jsonValue({ noUnicodeString: false, maxDepth: 4 }) as fc.Arbitrary<JsonValue>
+    fc.assert(
+      fc.property(anyJson, (v) => {
+        expect(canonicalJson(v)).toBe(canonicalize(v))
+        expect(canonicalJson(sortDeep(v))).toBe(canonicalize(v))
+      }),
+      { numRuns: 500 },
+    )
+    // Integer-like keys: Object.keys puts them first in numeric order; JCS wants UTF-16 order.
+    expect(canonicalJson({ 10: 'a', 9: 'b', a: 1 })).toBe('{"10":"a","9":"b","a":1}')
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow()
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow()
   })
 
   it('uses RFC 8785 number and string forms', () => {

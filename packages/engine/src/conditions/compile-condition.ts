@@ -19,6 +19,12 @@ export interface ConditionEnv {
   readonly metadata?: JsonObject
   /** Named sets for `in_set` / `not_in_set` (risk rules; from the profile). */
   readonly namedSets?: NamedSets
+  /**
+   * Risk rules: the normalized parameters, read by `parameter.*` paths instead of a `parameter`
+   * key of the data (saves copying the raw parameters per call). Set only when the data has no
+   * own `parameter` key, which would win.
+   */
+  readonly parameter?: JsonObject
 }
 
 export type Condition = (data: JsonValue, env: ConditionEnv) => boolean
@@ -181,12 +187,13 @@ export function resolverFor(
   if (compiled.root === 'metadata') {
     return (_data, env) => (env.metadata === undefined ? undefined : walkPath(env.metadata, segments))
   }
-  if (segments.length === 1) {
-    const key = (segments[0] as { key: string }).key
-    return (data) =>
-      isJsonObject(data) && Object.hasOwn(data, key) ? data[key] : walkPath(data, segments)
-  }
-  return (data) => walkPath(data, segments)
+  const key = (segments[0] as { key: string }).key
+  const fromData: (data: JsonValue) => JsonValue | undefined =
+    segments.length === 1
+      ? (data) => (isJsonObject(data) && Object.hasOwn(data, key) ? data[key] : walkPath(data, segments))
+      : (data) => walkPath(data, segments)
+  if (key !== 'parameter') return fromData
+  return (data, env) => (env.parameter === undefined ? fromData(data) : walkPath(env.parameter, segments, 1))
 }
 
 function compilePredicate(

@@ -1,5 +1,5 @@
 /** RawToolCall → NormAction: alias rewrite, priority dispatch, extraction, fallback, hash. */
-import { canonicalJson, normHash } from '../canonical/norm-hash.ts'
+import { canonicalJson, normHash, sha256Hex, type Sha256Hex } from '../canonical/norm-hash.ts'
 import type { ConditionEnv } from '../conditions/compile-condition.ts'
 import { walkPath } from '../conditions/path.ts'
 import { isJsonObject } from '../conditions/values.ts'
@@ -7,7 +7,7 @@ import { EngineError, EngineErrorCode } from '../errors.ts'
 import { UNKNOWN_ACTION_TYPE } from '../taxonomy/taxonomy.ts'
 import type { JsonObject, JsonValue, NormAction, NormalizeContext, RawToolCall } from '../types.ts'
 import { resolveAlias } from './aliases.ts'
-import type { CompiledNormalizer, ExtractionInput } from './compile-normalizer.ts'
+import type { CompiledNormalizer, ExtractionInput, PathResolver } from './compile-normalizer.ts'
 import type { NormalizerRegistry } from './registry.ts'
 
 export type NormalizeResult =
@@ -16,21 +16,23 @@ export type NormalizeResult =
 
 /**
  * Normalizes one call. A matched normalizer that fails (missing required field) is final: it
- * never falls through to lower priorities or the fallback (fail closed).
+ * never falls through to lower priorities or the fallback (fail closed). `sha256` computes the
+ * norm_hash (default: the pure-JS `sha256Hex`).
  */
 export function normalize(
   registry: NormalizerRegistry,
   call: RawToolCall,
   ctx: NormalizeContext = {},
+  sha256: Sha256Hex = sha256Hex,
 ): NormalizeResult {
   let toolName = call.toolName
   const alias = registry.aliases.get(toolName)
   if (alias) toolName = resolveAlias(alias, call.parameters) ?? toolName
   const env: ConditionEnv = { toolName, metadata: call.metadata }
   for (const n of registry.candidates(toolName)) {
-    if (n.match(call.parameters, env)) return applyNormalizer(n, call, toolName, ctx)
+    if (n.match(call.parameters, env)) return applyNormalizer(n, call, toolName, ctx, sha256)
   }
-  return { ok: true, action: fallbackAction(call) }
+  return { ok: true, action: fallbackAction(call, sha256) }
 }
 
 /** Like `normalize` but throws the `EngineError` on failure. */
@@ -38,8 +40,9 @@ export function normalizeOrThrow(
   registry: NormalizerRegistry,
   call: RawToolCall,
   ctx: NormalizeContext = {},
+  sha256: Sha256Hex = sha256Hex,
 ): NormAction {
-  const r = normalize(registry, call, ctx)
+  const r = normalize(registry, call, ctx, sha256)
   if (!r.ok) throw r.error
   return r.action
 }
@@ -49,12 +52,14 @@ function applyNormalizer(
   call: RawToolCall,
   toolName: string,
   ctx: NormalizeContext,
+  sha256: Sha256Hex,
 ): NormalizeResult {
   const input: ExtractionInput = { parameters: call.parameters, metadata: call.metadata, ctx }
   const parameters: JsonObject = {}
   for (const p of n.parameters) {
     if (p.kind === 'compute') {
-      const args = p.args.map((resolve) => resolve(input) ?? null)
+      const args: JsonValue[] = new Array<JsonValue>(p.args.length)
+      for (let i = 0; i < args.length; i++) args[i] = (p.args[i] as PathResolver)(input) ?? null
       parameters[p.name] = p.helper.fn(args)
       continue
     }
@@ -113,7 +118,7 @@ function applyNormalizer(
       channel,
       parameters,
       execution: { surfaceTool: toolName, surfaceCommand: surfaceCommand(call.parameters, toolName) },
-      normHash: normHash({ actionType, domain, verb, channel, parameters }),
+      normHash: normHash({ actionType, domain, verb, channel, parameters }, sha256),
     },
   }
 }
@@ -128,7 +133,7 @@ function surfaceCommand(parameters: JsonValue, toolName: string): string {
 }
 
 /** The `unknown.unclassified` action for a call no normalizer claims (original tool name). */
-export function fallbackAction(call: RawToolCall): NormAction {
+export function fallbackAction(call: RawToolCall, sha256: Sha256Hex = sha256Hex): NormAction {
   const parameters: JsonObject = { raw_tool_name: call.toolName }
   const [domain, verb] = UNKNOWN_ACTION_TYPE.split('.') as [string, string]
   let command: string
@@ -144,6 +149,6 @@ export function fallbackAction(call: RawToolCall): NormAction {
     channel: call.toolName,
     parameters,
     execution: { surfaceTool: call.toolName, surfaceCommand: command },
-    normHash: normHash({ actionType: UNKNOWN_ACTION_TYPE, domain, verb, channel: call.toolName, parameters }),
+    normHash: normHash({ actionType: UNKNOWN_ACTION_TYPE, domain, verb, channel: call.toolName, parameters }, sha256),
   }
 }

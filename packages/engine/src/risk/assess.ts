@@ -1,4 +1,4 @@
-import type { NamedSets } from '../conditions/index.ts'
+import type { ConditionEnv, NamedSets } from '../conditions/index.ts'
 import type { HybridScorer } from '../scoring/hybrid.ts'
 import { sessionBlockReason } from '../session/block-rules.ts'
 import { sessionAmplifier, sessionSnapshot, type SessionContext } from '../session/session.ts'
@@ -20,12 +20,19 @@ export interface AssessInput {
 /**
  * The per-call data a rule's `when:` sees: the raw parameters (a non-object is wrapped as
  * `{_raw: v}`) plus `parameter` = the normalized parameters, unless the raw call has its own.
+ * For an object the raw parameters are not copied: `parameter.*` paths read `env.parameter`.
  */
-export function ruleData(raw: JsonValue, parameters: JsonObject): JsonObject {
+export function ruleData(
+  raw: JsonValue,
+  parameters: JsonObject,
+  namedSets: NamedSets,
+): { readonly data: JsonValue; readonly env: ConditionEnv } {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    return Object.hasOwn(raw, 'parameter') ? raw : { ...raw, parameter: parameters }
+    return Object.hasOwn(raw, 'parameter')
+      ? { data: raw, env: { namedSets } }
+      : { data: raw, env: { namedSets, parameter: parameters } }
   }
-  return { _raw: raw, parameter: parameters }
+  return { data: { _raw: raw, parameter: parameters }, env: { namedSets } }
 }
 
 /** Side information from an assessment. */
@@ -46,10 +53,13 @@ export function assessRisk(
   report?: AssessReport,
 ): RiskScore {
   const t = baseTemplate(rule)
-  const env = { namedSets }
-  if (rule.rules.length > 0) applyEntries(rule.rules, t, ruleData(input.rawParameters, input.parameters), env)
+  if (rule.rules.length > 0) {
+    const { data, env } = ruleData(input.rawParameters, input.parameters, namedSets)
+    applyEntries(rule.rules, t, data, env)
+  }
   const session = input.session
   if (session !== undefined) {
+    const env = { namedSets }
     t.amps.set('session', sessionAmplifier(session))
     const matched =
       rule.sessionRules.length > 0 && applyEntries(rule.sessionRules, t, sessionSnapshot(session), env)

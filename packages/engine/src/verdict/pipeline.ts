@@ -4,7 +4,7 @@
  * does the store round trip, the optional agent review and the cache write.
  */
 import type { NamedSets } from '../conditions/index.ts'
-import { assessRisk, type AssessReport } from '../risk/assess.ts'
+import { assessRisk, type AssessInput, type AssessReport } from '../risk/assess.ts'
 import type { CompiledRiskRule } from '../risk/compile-risk-rule.ts'
 import { routeTier, type HybridScorer } from '../scoring/hybrid.ts'
 import type { SessionContext } from '../session/session.ts'
@@ -79,19 +79,14 @@ export function scoreAction(
 ): RiskScore | undefined {
   const rule = model.rules.get(action.actionType)
   if (rule === undefined) return undefined
-  return assessRisk(
-    rule,
-    {
-      actionType: action.actionType,
-      parameters: action.parameters,
-      rawParameters: ctx.rawParameters,
-      ...(ctx.session === undefined ? {} : { session: ctx.session }),
-      ...(ctx.nowMs === undefined ? {} : { nowMs: ctx.nowMs }),
-    },
-    model.scorer,
-    model.namedSets,
-    report,
-  )
+  const input: AssessInput = {
+    actionType: action.actionType,
+    parameters: action.parameters,
+    rawParameters: ctx.rawParameters,
+    session: ctx.session,
+    nowMs: ctx.nowMs,
+  }
+  return assessRisk(rule, input, model.scorer, model.namedSets, report)
 }
 
 export interface Decision {
