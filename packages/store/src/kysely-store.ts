@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { DecisionSource, JsonObject, NormAction, Permission, PolicyCacheEntry, PolicyLookup } from '@permit0/engine'
-import { type Kysely, Migrator, type Selectable, sql } from 'kysely'
+import { type Insertable, type Kysely, Migrator, type Selectable, sql } from 'kysely'
 import { monotonicFactory } from 'ulid'
 import { z } from 'zod'
 import { type AuditSigner, createAuditSigner, generateAuditKey } from './audit-crypto.ts'
@@ -130,6 +130,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   let currentFingerprint: string | undefined
   let keyRegistered = false
   let closed = false
+  let closing = false
 
   const guardOpen = () => {
     if (closed) throw new StoreError(StoreErrorCode.Closed, 'the store is closed')
@@ -457,69 +458,132 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     }
   }
 
+  // Group commit. Appends queue in call order; one drain loop writes the queue in transactions of
+  // at most `maxBatch` entries: lock the chain head once, chain + hash + sign each entry in order,
+  // one multi-row insert that also advances the head. A caller's promise settles after COMMIT (an
+  // acknowledged entry is durable); a failed transaction rejects every caller of that batch and
+  // leaves nothing behind. While a transaction runs, new appends gather for the next one, so one
+  // append in flight costs what it did before and many in flight share the round trips.
+  interface QueuedAppend {
+    readonly body: AuditEntryJson
+    readonly resolve: (entry: AuditEntry) => void
+    readonly reject: (err: unknown) => void
+  }
+  const maxBatch = Math.max(1, Math.floor(options.audit?.maxAppendBatch ?? 128))
+  let appendQueue: QueuedAppend[] = []
+  let draining: Promise<void> | undefined
+
+  async function drainAppends(): Promise<void> {
+    try {
+      while (appendQueue.length > 0) {
+        const batch = appendQueue.length <= maxBatch ? appendQueue : appendQueue.slice(0, maxBatch)
+        appendQueue = appendQueue.length <= maxBatch ? [] : appendQueue.slice(maxBatch)
+        try {
+          await run('audit append', async () => {
+            guardOpen()
+            await registerKey()
+            await writeBatch(batch)
+          })
+        } catch (err) {
+          for (const q of batch) q.reject(err)
+        }
+      }
+    } finally {
+      draining = undefined
+    }
+  }
+
+  /** One transaction for `batch`; settles each caller (entries that cannot be hashed reject alone). */
+  async function writeBatch(batch: readonly QueuedAppend[]): Promise<void> {
+    const done = await auditDb.transaction().execute(async (trx) => {
+      const head = await trx
+        .selectFrom('audit_head')
+        .select(['sequence', 'entry_hash'])
+        .where('id', '=', 1)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+      let sequence = num(head.sequence)
+      let prevHash = head.entry_hash
+      const written: { readonly q: QueuedAppend; readonly stored: AuditEntry }[] = []
+      const refused: { readonly q: QueuedAppend; readonly err: unknown }[] = []
+      const rows: Insertable<Database['audit_entries']>[] = []
+      for (const q of batch) {
+        const { entry_id, timestamp, ...rest } = q.body
+        const json: AuditEntryJson = {
+          entry_id: entry_id ?? null,
+          timestamp: timestamp ?? null,
+          sequence: sequence + 1,
+          ...rest,
+          prev_hash: prevHash,
+          key_id: signer.keyId,
+        }
+        let stored: AuditEntry
+        try {
+          const entryHash = computeEntryHash(json)
+          json.entry_hash = entryHash
+          json.signature = signer.sign(entryHash)
+          stored = auditEntryFromJson(json)
+        } catch (err) {
+          refused.push({ q, err })
+          continue
+        }
+        sequence += 1
+        prevHash = stored.entryHash
+        written.push({ q, stored })
+        rows.push({
+          sequence,
+          entry_id: stored.entryId,
+          timestamp_ms: stored.timestampMs,
+          kind: stored.kind,
+          action_type: stored.action.actionType,
+          channel: stored.action.channel,
+          decision: stored.decision,
+          decision_source: stored.decisionSource,
+          tier: stored.risk?.tier ?? null,
+          session_id: stored.sessionId ?? null,
+          approval_id: stored.approvalId ?? null,
+          norm_hash: stored.action.normHash,
+          prev_hash: stored.prevHash,
+          entry_hash: stored.entryHash,
+          key_id: signer.keyId,
+          entry_json: JSON.stringify(json),
+        })
+      }
+      if (rows.length > 0) {
+        // multi-row insert + head update in one statement (a data-modifying CTE)
+        await trx
+          .with('inserted', (qb) => qb.insertInto('audit_entries').values(rows).returning('sequence'))
+          .updateTable('audit_head')
+          .set({ sequence, entry_hash: prevHash })
+          .where('id', '=', 1)
+          .execute()
+      }
+      return { written, refused }
+    })
+    for (const { q, stored } of done.written) q.resolve(stored)
+    for (const { q, err } of done.refused) {
+      q.reject(err instanceof StoreError ? err : new StoreError(StoreErrorCode.InvalidInput, `audit append failed: ${describeCause(err)}`, {}, { cause: err }))
+    }
+  }
+
   const audit: AuditLog = {
     publicKey: signer.publicKey,
     keyId: signer.keyId,
 
-    append: (input: NewAuditEntry) =>
-      run('audit append', async () => {
+    append: (input: NewAuditEntry) => {
+      try {
         guardOpen()
-        await registerKey()
+        if (closing) throw new StoreError(StoreErrorCode.Closed, 'the store is closing')
         const entry = redactEntry(input, redact)
         const body = auditBodyJson({ ...entry, entryId: nextId(), timestampMs: entry.timestampMs ?? clock() })
-        const { entry_id, timestamp, ...rest } = body
-        return auditDb.transaction().execute(async (trx) => {
-          const head = await trx
-            .selectFrom('audit_head')
-            .select(['sequence', 'entry_hash'])
-            .where('id', '=', 1)
-            .forUpdate()
-            .executeTakeFirstOrThrow()
-          const sequence = num(head.sequence) + 1
-          const json: AuditEntryJson = {
-            entry_id: entry_id ?? null,
-            timestamp: timestamp ?? null,
-            sequence,
-            ...rest,
-            prev_hash: head.entry_hash,
-            key_id: signer.keyId,
-          }
-          const entryHash = computeEntryHash(json)
-          json.entry_hash = entryHash
-          json.signature = signer.sign(entryHash)
-          const stored = auditEntryFromJson(json)
-          // insert + head update in one statement (a data-modifying CTE): one round trip fewer
-          await trx
-            .with('inserted', (qb) =>
-              qb
-                .insertInto('audit_entries')
-                .values({
-                  sequence,
-                  entry_id: stored.entryId,
-                  timestamp_ms: stored.timestampMs,
-                  kind: stored.kind,
-                  action_type: stored.action.actionType,
-                  channel: stored.action.channel,
-                  decision: stored.decision,
-                  decision_source: stored.decisionSource,
-                  tier: stored.risk?.tier ?? null,
-                  session_id: stored.sessionId ?? null,
-                  approval_id: stored.approvalId ?? null,
-                  norm_hash: stored.action.normHash,
-                  prev_hash: stored.prevHash,
-                  entry_hash: entryHash,
-                  key_id: signer.keyId,
-                  entry_json: JSON.stringify(json),
-                })
-                .returning('sequence'),
-            )
-            .updateTable('audit_head')
-            .set({ sequence, entry_hash: entryHash })
-            .where('id', '=', 1)
-            .execute()
-          return stored
+        return new Promise<AuditEntry>((resolve, reject) => {
+          appendQueue.push({ body, resolve, reject })
+          if (draining === undefined) draining = drainAppends()
         })
-      }),
+      } catch (err) {
+        return Promise.reject(err instanceof StoreError ? err : new StoreError(StoreErrorCode.InvalidInput, `audit append failed: ${describeCause(err)}`, {}, { cause: err }))
+      }
+    },
 
     list: (query: AuditQuery = {}) =>
       run('audit query', async (): Promise<AuditPage> => {
@@ -789,6 +853,9 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
 
     async close() {
       if (closed) return
+      // Queued appends are written (or rejected) before the connections go away; no new ones.
+      closing = true
+      while (draining !== undefined) await draining
       closed = true
       try {
         for (const database of databases) await database.destroy()

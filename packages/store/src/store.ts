@@ -28,6 +28,11 @@ export interface AuditOptions {
    * replaced by `"[REDACTED]"` before hashing and storing.
    */
   readonly redactKeys?: readonly string[]
+  /**
+   * Group commit: concurrent `append()` calls queue and are written together, in one transaction,
+   * up to this many entries per transaction (default 128, minimum 1).
+   */
+  readonly maxAppendBatch?: number
 }
 
 interface CommonStoreConfig {
