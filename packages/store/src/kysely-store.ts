@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { DecisionSource, JsonObject, NormAction, Permission, PolicyCacheEntry, PolicyLookup } from '@permit0/engine'
-import { type Insertable, type Kysely, Migrator, type Selectable, sql } from 'kysely'
+import { CompiledQuery, type Insertable, type Kysely, Migrator, type Selectable, sql } from 'kysely'
 import { monotonicFactory } from 'ulid'
 import { z } from 'zod'
 import { type AuditSigner, createAuditSigner, generateAuditKey } from './audit-crypto.ts'
@@ -51,6 +51,28 @@ const FINGERPRINT_KEY = 'config_fingerprint'
 const DEFAULT_PAGE = 100
 const MAX_PAGE = 1_000
 
+/**
+ * The engine's per-decision read, one round trip: denylist, allowlist and a fresh cache row of
+ * `$1` (norm hash) at `$2` (now, ms) under fingerprint `$3` (null = any). Run as a named prepared
+ * statement where the backend offers one (PostgreSQL: parse and plan once per connection).
+ */
+const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v1'
+const POLICY_LOOKUP_SQL = `select
+    exists(select 1 from policy_list where list = 'deny' and norm_hash = $1) as denied,
+    exists(select 1 from policy_list where list = 'allow' and norm_hash = $1) as allowed,
+    c.permission, c.source, c.risk_json
+  from (values (1)) as one (x)
+  left join policy_cache c on c.norm_hash = $1 and c.expires_at_ms > $2
+    and ($3::text is null or c.fingerprint = $3)`
+
+interface PolicyLookupRow {
+  readonly denied: boolean
+  readonly allowed: boolean
+  readonly permission: string | null
+  readonly source: string | null
+  readonly risk_json: string | null
+}
+
 /** What a backend preset (embedded / postgres) hands to the shared implementation. */
 export interface KyselyStoreOptions {
   readonly kind: Store['kind']
@@ -63,6 +85,11 @@ export interface KyselyStoreOptions {
   readonly clock?: () => number
   /** LISTEN on a channel; returns the unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * Runs `text` as the named prepared statement `name` on the main database, when the backend
+   * supports it (absent: plain queries through Kysely).
+   */
+  queryPrepared?<R>(name: string, text: string, values: readonly unknown[]): Promise<R[]>
   /** Turns a connection failure into the store's one-line error. */
   connectionError(err: unknown): StoreError
   /** Runs after both databases are closed (lock release, listener shutdown). */
@@ -152,19 +179,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     lookup: (normHash, nowMs) =>
       run('policy lookup', async () => {
         guardOpen()
-        const { rows } = await sql<{
-          denied: boolean
-          allowed: boolean
-          permission: string | null
-          source: string | null
-          risk_json: string | null
-        }>`select
-            exists(select 1 from policy_list where list = 'deny' and norm_hash = ${normHash}) as denied,
-            exists(select 1 from policy_list where list = 'allow' and norm_hash = ${normHash}) as allowed,
-            c.permission, c.source, c.risk_json
-          from (values (1)) as one (x)
-          left join policy_cache c on c.norm_hash = ${normHash} and c.expires_at_ms > ${nowMs}
-            and (${currentFingerprint ?? null}::text is null or c.fingerprint = ${currentFingerprint ?? null})`.execute(db)
+        const values = [normHash, nowMs, currentFingerprint ?? null]
+        const rows = options.queryPrepared
+          ? await options.queryPrepared<PolicyLookupRow>(POLICY_LOOKUP_STATEMENT, POLICY_LOOKUP_SQL, values)
+          : (await db.executeQuery<PolicyLookupRow>(CompiledQuery.raw(POLICY_LOOKUP_SQL, values))).rows
         const row = rows[0]
         const result: PolicyLookup = { denylisted: row?.denied === true, allowlisted: row?.allowed === true }
         if (!row || row.permission === null) return result
