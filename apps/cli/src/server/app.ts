@@ -54,7 +54,13 @@ export function createApp(deps: AppDeps) {
         if ((err as { code?: string }).code?.startsWith('STORE_') === true) {
           deps.metrics.storeErrors.inc({ operation: c.req.routePath })
         }
-        deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed')
+        const code = (err as { code?: string }).code
+        if (code === ServerErrorCode.ApprovalAbandoned || code === ServerErrorCode.ShuttingDown) {
+          // Expected during shutdown; log the outcome, not the approval's parameters.
+          deps.logger.warn({ code, requestId: c.get('requestId'), path: c.req.path }, err instanceof Error ? err.message : String(err))
+        } else {
+          deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed')
+        }
       }
     }),
   )
