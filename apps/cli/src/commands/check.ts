@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { createMemoryPolicyStore, Permission, type Permission as PermissionT } from '@permit0/engine'
 import { buildEngine, withEngineOptions, type EngineCliOptions } from '../engine-factory.ts'
+import { withUsageExitCode } from '../usage-exit-code.ts'
 import { parseToolCall, verdictJson, verdictLine } from '../verdict-output.ts'
 
 export interface CheckCommandOptions extends EngineCliOptions {
@@ -62,7 +63,7 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckDeps): P
 }
 
 export function checkCommand(): Command {
-  const cmd = new Command('check')
+  const cmd = withUsageExitCode(new Command('check'), CHECK_EXIT.error)
     .description('Normalize, score and decide one tool call (exit 0 allow, 1 human, 2 deny, 3 error)')
     .option('--input <json>', 'the call as JSON {tool_name, parameters, metadata?}; @file reads a file; default stdin')
     .option('--json', 'print the verdict as JSON (permission, source, action_type, channel, norm_hash, score, tier, blocked, block_reason, flags, trace)')

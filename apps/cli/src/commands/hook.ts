@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import { parse as parseYaml } from 'yaml'
 import {
   HOOK_TIMEOUT_SECS,
@@ -245,7 +245,7 @@ function permit0Command(): string {
 
 const parseSecs = (v: string): number => {
   const n = Number(v)
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer number of seconds, got '${v}'`)
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer number of seconds, got '${v}'`)
   return n
 }
 
