@@ -132,8 +132,9 @@ export function compileRiskRules(sources: readonly RiskRuleDocument[]): {
   const rules = new Map<string, CompiledRiskRule>()
   const errors: ValidationIssue[] = []
   const warnings: ValidationIssue[] = []
-  for (const { doc, path: file, locate } of sources) {
-    const result = compileRiskRule(doc, file)
+  for (const { doc, path: file, locate, compiled } of sources) {
+    // Compiled (and its issues reported) by loadPackSet; only hand-made documents compile here.
+    const result = compiled ? { rule: compiled, issues: [] } : compileRiskRule(doc, file)
     for (const found of result.issues) {
       const pos = found.line === undefined ? locate(found.path) : undefined
       const i = pos ? { ...found, line: pos.line, column: pos.column } : found

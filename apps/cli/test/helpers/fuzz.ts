@@ -176,7 +176,8 @@ export function mutatePack(files: readonly PackFile[], m: { file: number; kind: 
 
 /**
  * Feeds mutated copies of `files` to the pack loader: it must return issues or a pack set, never
- * throw, and a pack set that loads must build an engine that answers a call without throwing.
+ * throw, and a pack set that loads must build an engine (no EngineError either) that answers a call
+ * without throwing.
  */
 export function fuzzPackLoader(allFiles: readonly PackFile[], options: { numRuns: number; seed: number }): { ok: number; rejected: number } {
   // Without the lockfile, so mutations reach the YAML parser, schema and compilers (with it, every
@@ -192,15 +193,8 @@ export function fuzzPackLoader(allFiles: readonly PackFile[], options: { numRuns
         counts.rejected += 1
         return
       }
-      let engine: ReturnType<typeof createEngine>
-      try {
-        engine = createEngine({ packSet: result.packSet })
-      } catch (err) {
-        // Risk rules are compiled here, not by loadPackSet: an EngineError naming file and line is an answer.
-        if (!(err instanceof EngineError)) throw err
-        counts.rejected += 1
-        return
-      }
+      // loadPackSet compiles risk rules too: a pack set it accepts must build an engine.
+      const engine = createEngine({ packSet: result.packSet })
       counts.ok += 1
       try {
         const action = engine.normalize({ toolName: 'gmail_send', parameters: { to: 'a@b.example', subject: 's', body: 'b' }, metadata: {} })

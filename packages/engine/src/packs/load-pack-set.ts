@@ -8,6 +8,7 @@ import { isJsonObject } from '../conditions/values.ts'
 import { issue, type IssuePath, type ValidationIssue } from '../errors.ts'
 import { compileAliasFile, type CompiledAlias } from '../normalize/aliases.ts'
 import { compileNormalizer, type CompiledNormalizer } from '../normalize/compile-normalizer.ts'
+import { compileRiskRule, type CompiledRiskRule } from '../risk/compile-risk-rule.ts'
 import { createNormalizerRegistry, type NormalizerRegistry } from '../normalize/registry.ts'
 import { parseActionType } from '../taxonomy/taxonomy.ts'
 import { matchesToolPattern } from './glob.ts'
@@ -41,6 +42,11 @@ export interface RiskRuleDocument {
   readonly text: string
   /** Line/column of a YAML path in this file (for issues). */
   readonly locate: (path: IssuePath) => Position | undefined
+  /**
+   * The rule compiled by `loadPackSet` (absent when it had errors, which the load reported with
+   * file and line): `createEngine` uses it as is, so a loaded pack set never fails there.
+   */
+  readonly compiled?: CompiledRiskRule
 }
 
 export interface LoadedPack {
@@ -63,12 +69,7 @@ export interface PackSet {
 
 export type LoadPackSetResult =
   | { readonly ok: true; readonly packSet: PackSet; readonly issues: readonly ValidationIssue[] }
-  | {
-      readonly ok: false
-      readonly issues: readonly ValidationIssue[]
-      /** Risk-rule documents that parsed, so validators can report on them too. */
-      readonly riskRules: readonly RiskRuleDocument[]
-    }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] }
 
 const YAML_EXT = /\.ya?ml$/
 
@@ -108,7 +109,7 @@ export function loadPackSet(files: readonly PackFile[], options: LoadPackSetOpti
 
   const { registry, issues: regIssues } = createNormalizerRegistry(normalizers, aliases)
   issues.push(...regIssues)
-  if (issues.some((i) => i.severity === 'error')) return { ok: false, issues, riskRules }
+  if (issues.some((i) => i.severity === 'error')) return { ok: false, issues }
   return { ok: true, packSet: { packs, registry, riskRules }, issues }
 }
 
@@ -256,15 +257,25 @@ function loadPack(
     }
   }
 
-  // Risk rules (raw documents; the scoring layer validates them).
+  // Risk rules: compiled by the scoring layer's compiler, so loading rejects what the engine would.
   const ruleTypes = new Map<string, string>()
   for (const { rel, file } of own) {
     const parts = rel.split('/')
     if (parts[0] !== 'risk_rules' || parts.length !== 2 || !YAML_EXT.test(parts[1] as string)) continue
     const parsed = parse(file)
     if (parsed.value === undefined) continue
-    riskRules.push({ pack: packId, path: file.path, doc: parsed.value, text: file.text, locate: parsed.locate })
     const t = isJsonObject(parsed.value) ? parsed.value.action_type : undefined
+    const compiled = compileRiskRule(parsed.value, file.path)
+    // A string action_type is checked against the taxonomy just below, with a precise message.
+    at(file, typeof t === 'string' ? compiled.issues.filter((i) => i.code !== 'invalid_action_type') : compiled.issues, parsed.locate)
+    riskRules.push({
+      pack: packId,
+      path: file.path,
+      doc: parsed.value,
+      text: file.text,
+      locate: parsed.locate,
+      ...(compiled.rule ? { compiled: compiled.rule } : {}),
+    })
     if (typeof t === 'string') {
       const p = parseActionType(t)
       if (!p.ok) {

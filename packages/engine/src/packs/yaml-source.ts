@@ -1,5 +1,5 @@
 /** Parses YAML text into plain values, keeping enough to map a document path to a line. */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml'
 import { issue, type IssuePath, type ValidationIssue } from '../errors.ts'
 
 export interface Position {
@@ -32,7 +32,9 @@ export function parseYaml(text: string): ParsedYaml {
       ...(pos ? { line: pos.line, column: pos.col } : {}),
     })
   }
-  const hasErrors = doc.errors.length > 0
+  const keyIssues = collectionKeyIssues(doc, lineCounter)
+  issues.push(...keyIssues)
+  const hasErrors = doc.errors.length > 0 || keyIssues.length > 0
   let value: unknown
   if (!hasErrors) {
     try {
@@ -46,6 +48,41 @@ export function parseYaml(text: string): ParsedYaml {
     issues,
     locate: (path) => locate(doc, lineCounter, path),
   }
+}
+
+/**
+ * A sequence or mapping used as a mapping key (`? [a, b]: x`, `{a: 1}: x`) is never valid in a
+ * pack or profile; the YAML library would stringify it and emit a process warning, so it is
+ * reported as an error at the key instead (and the document is not converted).
+ */
+export function collectionKeyIssues(doc: Document, lineCounter: LineCounter): ValidationIssue[] {
+  const issues: ValidationIssue[] = []
+  visit(doc, {
+    Pair(_key, pair, ancestors) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key
+      if (!isCollection(key)) return
+      const offset = (pair.key as Node).range?.[0]
+      const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
+      issues.push({
+        ...issue('collection_key', issuePath(ancestors), `YAML error: a ${isMap(key) ? 'mapping' : 'sequence'} cannot be used as a mapping key`),
+        ...(pos ? { line: pos.line, column: pos.col } : {}),
+      })
+    },
+  })
+  return issues
+}
+
+/** The document path (`rules.0.when`) of the mapping a visited pair sits in. */
+function issuePath(ancestors: readonly unknown[]): IssuePath {
+  const path: (string | number)[] = []
+  ancestors.forEach((node, i) => {
+    if (isPair(node) && isScalar(node.key) && (typeof node.key.value === 'string' || typeof node.key.value === 'number')) {
+      path.push(node.key.value)
+    } else if (isSeq(node)) {
+      path.push(node.items.indexOf(ancestors[i + 1] as never))
+    }
+  })
+  return path
 }
 
 function locate(doc: Document, lc: LineCounter, path: IssuePath): Position | undefined {

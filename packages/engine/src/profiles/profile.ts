@@ -6,6 +6,7 @@
 import { LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { issue, type IssuePath, type ValidationIssue } from '../errors.ts'
+import { collectionKeyIssues } from '../packs/yaml-source.ts'
 import {
   AMP_CEILINGS,
   AMP_DIMS,
@@ -99,6 +100,8 @@ export function parseProfile(text: string, fallbackId = 'profile'): ParseProfile
       }),
     }
   }
+  const keyIssues = collectionKeyIssues(doc, lineCounter)
+  if (keyIssues.length > 0) return { ok: false, issues: keyIssues }
   const locate = (path: IssuePath): { line?: number; column?: number } => {
     let node: unknown = doc.getIn(path, true)
     for (let p = [...path]; node === undefined && p.length > 0; p = p.slice(0, -1)) {

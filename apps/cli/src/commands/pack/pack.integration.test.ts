@@ -67,6 +67,45 @@ describe('permit0 pack validate', () => {
   })
 })
 
+describe('pack validate rejects what the engine rejects', () => {
+  /** The email pack without its lockfile, so only the edited file's own errors show. */
+  function unlockedEmailCopy(): string {
+    const dir = emailCopy()
+    rmSync(join(dir, 'pack.lock.yaml'))
+    return dir
+  }
+
+  it('an invalid risk rule: validate and test exit 2 naming file:line; check refuses at load, not in createEngine', async () => {
+    const dir = unlockedEmailCopy()
+    edit(dir, 'risk_rules/send.yaml', (s) => s.replace('OUTBOUND: primary', 'OUTBOUND: tertiary').replace('scope: 18', 'scope: 99'))
+    for (const verb of ['validate', 'test']) {
+      err = []
+      expect(await cli('pack', verb, dir)).toBe(2)
+      expect(err.join('')).toMatch(/risk_rules\/send\.yaml:\d+:5: error: base\.flags\.OUTBOUND: invalid flag role: tertiary/)
+      expect(err.join('')).toMatch(/risk_rules\/send\.yaml:\d+:5: error: base\.amplifiers\.scope: amplifier out of range: `scope` = 99/)
+      expect(err.join('')).toMatch(/2 error\(s\) in \d+ files/)
+    }
+    err = []
+    const call = JSON.stringify({ tool_name: 'gmail_send', parameters: { to: 'a@b.example', subject: 's', body: 'b' } })
+    expect(await cli('check', '--packs-dir', tmp, '--input', call)).toBe(3)
+    expect(err.join('')).toMatch(/packs failed to load \(2 errors\)/)
+    expect(err.join('')).toMatch(/email\/risk_rules\/send\.yaml:\d+:5: error: base\.flags\.OUTBOUND/)
+  })
+
+  it.each([
+    ['risk rule', 'risk_rules/send.yaml', 'sequence', '? [to, cc]\n: 1\n'],
+    ['normalizer', 'normalizers/gmail/send.yaml', 'mapping', '? { a: 1 }\n: 2\n'],
+  ])('a collection as a mapping key in a %s is an error at its line, with no process warning', async (_kind, rel, shape, yaml) => {
+    const dir = unlockedEmailCopy()
+    const line = readFileSync(join(dir, rel), 'utf8').split('\n').length
+    edit(dir, rel, (s) => `${s}${yaml}`)
+    const warn = vi.spyOn(process, 'emitWarning')
+    expect(await cli('pack', 'validate', dir)).toBe(2)
+    expect(err.join('')).toContain(`${rel}:${line}:3: error: <root>: YAML error: a ${shape} cannot be used as a mapping key`)
+    expect(warn).not.toHaveBeenCalled()
+  })
+})
+
 describe('permit0 pack lock', () => {
   it('writes, checks, and detects drift', async () => {
     const dir = emailCopy()

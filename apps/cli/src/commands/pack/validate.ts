@@ -1,22 +1,10 @@
 import { Command } from 'commander'
-import { compileRiskRule, loadPackSet, type RiskRuleDocument, type ValidationIssue } from '@permit0/engine'
+import { loadPackSet } from '@permit0/engine'
 import { countErrors, formatIssueIn, readPackDir } from '../../packs/index.ts'
 import { ExitCode, processIo, type CommandIo } from './io.ts'
 
 export interface PackValidateOptions {
   readonly path: string
-}
-
-/** Risk-rule issues from the scoring layer's compiler, positioned in their files. */
-export function riskRuleIssues(docs: readonly RiskRuleDocument[]): ValidationIssue[] {
-  const out: ValidationIssue[] = []
-  for (const d of docs) {
-    for (const found of compileRiskRule(d.doc, d.path).issues) {
-      const pos = found.line === undefined ? d.locate(found.path) : undefined
-      out.push({ ...found, file: found.file ?? d.path, ...(pos ? { line: pos.line, column: pos.column } : {}) })
-    }
-  }
-  return out
 }
 
 /** Validates one pack directory. Returns the exit code (0 valid, 2 invalid or unreadable). */
@@ -28,9 +16,8 @@ export function runPackValidate(options: PackValidateOptions, io: CommandIo): nu
     io.stderr(`error: ${err instanceof Error ? err.message : String(err)}`)
     return ExitCode.Usage
   }
-  const loaded = loadPackSet(files, { layout: 'single' })
-  const riskDocs = loaded.ok ? loaded.packSet.riskRules : loaded.riskRules
-  const issues = [...loaded.issues, ...riskRuleIssues(riskDocs)]
+  // The loader compiles risk rules too, so this rejects exactly what createEngine would.
+  const { issues } = loadPackSet(files, { layout: 'single' })
   for (const i of issues) (i.severity === 'error' ? io.stderr : io.stdout)(formatIssueIn(options.path, i))
   const counted = files.filter((f) => f.path.startsWith('normalizers/') || f.path.startsWith('risk_rules/')).length
   const errors = countErrors(issues)
