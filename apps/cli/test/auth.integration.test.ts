@@ -76,6 +76,7 @@ describe('roles and tokens on a running serve', () => {
         expect([200, 201, 404], `${role} ${method} ${path}: ${JSON.stringify(reply.body)}`).toContain(reply.status)
       } else {
         expect(reply.status, `${role} ${method} ${path}`).toBe(403)
+        expect(reply.body.error.code).toBe('FORBIDDEN')
         expect(reply.body.error.message).toContain(`role '${role}'`)
       }
     }
@@ -98,6 +99,29 @@ describe('roles and tokens on a running serve', () => {
       const reply = await call(server.url, 'GET', '/api/v1/whoami', undefined, bearer(secrets[role]!))
       expect(reply.body).toEqual({ name: `${role}-token`, role, auth: true })
     }
+  })
+
+  it('an agent parks asynchronously and reads the answer it cannot give; the approver token name is the reviewer', async () => {
+    const accepted = await call(server.url, 'POST', '/api/v1/check', { ...externalMail('async agent'), hitl_wait: false }, bearer(secrets.agent!))
+    expect(accepted.status).toBe(202)
+    const id = accepted.body.approval_id as string
+    const decide = { approval_id: id, permission: 'allow' }
+    expect((await call(server.url, 'POST', '/api/v1/approvals/decide', decide, bearer(secrets.agent!))).status).toBe(403)
+    expect((await call(server.url, 'POST', '/api/v1/approvals/decide', decide, bearer(secrets.viewer!))).status).toBe(403)
+    const decided = await call(server.url, 'POST', '/api/v1/approvals/decide', decide, bearer(secrets.approver!))
+    expect(decided.status).toBe(200)
+    expect(decided.body.resolution.reviewer).toBe('approver-token') // no reviewer given: the token name
+    expect((await call(server.url, 'GET', `/api/v1/approvals/${id}/wait?timeout=0`, undefined, bearer(secrets.agent!))).body).toMatchObject({
+      permission: 'allow',
+      source: 'HumanReviewer',
+    })
+  })
+
+  it('reserves list management for admins', async () => {
+    const entry = { norm_hash: 'cd'.repeat(32), reason: 'x' }
+    expect((await call(server.url, 'POST', '/api/v1/lists/allowlist', entry, bearer(secrets.approver!))).status).toBe(403)
+    expect((await call(server.url, 'POST', '/api/v1/lists/allowlist', entry, bearer(secrets.admin!))).status).toBe(201)
+    expect((await call(server.url, 'GET', '/api/v1/lists/allowlist', undefined, bearer(secrets.viewer!))).status).toBe(200)
   })
 
   it('records the token name as the reviewer, not the reviewer field the client sends', async () => {
