@@ -14,6 +14,8 @@ export type {
   AuditStats,
   AuditVerifyFailure,
   AuditVerifyResult,
+  ChangeFeed,
+  ChangeFeedStatus,
   FailedOpenContext,
   HumanReview,
   MigrationStatus,
@@ -27,7 +29,9 @@ export type {
   StatsRepository,
   Store,
   StoreConfig,
+  StoreChange,
   StoreHealth,
+  StoredPolicyLookup,
   TokenRepository,
 } from './store.ts'
 export { AuditEventKind, PolicyListKind, TokenRole } from './store.ts'
@@ -37,7 +41,7 @@ export { createStore } from './create-store.ts'
 export { createEmbeddedStore, PGLITE_SUBDIR } from './embedded.ts'
 export { createPostgresStore } from './postgres.ts'
 export { LOCK_FILE_NAME } from './lock-file.ts'
-export { APPROVAL_CHANNEL } from './kysely-store.ts'
+export { APPROVAL_CHANNEL, CHANGE_CHANNEL } from './kysely-store.ts'
 export { MIGRATIONS } from './migrations/index.ts'
 
 /** Audit signing, canonical form and offline verification */

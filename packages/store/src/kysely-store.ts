@@ -30,6 +30,8 @@ import type {
   AuditPage,
   AuditQuery,
   AuditStats,
+  ChangeFeed,
+  ChangeFeedStatus,
   MigrationStatus,
   NewApproval,
   NewAuditEntry,
@@ -40,6 +42,8 @@ import type {
   ResolveResult,
   StatsRepository,
   Store,
+  StoreChange,
+  StoredPolicyLookup,
   StoreHealth,
   TokenRepository,
   TokenRole,
@@ -47,6 +51,25 @@ import type {
 
 /** The NOTIFY channel that carries resolved approval ids. */
 export const APPROVAL_CHANNEL = 'permit0_approval_resolved'
+/**
+ * The NOTIFY channel of the change feed (`StoreChange`): payload `p:<norm hash>` (list entry or
+ * cached verdict written/removed), `t:<token name>` (revoked), `a:<approval id>` (created).
+ */
+export const CHANGE_CHANNEL = 'permit0_changes'
+
+function parseChange(payload: string): StoreChange | undefined {
+  const value = payload.slice(2)
+  switch (payload.slice(0, 2)) {
+    case 'p:':
+      return { kind: 'policy', normHash: value }
+    case 't:':
+      return { kind: 'token', name: value }
+    case 'a:':
+      return { kind: 'approval_created', id: value }
+    default:
+      return undefined
+  }
+}
 const FINGERPRINT_KEY = 'config_fingerprint'
 const DEFAULT_PAGE = 100
 const MAX_PAGE = 1_000
@@ -56,11 +79,11 @@ const MAX_PAGE = 1_000
  * `$1` (norm hash) at `$2` (now, ms) under fingerprint `$3` (null = any). Run as a named prepared
  * statement where the backend offers one (PostgreSQL: parse and plan once per connection).
  */
-const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v1'
+const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v2'
 const POLICY_LOOKUP_SQL = `select
     exists(select 1 from policy_list where list = 'deny' and norm_hash = $1) as denied,
     exists(select 1 from policy_list where list = 'allow' and norm_hash = $1) as allowed,
-    c.permission, c.source, c.risk_json
+    c.permission, c.source, c.risk_json, c.expires_at_ms
   from (values (1)) as one (x)
   left join policy_cache c on c.norm_hash = $1 and c.expires_at_ms > $2
     and ($3::text is null or c.fingerprint = $3)`
@@ -71,6 +94,7 @@ interface PolicyLookupRow {
   readonly permission: string | null
   readonly source: string | null
   readonly risk_json: string | null
+  readonly expires_at_ms: string | number | null
 }
 
 /** What a backend preset (embedded / postgres) hands to the shared implementation. */
@@ -83,8 +107,15 @@ export interface KyselyStoreOptions {
   readonly concurrentConnections: boolean
   readonly audit?: AuditOptions
   readonly clock?: () => number
-  /** LISTEN on a channel; returns the unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * LISTEN on a channel; returns the unsubscribe function. `onStatus` hears when the
+   * notification connection is lost and when it is back (notifications in between are lost).
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onStatus?: (status: ChangeFeedStatus) => void,
+  ): Promise<() => Promise<void>>
   /**
    * Runs `text` as the named prepared statement `name` on the main database, when the backend
    * supports it (absent: plain queries through Kysely).
@@ -175,9 +206,12 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     ...optional('actionType', row.action_type),
   })
 
+  const notify = (executor: Kysely<Database>, payload: string) =>
+    sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(executor)
+
   const policy: PolicyRepository = {
     lookup: (normHash, nowMs) =>
-      run('policy lookup', async () => {
+      run('policy lookup', async (): Promise<StoredPolicyLookup> => {
         guardOpen()
         const values = [normHash, nowMs, currentFingerprint ?? null]
         const rows = options.queryPrepared
@@ -189,6 +223,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         const risk = parseRisk(row.risk_json, `policy_cache ${normHash}`)
         return {
           ...result,
+          ...optional('cachedExpiresAtMs', row.expires_at_ms === null ? null : num(row.expires_at_ms)),
           cached: {
             permission: PermissionSchema.parse(row.permission),
             source: row.source as DecisionSource,
@@ -208,10 +243,17 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           created_at_ms: entry.createdAtMs,
           expires_at_ms: entry.expiresAtMs,
         }
+        // One statement: the upsert and the change notification (sent at its COMMIT).
         await db
-          .insertInto('policy_cache')
-          .values({ norm_hash: entry.normHash, ...values })
-          .onConflict((oc) => oc.column('norm_hash').doUpdateSet(values))
+          .with('up', (qc) =>
+            qc
+              .insertInto('policy_cache')
+              .values({ norm_hash: entry.normHash, ...values })
+              .onConflict((oc) => oc.column('norm_hash').doUpdateSet(values))
+              .returning('norm_hash'),
+          )
+          .selectFrom('up')
+          .select(sql`pg_notify(${CHANGE_CHANNEL}, 'p:' || up.norm_hash)`.as('n'))
           .execute()
       }),
 
@@ -247,24 +289,32 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           created_at_ms: entry.createdAtMs,
           action_type: entry.actionType ?? null,
         }
-        const row = await db
-          .insertInto('policy_list')
-          .values({ list: entry.list, norm_hash: entry.normHash, ...values })
-          .onConflict((oc) => oc.columns(['list', 'norm_hash']).doUpdateSet(values))
-          .returningAll()
-          .executeTakeFirstOrThrow()
+        const row = await db.transaction().execute(async (trx) => {
+          const saved = await trx
+            .insertInto('policy_list')
+            .values({ list: entry.list, norm_hash: entry.normHash, ...values })
+            .onConflict((oc) => oc.columns(['list', 'norm_hash']).doUpdateSet(values))
+            .returningAll()
+            .executeTakeFirstOrThrow()
+          await notify(trx, `p:${entry.normHash}`)
+          return saved
+        })
         return listRow(row)
       }),
 
     listDelete: (list, normHash) =>
       run('list delete', async () => {
         guardOpen()
-        const result = await db
-          .deleteFrom('policy_list')
-          .where('list', '=', list)
-          .where('norm_hash', '=', normHash)
-          .executeTakeFirst()
-        return Number(result.numDeletedRows) > 0
+        return db.transaction().execute(async (trx) => {
+          const result = await trx
+            .deleteFrom('policy_list')
+            .where('list', '=', list)
+            .where('norm_hash', '=', normHash)
+            .executeTakeFirst()
+          const removed = Number(result.numDeletedRows) > 0
+          if (removed) await notify(trx, `p:${normHash}`)
+          return removed
+        })
       }),
 
     listEntries: (list) =>
@@ -316,27 +366,30 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       run('approval create', async () => {
         guardOpen()
         try {
-          await db
-            .insertInto('approvals')
-            .values({
-              id: a.id,
-              kind: a.kind,
-              status: 'pending',
-              norm_hash: a.action.normHash,
-              action_type: a.action.actionType,
-              action_json: JSON.stringify(a.action),
-              tool_name: a.toolName,
-              risk_json: a.risk ? JSON.stringify(riskToJson(a.risk)) : null,
-              engine_permission: a.enginePermission,
-              engine_source: a.engineSource,
-              session_id: a.sessionId ?? null,
-              task_goal: a.taskGoal ?? null,
-              context_json: a.context ? JSON.stringify(a.context) : null,
-              created_at_ms: a.createdAtMs,
-              expires_at_ms: a.expiresAtMs,
-              replica_id: a.replicaId,
-            })
-            .execute()
+          await db.transaction().execute(async (trx) => {
+            await trx
+              .insertInto('approvals')
+              .values({
+                id: a.id,
+                kind: a.kind,
+                status: 'pending',
+                norm_hash: a.action.normHash,
+                action_type: a.action.actionType,
+                action_json: JSON.stringify(a.action),
+                tool_name: a.toolName,
+                risk_json: a.risk ? JSON.stringify(riskToJson(a.risk)) : null,
+                engine_permission: a.enginePermission,
+                engine_source: a.engineSource,
+                session_id: a.sessionId ?? null,
+                task_goal: a.taskGoal ?? null,
+                context_json: a.context ? JSON.stringify(a.context) : null,
+                created_at_ms: a.createdAtMs,
+                expires_at_ms: a.expiresAtMs,
+                replica_id: a.replicaId,
+              })
+              .execute()
+            await notify(trx, `a:${a.id}`)
+          })
         } catch (err) {
           if ((err as { code?: string }).code === '23505') {
             throw new StoreError(StoreErrorCode.Conflict, `approval ${a.id} already exists`, { id: a.id })
@@ -716,13 +769,17 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     revoke: (name, nowMs) =>
       run('token revoke', async () => {
         guardOpen()
-        const result = await db
-          .updateTable('api_tokens')
-          .set({ revoked_at_ms: nowMs })
-          .where('name', '=', name)
-          .where('revoked_at_ms', 'is', null)
-          .executeTakeFirst()
-        return Number(result.numUpdatedRows) > 0
+        return db.transaction().execute(async (trx) => {
+          const result = await trx
+            .updateTable('api_tokens')
+            .set({ revoked_at_ms: nowMs })
+            .where('name', '=', name)
+            .where('revoked_at_ms', 'is', null)
+            .executeTakeFirst()
+          const revoked = Number(result.numUpdatedRows) > 0
+          if (revoked) await notify(trx, `t:${name}`)
+          return revoked
+        })
       }),
     verify: (secret) =>
       run('token verify', async () => {
@@ -803,6 +860,24 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   }
 
   // ------------------------------------------------------------------------------------------
+  // Change feed
+
+  const changes: ChangeFeed = {
+    subscribe: (listener, onStatus) =>
+      run('change subscribe', async () => {
+        guardOpen()
+        return options.listen(
+          CHANGE_CHANNEL,
+          (payload) => {
+            const change = parseChange(payload)
+            if (change !== undefined) listener(change)
+          },
+          onStatus,
+        )
+      }),
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Lifecycle
 
   const databases = auditDb === db ? [db] : [db, auditDb]
@@ -833,6 +908,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     audit,
     tokens,
     stats,
+    changes,
     capabilities: { concurrentConnections: options.concurrentConnections },
 
     async migrate() {

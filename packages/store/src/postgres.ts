@@ -3,9 +3,11 @@ import pg from 'pg'
 import { describeCause, redactUrl, StoreError, StoreErrorCode } from './errors.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import type { Database } from './schema.ts'
-import type { Store, StoreConfig } from './store.ts'
+import type { ChangeFeedStatus, Store, StoreConfig } from './store.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
+const RECONNECT_MIN_MS = 250
+const RECONNECT_MAX_MS = 5_000
 
 function createPool(url: string, size: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: size, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
@@ -31,18 +33,62 @@ export function createPostgresStore(config: Extract<StoreConfig, { kind: 'postgr
       : new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(config.auditUrl, size) }) })
 
   const listeners = new Map<string, Set<(payload: string) => void>>()
+  const statusListeners = new Set<(status: ChangeFeedStatus) => void>()
   let listenClient: Promise<pg.Client> | undefined
+  let connected: pg.Client | undefined
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  let shuttingDown = false
+
+  const tell = (status: ChangeFeedStatus): void => {
+    for (const listener of statusListeners) listener(status)
+  }
+
+  // The listening connection dropped: subscribers hear `lost` (notifications may be missed) and
+  // the store reconnects with backoff, LISTENs again on every channel, then says `restored`.
+  const dropped = (client: pg.Client): void => {
+    if (shuttingDown || connected !== client) return
+    connected = undefined
+    listenClient = undefined
+    tell('lost')
+    scheduleReconnect(RECONNECT_MIN_MS)
+  }
+
+  const scheduleReconnect = (delayMs: number): void => {
+    if (reconnectTimer !== undefined || shuttingDown || listeners.size === 0) return
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined
+      ensureListener().then(
+        () => tell('restored'),
+        () => scheduleReconnect(Math.min(delayMs * 2, RECONNECT_MAX_MS)),
+      )
+    }, delayMs)
+    reconnectTimer.unref?.()
+  }
 
   const connectListener = async (): Promise<pg.Client> => {
     const client = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
-    client.on('error', () => {
-      listenClient = undefined
-    })
+    client.on('error', () => dropped(client))
+    client.on('end', () => dropped(client))
     client.on('notification', (message) => {
       for (const listener of listeners.get(message.channel) ?? []) listener(message.payload ?? '')
     })
-    await client.connect()
+    try {
+      await client.connect()
+      for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.Client.prototype.escapeIdentifier(channel)}`)
+    } catch (err) {
+      await client.end().catch(() => {})
+      throw err
+    }
+    connected = client
     return client
+  }
+
+  const ensureListener = (): Promise<pg.Client> => {
+    listenClient ??= connectListener().catch((err: unknown) => {
+      listenClient = undefined
+      throw err
+    })
+    return listenClient
   }
 
   const location = redactUrl(config.url)
@@ -59,21 +105,26 @@ export function createPostgresStore(config: Extract<StoreConfig, { kind: 'postgr
       (await pool.query<R & pg.QueryResultRow>({ name, text, values: [...values] })).rows,
     ...(config.audit === undefined ? {} : { audit: config.audit }),
     ...(config.clock === undefined ? {} : { clock: config.clock }),
-    listen: async (channel, onPayload) => {
-      listenClient ??= connectListener().catch((err: unknown) => {
-        listenClient = undefined
-        throw err
-      })
-      const client = await listenClient
+    listen: async (channel, onPayload, onStatus) => {
       let set = listeners.get(channel)
+      const fresh = set === undefined
       if (set === undefined) {
         set = new Set()
         listeners.set(channel, set)
-        await client.query(`LISTEN ${pg.Client.prototype.escapeIdentifier(channel)}`)
       }
       set.add(onPayload)
+      try {
+        const client = await ensureListener()
+        if (fresh) await client.query(`LISTEN ${pg.Client.prototype.escapeIdentifier(channel)}`)
+      } catch (err) {
+        set.delete(onPayload)
+        if (set.size === 0) listeners.delete(channel)
+        throw err
+      }
+      if (onStatus !== undefined) statusListeners.add(onStatus)
       return async () => {
         set.delete(onPayload)
+        if (onStatus !== undefined) statusListeners.delete(onStatus)
       }
     },
     connectionError: (err) =>
@@ -84,6 +135,9 @@ export function createPostgresStore(config: Extract<StoreConfig, { kind: 'postgr
         { cause: err },
       ),
     onClose: async () => {
+      shuttingDown = true
+      clearTimeout(reconnectTimer)
+      statusListeners.clear()
       const pending = listenClient
       listenClient = undefined
       listeners.clear()

@@ -79,9 +79,14 @@ export interface ReconcileResult {
   readonly cleared: number
 }
 
+/** A policy lookup plus when the cached verdict (if any) stops being fresh. */
+export interface StoredPolicyLookup extends PolicyLookup {
+  readonly cachedExpiresAtMs?: number
+}
+
 export interface PolicyRepository {
   /** Denylist, allowlist and fresh cached verdict for one hash, in one round trip. */
-  lookup(normHash: string, nowMs: number): Promise<PolicyLookup>
+  lookup(normHash: string, nowMs: number): Promise<StoredPolicyLookup>
   cacheSet(entry: PolicyCacheEntry): Promise<void>
   /** At startup: drops every cached verdict unless the stored fingerprint equals `fingerprint`. */
   reconcileCache(fingerprint: string): Promise<ReconcileResult>
@@ -337,6 +342,32 @@ export interface StatsRepository {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Change feed (cross-process cache invalidation, new approvals)
+
+/**
+ * What another process (or this one) changed, delivered after COMMIT through PostgreSQL
+ * NOTIFY (PGlite: in-process). `policy`: a list entry or cached verdict of that hash was written
+ * or removed; `token`: that token was revoked; `approval_created`: a new pending approval.
+ */
+export type StoreChange =
+  | { readonly kind: 'policy'; readonly normHash: string }
+  | { readonly kind: 'token'; readonly name: string }
+  | { readonly kind: 'approval_created'; readonly id: string }
+
+/**
+ * `lost`: the notification connection dropped, changes may be missed until `restored` (the
+ * store reconnects by itself). Caches must flush on both.
+ */
+export type ChangeFeedStatus = 'lost' | 'restored'
+
+export interface ChangeFeed {
+  subscribe(
+    listener: (change: StoreChange) => void,
+    onStatus?: (status: ChangeFeedStatus) => void,
+  ): Promise<() => Promise<void>>
+}
+
+// ---------------------------------------------------------------------------------------------
 // The store
 
 export interface MigrationStatus {
@@ -359,6 +390,7 @@ export interface Store {
   readonly audit: AuditLog
   readonly tokens: TokenRepository
   readonly stats: StatsRepository
+  readonly changes: ChangeFeed
   readonly capabilities: { readonly concurrentConnections: boolean }
   /** Applies pending migrations in one transaction per database; throws StoreError. */
   migrate(): Promise<MigrationStatus>

@@ -76,6 +76,7 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.policy.lookup(normHash, 4_999)).toEqual({
           denylisted: false,
           allowlisted: false,
+          cachedExpiresAtMs: 5_000,
           cached: { permission: 'deny', source: 'Scorer', risk: { ...RISK, blocked: true, blockReason: 'exfil' } },
         })
         expect((await store.policy.lookup(normHash, 5_000)).cached).toBeUndefined()
@@ -382,6 +383,44 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.tokens.revoke(tokenName, 51)).toBe(false)
         expect(await store.tokens.verify(secret)).toBeUndefined()
         expect((await store.tokens.list()).find((t) => t.name === tokenName)?.revokedAtMs).toBe(50)
+      })
+    })
+
+    describe('change feed', () => {
+      it('announces list and cache writes, token revocations and new approvals after commit', async () => {
+        const heard: unknown[] = []
+        let wake: (() => void) | undefined
+        const unsubscribe = await store.changes.subscribe((change) => {
+          heard.push(change)
+          wake?.()
+        })
+        const until = async (count: number): Promise<void> => {
+          while (heard.length < count) await new Promise<void>((resolve) => (wake = resolve))
+        }
+        try {
+          const listed = uniqueHash()
+          await store.policy.listUpsert({ list: 'deny', normHash: listed, reason: 'feed', createdBy: 'test', createdAtMs: 1 })
+          await until(1)
+          expect(await store.policy.listDelete('deny', listed)).toBe(true)
+          expect(await store.policy.listDelete('deny', listed)).toBe(false) // nothing removed: no notification
+          const cached = uniqueHash()
+          await store.policy.cacheSet({ normHash: cached, permission: 'allow', source: 'Scorer', createdAtMs: 1, expiresAtMs: 2, fingerprint: 'fp' })
+          const tokenName = `feed-${name}-${Date.now()}`
+          await store.tokens.create({ name: tokenName, role: 'viewer', nowMs: 1 })
+          await store.tokens.revoke(tokenName, 2)
+          const approvalId = `feed-${name}-${Date.now()}`
+          await store.approvals.create(newApproval(approvalId))
+          await until(5)
+          expect(heard).toEqual([
+            { kind: 'policy', normHash: listed },
+            { kind: 'policy', normHash: listed },
+            { kind: 'policy', normHash: cached },
+            { kind: 'token', name: tokenName },
+            { kind: 'approval_created', id: approvalId },
+          ])
+        } finally {
+          await unsubscribe()
+        }
       })
     })
 
