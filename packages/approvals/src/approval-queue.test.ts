@@ -179,8 +179,26 @@ describe('createApprovalQueue', () => {
     await b.queue.close()
   })
 
-  it('announces approvals created on another replica through the poll', async () => {
+  it('announces approvals created on another replica through the creation notification, once', async () => {
     const repository = createMemoryApprovalRepository()
+    const clock = createManualClock(0)
+    const a = setup(repository, clock, 'A')
+    const b = setup(repository, clock, 'B')
+    await a.queue.start()
+    await b.queue.start()
+    void a.queue.park(input(60_000))
+    await flush() // no clock advance: no poll has run
+    expect(b.events.map((e) => e.type)).toEqual(['created'])
+    expect(a.events.map((e) => e.type)).toEqual(['created']) // its own echo is not announced twice
+    clock.advance(1_000)
+    await flush()
+    expect(b.events.map((e) => e.type)).toEqual(['created']) // the poll does not repeat it
+    await a.queue.close()
+    await b.queue.close()
+  })
+
+  it('announces approvals created on another replica through the poll', async () => {
+    const repository = createMemoryApprovalRepository({ notify: false })
     const clock = createManualClock(0)
     const a = setup(repository, clock, 'A')
     const b = setup(repository, clock, 'B')

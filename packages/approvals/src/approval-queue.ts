@@ -106,7 +106,10 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
   let knownPending = new Set<string>()
   /** Ids this replica is resolving right now; notifications about them are its own echo. */
   const resolvingHere = new Set<string>()
+  /** Ids being opened here (their creation notification is our own echo). */
+  const openingHere = new Set<string>()
   let unsubscribe: (() => Promise<void>) | undefined
+  let unsubscribeCreated: (() => Promise<void>) | undefined
   let cancelPoll: (() => void) | undefined
   let closed = false
 
@@ -194,6 +197,17 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
     expiryTimers.set(record.id, cancel)
   }
 
+  /** An approval another replica opened: announce it and arm its expiry (once). */
+  const checkCreated = async (id: string): Promise<void> => {
+    const known = (): boolean => openingHere.has(id) || knownPending.has(id) || expiryTimers.has(id)
+    if (known() || listeners.size === 0) return
+    const record = await repository.get(id)
+    if (record === undefined || record.status !== 'pending' || known() || closed) return
+    knownPending.add(id)
+    armExpiry(record)
+    emit({ type: 'created', record })
+  }
+
   const checkResolved = async (id: string): Promise<void> => {
     const record = await repository.get(id)
     if (record !== undefined && record.status !== 'pending') afterRemoteResolve(record)
@@ -254,7 +268,12 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
       expiresAtMs: createdAtMs + Math.max(0, timeoutMs),
       replicaId,
     }
-    await repository.create(approval)
+    openingHere.add(approval.id)
+    try {
+      await repository.create(approval)
+    } finally {
+      openingHere.delete(approval.id)
+    }
     const record: ApprovalRecord = { ...approval, status: 'pending' }
     knownPending.add(record.id)
     armExpiry(record)
@@ -328,6 +347,9 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
         if (resolvingHere.has(id)) return
         if (!waiters.has(id) && !expiryTimers.has(id) && !knownPending.has(id)) return
         checkResolved(id).catch((err: unknown) => onError(err, `wake approval ${id}`))
+      })
+      unsubscribeCreated = await repository.onCreated?.((id) => {
+        checkCreated(id).catch((err: unknown) => onError(err, `announce approval ${id}`))
       })
       await sweep(true)
       schedulePoll()
@@ -406,9 +428,10 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
       cancelPoll?.()
       for (const cancel of expiryTimers.values()) cancel()
       expiryTimers.clear()
-      if (unsubscribe !== undefined) {
+      for (const stop of [unsubscribe, unsubscribeCreated]) {
+        if (stop === undefined) continue
         try {
-          await unsubscribe()
+          await stop()
         } catch (err) {
           onError(err, 'approval unsubscribe')
         }

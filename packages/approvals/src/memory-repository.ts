@@ -20,6 +20,7 @@ export function createMemoryApprovalRepository(
 ): ApprovalRepository {
   const rows = new Map<string, ApprovalRecord>()
   const listeners = new Set<(id: string) => void>()
+  const createdListeners = new Set<(id: string) => void>()
   const notify = options.notify ?? true
 
   const finish = (record: ApprovalRecord, resolution: ApprovalResolution): ApprovalRecord => {
@@ -33,6 +34,7 @@ export function createMemoryApprovalRepository(
     async create(approval: NewApproval) {
       if (rows.has(approval.id)) throw new Error(`duplicate approval id ${approval.id}`)
       rows.set(approval.id, { ...approval, status: 'pending' })
+      if (notify) queueMicrotask(() => createdListeners.forEach((listener) => listener(approval.id)))
     },
     async get(id) {
       return rows.get(id)
@@ -52,6 +54,12 @@ export function createMemoryApprovalRepository(
       listeners.add(listener)
       return async () => {
         listeners.delete(listener)
+      }
+    },
+    async onCreated(listener) {
+      createdListeners.add(listener)
+      return async () => {
+        createdListeners.delete(listener)
       }
     },
     async expirePending({ nowMs, replicaId }) {

@@ -73,6 +73,11 @@ export interface ApprovalRepository {
    */
   onResolved(listener: (id: string) => void): Promise<() => Promise<void>>
   /**
+   * Optional: subscribes to approvals created by any replica (the id), so dashboards on every
+   * replica see new cards at once rather than at the next polling scan.
+   */
+  onCreated?(listener: (id: string) => void): Promise<() => Promise<void>>
+  /**
    * Resolves as `expired` every pending approval whose `expiresAtMs` ≤ `nowMs`, and (when
    * `replicaId` is given) every pending approval held by that replica, e.g. after a restart.
    * Returns the records it resolved.

@@ -461,6 +461,14 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         return options.listen(APPROVAL_CHANNEL, listener)
       }),
 
+    onCreated: (listener) =>
+      run('approval subscribe', async () => {
+        guardOpen()
+        return options.listen(CHANGE_CHANNEL, (payload) => {
+          if (payload.startsWith('a:')) listener(payload.slice(2))
+        })
+      }),
+
     expirePending: ({ nowMs, replicaId }) =>
       run('approval expiry', async () => {
         guardOpen()

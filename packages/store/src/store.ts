@@ -144,6 +144,8 @@ export interface ApprovalStore {
   listPending(): Promise<ApprovalRecord[]>
   resolve(id: string, resolution: ApprovalResolution): Promise<ResolveResult>
   onResolved(listener: (id: string) => void): Promise<() => Promise<void>>
+  /** New pending approvals (any process), by id. */
+  onCreated(listener: (id: string) => void): Promise<() => Promise<void>>
   expirePending(options: { nowMs: number; replicaId?: string }): Promise<ApprovalRecord[]>
   countPending(): Promise<number>
 }
