@@ -1,4 +1,20 @@
 import { base } from '@permit0/eslint-config/base'
 import { boundaries } from '@permit0/eslint-config/boundaries'
 
-export default [...base, ...boundaries('cli')]
+export default [
+  ...base,
+  ...boundaries('cli'),
+  {
+    // Commands read the environment through the snapshot main() passes down (src/env.ts);
+    // serve's settings through config/load.ts.
+    name: 'permit0/cli/env-access',
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/env.ts', 'src/config/load.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment through ctx.env (src/env.ts).' },
+      ],
+    },
+  },
+]

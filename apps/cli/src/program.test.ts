@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { readCliEnv } from './env.ts'
 import { createProgram, main } from './program.ts'
 
 /** Every command in the tree, by path (`pack validate`). */
@@ -75,14 +76,14 @@ afterEach(() => {
 })
 
 async function cli(argv: string): Promise<number> {
-  const code = await main(argv.split(' '), { writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) })
+  const code = await main(argv.split(' '), { env: readCliEnv({}), output: { writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) } })
   process.exitCode = undefined
   return code
 }
 
 describe('usage errors exit with the command’s usage code', () => {
   it('the table names every command in the program', () => {
-    expect(commandPaths(createProgram()).sort()).toEqual(Object.keys(USAGE_CODE).sort())
+    expect(commandPaths(createProgram({ env: readCliEnv({}) })).sort()).toEqual(Object.keys(USAGE_CODE).sort())
   })
 
   it.each(Object.entries(USAGE_CODE))('%s --no-such-option → %i', async (path, code) => {

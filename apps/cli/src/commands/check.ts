@@ -5,6 +5,7 @@ import { createMemoryPolicyStore, Permission, type Permission as PermissionT } f
 import { buildEngine, withEngineOptions, type EngineCliOptions } from '../engine-factory.ts'
 import { withUsageExitCode } from '../usage-exit-code.ts'
 import { parseToolCall, verdictJson, verdictLine } from '../verdict-output.ts'
+import type { CliContext } from '../env.ts'
 
 export interface CheckCommandOptions extends EngineCliOptions {
   /** The call as JSON; absent → read from stdin. `@path` reads a file. */
@@ -62,7 +63,7 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckDeps): P
   }
 }
 
-export function checkCommand(): Command {
+export function checkCommand(ctx: CliContext): Command {
   const cmd = withUsageExitCode(new Command('check'), CHECK_EXIT.error)
     .description('Normalize, score and decide one tool call (exit 0 allow, 1 human, 2 deny, 3 error)')
     .option('--input <json>', 'the call as JSON {tool_name, parameters, metadata?}; @file reads a file; default stdin')
@@ -74,7 +75,7 @@ export function checkCommand(): Command {
     )
     .action(async (opts: CheckCommandOptions) => {
       process.exitCode = await runCheck(opts, {
-        ...(process.env['PERMIT0_PACKS_DIR'] === undefined ? {} : { packsDirEnv: process.env['PERMIT0_PACKS_DIR'] }),
+        ...(ctx.env.PERMIT0_PACKS_DIR === undefined ? {} : { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR }),
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
       })

@@ -15,6 +15,7 @@ import {
 } from '@permit0/engine'
 import { buildEngine, withEngineOptions, type EngineCliOptions } from '../engine-factory.ts'
 import { parseToolCall, verdictJson } from '../verdict-output.ts'
+import type { CliContext } from '../env.ts'
 
 /** Longest accepted input line (bytes of UTF-16 text); longer lines get an error reply. */
 export const GATEWAY_MAX_LINE = 1_048_576
@@ -102,7 +103,7 @@ export async function runGateway(options: EngineCliOptions, deps: GatewayDeps): 
   return 0
 }
 
-export function gatewayCommand(): Command {
+export function gatewayCommand(ctx: CliContext): Command {
   const cmd = new Command('gateway').description(
     'Decide a stream of tool calls: one JSON call per stdin line, one JSON verdict per stdout line',
   )
@@ -116,7 +117,7 @@ export function gatewayCommand(): Command {
     )
     .action(async (opts: EngineCliOptions) => {
       process.exitCode = await runGateway(opts, {
-        ...(process.env['PERMIT0_PACKS_DIR'] === undefined ? {} : { packsDirEnv: process.env['PERMIT0_PACKS_DIR'] }),
+        ...(ctx.env.PERMIT0_PACKS_DIR === undefined ? {} : { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR }),
         input: process.stdin,
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),

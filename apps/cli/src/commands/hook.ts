@@ -24,6 +24,7 @@ import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
 import { evaluateRemote } from '../hook/remote.ts'
 import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
 import { loadHookEngine } from '../hook/load-engine.ts'
+import type { CliContext } from '../env.ts'
 
 export interface HookOptions extends HookFlags {
   readonly profile?: string
@@ -249,7 +250,7 @@ const parseSecs = (v: string): number => {
   return n
 }
 
-export function hookCommand(): Command {
+export function hookCommand(ctx: CliContext): Command {
   const hook = new Command('hook')
     .description('Claude Code PreToolUse hook: read the hook JSON on stdin, print one decision JSON line')
     .option('--remote <url>', 'delegate to a permit0 daemon (env PERMIT0_REMOTE, config `remote`)')
@@ -285,13 +286,13 @@ Examples:
         readStdin: readStdinLimited,
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
-        env: process.env,
-        homeDir: process.env.HOME || homedir(),
+        env: ctx.env,
+        homeDir: ctx.env.HOME || homedir(),
         nowMs: Date.now,
         ppid: process.ppid,
         readFile: readFileOrUndefined,
         loadEngine: (o) =>
-          loadHookEngine(o, process.env.PERMIT0_PACKS_DIR ? { packsDirEnv: process.env.PERMIT0_PACKS_DIR } : {}),
+          loadHookEngine(o, ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
       })
     })
 
@@ -318,7 +319,7 @@ Examples:
       process.exitCode = runHookInstall({ ...opts, timeout: opts.timeout ?? HOOK_TIMEOUT_SECS }, {
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
-        homeDir: process.env.HOME || homedir(),
+        homeDir: ctx.env.HOME || homedir(),
         readFile: readFileOrUndefined,
         writeFile: atomicWrite,
         defaultCommand: permit0Command(),

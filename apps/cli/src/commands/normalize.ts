@@ -11,6 +11,7 @@ import {
 import { z } from 'zod'
 import { countErrors, formatIssueIn, loadPacksFromDisk, PacksDirError } from '../packs/index.ts'
 import { ExitCode, processIo, type CommandIo } from './pack/io.ts'
+import type { CliContext } from '../env.ts'
 
 /** Accepts upstream's spellings: `tool_name`|`tool`, `parameters`|`input`. */
 const InputSchema = z
@@ -110,7 +111,7 @@ export function runNormalize(options: NormalizeOptions, deps: NormalizeDeps): nu
   return ExitCode.Ok
 }
 
-export function normalizeCommand(io: CommandIo = processIo): Command {
+export function normalizeCommand(ctx: CliContext, io: CommandIo = processIo): Command {
   return new Command('normalize')
     .description('Normalize one tool call with the installed packs and print the action as JSON')
     .requiredOption('--input <json>', "the call: {tool_name, parameters, metadata?} as JSON, or '-' for stdin")
@@ -131,7 +132,7 @@ export function normalizeCommand(io: CommandIo = processIo): Command {
           ...(opts.client === undefined ? {} : { client: opts.client }),
           ...(opts.strictLockfile ? { lockfile: 'strict' as const } : {}),
         },
-        { io, ...(process.env.PERMIT0_PACKS_DIR ? { env: process.env.PERMIT0_PACKS_DIR } : {}) },
+        { io, ...(ctx.env.PERMIT0_PACKS_DIR ? { env: ctx.env.PERMIT0_PACKS_DIR } : {}) },
       )
     })
 }

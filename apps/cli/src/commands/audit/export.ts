@@ -4,6 +4,7 @@ import { Command, Option } from 'commander'
 import type { AuditEntry, Store } from '@permit0/store'
 import { ExitCode, processIo, type CommandIo } from '../pack/io.ts'
 import { addStoreOptions, openStore, type StoreEnv, type StoreFlags } from '../../store-options.ts'
+import type { CliContext } from '../../env.ts'
 
 export const AUDIT_CSV_COLUMNS = [
   'entry_id',
@@ -122,7 +123,7 @@ export async function runAuditExport(options: AuditExportOptions, deps: AuditExp
   return ExitCode.Ok
 }
 
-export function auditExportCommand(): Command {
+export function auditExportCommand(ctx: CliContext): Command {
   return addStoreOptions(
     new Command('export')
       .description('Export the audit log oldest first (a raw JSONL export verifies with `permit0 audit verify`)')
@@ -135,6 +136,6 @@ export function auditExportCommand(): Command {
         '  permit0 audit export --format csv --database-url postgres://localhost/permit0 > audit.csv\n',
     )
     .action(async (options: AuditExportOptions) => {
-      process.exitCode = await runAuditExport(options, { io: processIo, env: process.env })
+      process.exitCode = await runAuditExport(options, { io: processIo, env: ctx.env })
     })
 }

@@ -4,6 +4,7 @@ import { createAuditChainVerifier, createAuditSigner, parsePublicKey, readAuditK
 import { ExitCode, processIo, type CommandIo } from '../pack/io.ts'
 import { resolveAuditKeyPath, type StoreEnv } from '../../store-options.ts'
 import { readJsonl } from './jsonl.ts'
+import type { CliContext } from '../../env.ts'
 
 export interface AuditVerifyOptions {
   readonly file: string
@@ -75,7 +76,7 @@ export async function runAuditVerify(options: AuditVerifyOptions, deps: AuditVer
   return ExitCode.Ok
 }
 
-export function auditVerifyCommand(): Command {
+export function auditVerifyCommand(ctx: CliContext): Command {
   return new Command('verify')
     .description('Verify an exported audit log (JSONL, oldest first): entry hashes, ed25519 signatures and chain links')
     .argument('<file>', 'JSONL export (permit0 audit export --format jsonl)')
@@ -88,6 +89,6 @@ export function auditVerifyCommand(): Command {
         '  permit0 audit verify audit.jsonl --public-key 3b6a27bc…e1 --public-key 9f0c…42\n\nExit codes: 0 intact, 1 tampered/broken (the entry is named), 2 usage error.\n',
     )
     .action(async (file: string, options: Omit<AuditVerifyOptions, 'file'>) => {
-      process.exitCode = await runAuditVerify({ ...options, file }, { io: processIo, env: process.env })
+      process.exitCode = await runAuditVerify({ ...options, file }, { io: processIo, env: ctx.env })
     })
 }

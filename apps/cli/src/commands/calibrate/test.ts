@@ -6,6 +6,7 @@ import { createMemoryPolicyStore, type JsonObject, type JsonValue } from '@permi
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { buildEngine, EngineConfigError, withEngineOptions, type EngineCliOptions } from '../../engine-factory.ts'
+import type { CliContext } from '../../env.ts'
 
 export const CalibrationCaseSchema = z.object({
   name: z.string().min(1),
@@ -167,7 +168,7 @@ export function formatCaseResult(r: CaseResult): string {
   return r.passed ? head : `${head}  — ${r.failures.join('; ')} (${r.file})`
 }
 
-export function calibrateTestCommand(): Command {
+export function calibrateTestCommand(ctx: CliContext): Command {
   const cmd = new Command('test')
     .description('Run calibration cases (one YAML case per file) and compare tier and permission')
     .option('--corpus <dir>', 'case directory (default: corpora/calibration); <pack>/tests/shared is always added')
@@ -178,7 +179,7 @@ export function calibrateTestCommand(): Command {
     )
     .action(async (opts: CalibrateTestOptions) => {
       process.exitCode = await runCalibrateTest(opts, {
-        ...(process.env['PERMIT0_PACKS_DIR'] === undefined ? {} : { packsDirEnv: process.env['PERMIT0_PACKS_DIR'] }),
+        ...(ctx.env.PERMIT0_PACKS_DIR === undefined ? {} : { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR }),
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
       })

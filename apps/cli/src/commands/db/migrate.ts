@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { ExitCode, processIo, type CommandIo } from '../pack/io.ts'
 import { addStoreOptions, type StoreEnv, type StoreFlags, withStore } from '../../store-options.ts'
+import type { CliContext } from '../../env.ts'
 
 export interface DbDeps extends StoreEnv {
   readonly io: CommandIo
@@ -24,10 +25,10 @@ export async function runDbMigrate(flags: StoreFlags, deps: DbDeps): Promise<num
   })
 }
 
-export function dbMigrateCommand(): Command {
+export function dbMigrateCommand(ctx: CliContext): Command {
   return addStoreOptions(new Command('migrate').description('Apply pending store migrations'))
     .addHelpText('after', '\nExamples:\n  permit0 db migrate\n  permit0 db migrate --database-url postgres://postgres@127.0.0.1:5432/permit0\n')
     .action(async (flags: StoreFlags) => {
-      process.exitCode = await runDbMigrate(flags, { io: processIo, env: process.env })
+      process.exitCode = await runDbMigrate(flags, { io: processIo, env: ctx.env })
     })
 }

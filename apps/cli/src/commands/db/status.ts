@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { ExitCode, processIo } from '../pack/io.ts'
 import { addStoreOptions, type StoreFlags, withStore } from '../../store-options.ts'
 import type { DbDeps } from './migrate.ts'
+import type { CliContext } from '../../env.ts'
 
 /** Prints the backend, applied and pending migrations and the audit chain head. */
 export async function runDbStatus(flags: StoreFlags & { json?: boolean }, deps: DbDeps): Promise<number> {
@@ -31,11 +32,11 @@ export async function runDbStatus(flags: StoreFlags & { json?: boolean }, deps: 
   })
 }
 
-export function dbStatusCommand(): Command {
+export function dbStatusCommand(ctx: CliContext): Command {
   return addStoreOptions(new Command('status').description('Show the store backend, migrations and audit chain head'))
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExamples:\n  permit0 db status\n  permit0 db status --database-url postgres://postgres@127.0.0.1:5432/permit0 --json\n')
     .action(async (flags: StoreFlags & { json?: boolean }) => {
-      process.exitCode = await runDbStatus(flags, { io: processIo, env: process.env })
+      process.exitCode = await runDbStatus(flags, { io: processIo, env: ctx.env })
     })
 }

@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import { ExitCode, processIo, type CommandIo } from './io.ts'
+import type { CliContext } from '../../env.ts'
 
 export interface PackNewOptions {
   /** `<owner>/<name>` */
@@ -79,14 +80,14 @@ export function runPackNew(options: PackNewOptions, deps: PackNewDeps): number {
   return ExitCode.Ok
 }
 
-export function packNewCommand(io: CommandIo = processIo): Command {
+export function packNewCommand(ctx: CliContext, io: CommandIo = processIo): Command {
   return new Command('new')
     .description('Scaffold a new pack from packs/_template')
     .argument('<owner/name>', 'pack id, e.g. acme/mail')
     .option('--packs-dir <dir>', 'packs root to create it in (default: PERMIT0_PACKS_DIR, then ./packs)')
     .addHelpText('after', '\nExample:\n  $ permit0 pack new acme/mail\n')
     .action((id: string, opts: { packsDir?: string }) => {
-      const packsDir = opts.packsDir ?? (process.env.PERMIT0_PACKS_DIR || undefined)
+      const packsDir = opts.packsDir ?? (ctx.env.PERMIT0_PACKS_DIR || undefined)
       process.exitCode = runPackNew({ id, ...(packsDir ? { packsDir } : {}) }, { io, cwd: process.cwd() })
     })
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { addStoreOptions, type StoreFlags } from '../../store-options.ts'
 import { ExitCode, processIo } from '../pack/io.ts'
 import { TokenNameSchema, TokenRoleSchema, withStore, type TokenDeps } from './shared.ts'
+import type { CliContext } from '../../env.ts'
 
 export interface TokenCreateOptions extends StoreFlags {
   readonly name?: string
@@ -34,7 +35,7 @@ export async function runTokenCreate(options: TokenCreateOptions, deps: TokenDep
   }
 }
 
-export function tokenCreateCommand(): Command {
+export function tokenCreateCommand(ctx: CliContext): Command {
   return addStoreOptions(
     new Command('create')
       .description('Create an API token (agent, viewer, approver or admin) and print its secret once')
@@ -47,6 +48,6 @@ export function tokenCreateCommand(): Command {
         '  AGENT_TOKEN=$(permit0 token create --name claude-code --role agent --database-url postgres://db/permit0)\n',
     )
     .action(async (options: TokenCreateOptions) => {
-      process.exitCode = await runTokenCreate(options, { io: processIo, env: process.env })
+      process.exitCode = await runTokenCreate(options, { io: processIo, env: ctx.env })
     })
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { addStoreOptions, type StoreFlags } from '../../store-options.ts'
 import { ExitCode, processIo } from '../pack/io.ts'
 import { withStore, type TokenDeps } from './shared.ts'
+import type { CliContext } from '../../env.ts'
 
 export interface TokenListOptions extends StoreFlags {
   readonly json?: boolean
@@ -37,11 +38,11 @@ export async function runTokenList(options: TokenListOptions, deps: TokenDeps): 
   }
 }
 
-export function tokenListCommand(): Command {
+export function tokenListCommand(ctx: CliContext): Command {
   return addStoreOptions(new Command('list').description('List API tokens (names, roles, status; never secrets)'))
     .option('--json', 'one JSON object per token')
     .addHelpText('after', '\nExamples:\n  permit0 token list --data-dir ~/.permit0/data\n  permit0 token list --json\n')
     .action(async (options: TokenListOptions) => {
-      process.exitCode = await runTokenList(options, { io: processIo, env: process.env })
+      process.exitCode = await runTokenList(options, { io: processIo, env: ctx.env })
     })
 }

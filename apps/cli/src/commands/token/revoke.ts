@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { addStoreOptions, type StoreFlags } from '../../store-options.ts'
 import { ExitCode, processIo } from '../pack/io.ts'
 import { withStore, type TokenDeps } from './shared.ts'
+import type { CliContext } from '../../env.ts'
 
 /** Revokes the active token `name`; a running server rejects it from its next request on. */
 export async function runTokenRevoke(name: string, options: StoreFlags, deps: TokenDeps): Promise<number> {
@@ -20,10 +21,10 @@ export async function runTokenRevoke(name: string, options: StoreFlags, deps: To
   }
 }
 
-export function tokenRevokeCommand(): Command {
+export function tokenRevokeCommand(ctx: CliContext): Command {
   return addStoreOptions(new Command('revoke').description('Revoke an API token by name').argument('<name>', 'token name'))
     .addHelpText('after', '\nExamples:\n  permit0 token revoke alice --data-dir ~/.permit0/data\n')
     .action(async (name: string, options: StoreFlags) => {
-      process.exitCode = await runTokenRevoke(name, options, { io: processIo, env: process.env })
+      process.exitCode = await runTokenRevoke(name, options, { io: processIo, env: ctx.env })
     })
 }
