@@ -3,7 +3,6 @@ import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { parse as parseYaml } from 'yaml'
 import {
   HOOK_TIMEOUT_SECS,
   type HookConfig,
@@ -25,6 +24,7 @@ import { evaluateRemote } from '../hook/remote.ts'
 import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
 import { loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
+import { parseYamlValue as parseYaml } from '../yaml-value.ts'
 
 export interface HookOptions extends HookFlags {
   readonly profile?: string

@@ -3,10 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { Command } from 'commander'
 import { createMemoryPolicyStore, type JsonObject, type JsonValue } from '@permit0/engine'
-import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { buildEngine, EngineConfigError, withEngineOptions, type EngineCliOptions } from '../../engine-factory.ts'
 import type { CliContext } from '../../env.ts'
+import { parseYamlValue as parseYaml } from '../../yaml-value.ts'
 
 export const CalibrationCaseSchema = z.object({
   name: z.string().min(1),
