@@ -84,11 +84,12 @@ async function crashAndCheck(args: readonly string[]): Promise<void> {
     const entries = exported
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; decision: string; approvalId?: string; sequence: number; action: { normHash: string } })
+      // The signed export format (docs/audit.md), as `permit0 audit verify` reads it.
+      .map((l) => JSON.parse(l) as { kind: string; decision: string; approval_id?: string; sequence: number; norm_hash: string })
     expect(entries.map((e) => e.sequence)).toEqual(entries.map((_, i) => i + 1)) // no holes
-    const byHash = new Map(entries.filter((e) => e.kind === 'decision').map((e) => [e.action.normHash, e.decision]))
+    const byHash = new Map(entries.filter((e) => e.kind === 'decision').map((e) => [e.norm_hash, e.decision]))
     for (const [hash, permission] of acked.decisions) expect(byHash.get(hash), `acknowledged decision ${hash}`).toBe(permission)
-    const human = new Map(entries.filter((e) => e.kind === 'human_decision').map((e) => [e.approvalId, e.decision]))
+    const human = new Map(entries.filter((e) => e.kind === 'human_decision').map((e) => [e.approval_id, e.decision]))
     for (const [id, permission] of acked.decided) expect(human.get(id), `acknowledged decide ${id}`).toBe(permission)
 
     // Every parked approval is accounted for: decided (by an acknowledged decide, or one in flight

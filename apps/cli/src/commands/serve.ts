@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import { ConfigError, loadConfig } from '../config/load.ts'
 import type { ConfigInput } from '../config/schema.ts'
 import { PacksDirError } from '../packs/index.ts'
+import { addStoreOptions } from '../store-options.ts'
 import { startServer, type ServerHandle, type StartServerOptions } from '../server/start-server.ts'
 
 export interface ServeOptions {
@@ -14,6 +15,7 @@ export interface ServeOptions {
   readonly orgDomain?: string
   readonly dataDir?: string
   readonly databaseUrl?: string
+  readonly auditKey?: string
   readonly approvalTimeout?: string
   /** Only set when `--no-cache-human-verdicts` was given. */
   readonly cacheHumanVerdicts?: boolean
@@ -45,6 +47,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     orgDomain: options.orgDomain,
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
+    auditKey: options.auditKey,
     approvalTimeoutSecs: options.approvalTimeout,
     cacheHumanVerdicts: options.cacheHumanVerdicts,
     logLevel: options.logLevel as ConfigInput['logLevel'],
@@ -54,7 +57,12 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
   let server: ServerHandle
   try {
     const config = loadConfig({ flags, ...(deps.env !== undefined && { env: deps.env }), cwd: deps.cwd, ...(options.config !== undefined && { file: options.config }) })
-    server = await (deps.start ?? startServer)(config, { cwd: deps.cwd })
+    server = await (deps.start ?? startServer)(config, {
+      cwd: deps.cwd,
+      ...(deps.env !== undefined && { env: deps.env }),
+      onKeyCreated: ({ path, publicKey }) =>
+        deps.stderr(`created audit signing key ${path} (0600)\n  public key: ${publicKey}\n`),
+    })
     deps.stderr(
       `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
         (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
@@ -94,7 +102,7 @@ function untilSignal(): Promise<void> {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('Run the permit0 daemon: /api/v1/check, the approvals queue and (with --ui) the dashboard')
     .option('--port <port>', 'listen port (default 9090; 0 picks a free port)')
     .option('--host <host>', 'bind address (default 127.0.0.1; other addresses need API tokens)')
@@ -104,16 +112,17 @@ export function serveCommand(): Command {
     .option('--packs-dir <dir>', 'packs root (default PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
     .option('--profile <name>', 'scoring profile (profiles/<name>.profile.yaml)')
     .option('--org-domain <domain>', 'organisation mail domain used when a request carries none')
-    .option('--data-dir <dir>', 'embedded store directory (default in-memory)')
-    .option('--database-url <url>', 'PostgreSQL URL (default PERMIT0_DATABASE_URL, else embedded)')
     .option('--approval-timeout <secs>', 'how long a parked request waits for a human (default 300)')
     .option('--no-cache-human-verdicts', 're-prompt for every HITL call instead of caching human Allow/Deny')
     .option('--config <file>', 'settings file (default ./permit0.yaml when present)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .addOption(new Option('--ui-dir <dir>', 'dashboard build to serve (default apps/dashboard/dist)').hideHelp())
+  return addStoreOptions(command)
     .addHelpText(
       'after',
-      '\nExamples:\n  permit0 serve --ui\n  permit0 serve --ui --data-dir ~/.permit0 --approval-timeout 120\n' +
+      '\nStore: embedded PGlite persisted in ~/.permit0/data unless --data-dir / PERMIT0_DATA_DIR or\n' +
+        '--database-url / PERMIT0_DATABASE_URL say otherwise; one serve per data dir (locked).\n' +
+        '\nExamples:\n  permit0 serve --ui\n  permit0 serve --ui --data-dir ./permit0-data --approval-timeout 120\n' +
         '  PERMIT0_DATABASE_URL=postgres://localhost/permit0 permit0 serve --ui --port 9091\n' +
         '  permit0 token create --name alice --role approver --data-dir ~/.permit0 && permit0 serve --ui --host 0.0.0.0 --data-dir ~/.permit0\n',
     )
@@ -122,6 +131,7 @@ export function serveCommand(): Command {
       const { cacheHumanVerdicts: _default, ...rest } = options
       process.exitCode = await runServe(cacheFlag ? { ...rest, cacheHumanVerdicts: false } : rest, {
         cwd: process.cwd(),
+        env: process.env,
         stderr: (text) => process.stderr.write(text),
         untilStopped: () => untilSignal(),
       })

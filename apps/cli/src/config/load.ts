@@ -28,6 +28,7 @@ const ENV_KEYS: Readonly<Record<string, keyof ConfigInput>> = {
   PERMIT0_ORG_DOMAIN: 'orgDomain',
   PERMIT0_DATABASE_URL: 'databaseUrl',
   PERMIT0_DATA_DIR: 'dataDir',
+  PERMIT0_AUDIT_KEY_PATH: 'auditKey',
   PERMIT0_APPROVAL_TIMEOUT: 'approvalTimeoutSecs',
   PERMIT0_CACHE_HUMAN_VERDICTS: 'cacheHumanVerdicts',
   PERMIT0_APPROVAL_POLL_MS: 'approvalPollMs',

@@ -14,8 +14,10 @@ export const ConfigSchema = z
     orgDomain: z.string().optional(),
     /** PostgreSQL URL; absent → embedded PGlite. */
     databaseUrl: z.string().min(1).optional(),
-    /** Embedded store directory; absent → in-memory. */
+    /** Embedded store directory; absent → `~/.permit0/data` (see store-options.ts). */
     dataDir: z.string().optional(),
+    /** ed25519 audit signing key file; absent → `<data dir>/audit-signing.key` (created 0600). */
+    auditKey: z.string().optional(),
     approvalTimeoutSecs: z.coerce.number().int().positive().default(300),
     /** Cache a human's Allow/Deny for identical repeat calls. */
     cacheHumanVerdicts: z.coerce.boolean().default(true),

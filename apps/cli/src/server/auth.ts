@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { MiddlewareHandler } from 'hono'
 import type { Clock } from '@permit0/approvals'
@@ -56,14 +57,39 @@ export interface TokenAuthenticatorOptions {
   readonly required: boolean
   /** While no token exists, how often to look again (a token created by another process). Default 1 s. */
   readonly recheckMs?: number
+  /** How long a verified token is trusted without asking the store. Default 5 s; 0 = never cached. */
+  readonly cacheTtlMs?: number
+  readonly cacheMaxEntries?: number
+}
+
+export const TOKEN_CACHE_TTL_MS = 5_000
+
+/** Token authentication with a short cache of verified tokens, evicted on revocation. */
+export interface TokenAuthenticator extends Authenticator {
+  /** A token was revoked (here or on another replica, through the store's change feed). */
+  revoked(name: string): void
+  /** Change feed lost: forget every verified token and ask the store each time until `resume`. */
+  suspend(): void
+  resume(): void
 }
 
 /**
  * Token authentication over the store. Once any token exists, authentication stays on for the
  * life of the process (revoking every token does not open the server again: fail closed).
  */
-export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Authenticator {
+export function createTokenAuthenticator(options: TokenAuthenticatorOptions): TokenAuthenticator {
   const recheckMs = options.recheckMs ?? 1_000
+  const ttlMs = options.cacheTtlMs ?? TOKEN_CACHE_TTL_MS
+  const maxEntries = Math.max(1, options.cacheMaxEntries ?? 1_000)
+  /** SHA-256 of the secret → principal (only verified tokens; an unknown secret is never cached). */
+  const verified = new Map<string, { readonly principal: { name: string; role: Role }; readonly expiresAtMs: number }>()
+  /** Bumped by every eviction: a verification in flight across one is not cached. */
+  let epoch = 0
+  let caching = ttlMs > 0
+  const forget = (): void => {
+    epoch++
+    verified.clear()
+  }
   let required = options.required
   let checkedAtMs = options.clock.now()
   let pending: Promise<boolean> | undefined
@@ -83,7 +109,33 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Au
         })
       return pending
     },
-    verify: (secret) => options.tokens.verify(secret),
+    async verify(secret) {
+      if (!caching) return options.tokens.verify(secret)
+      const key = hash('sha256', secret, 'hex')
+      const now = options.clock.now()
+      const hit = verified.get(key)
+      if (hit !== undefined && hit.expiresAtMs > now) return hit.principal
+      verified.delete(key)
+      const started = epoch
+      const principal = await options.tokens.verify(secret)
+      if (principal !== undefined && caching && started === epoch) {
+        if (verified.size >= maxEntries) verified.delete(verified.keys().next().value as string)
+        verified.set(key, { principal, expiresAtMs: now + ttlMs })
+      }
+      return principal
+    },
+    revoked(name) {
+      epoch++
+      for (const [key, entry] of verified) if (entry.principal.name === name) verified.delete(key)
+    },
+    suspend() {
+      caching = false
+      forget()
+    },
+    resume() {
+      forget()
+      caching = ttlMs > 0
+    },
   }
 }
 

@@ -1,4 +1,4 @@
-import { parseClientKind, stripClientPrefix, toNormAction, type Engine } from '@permit0/engine'
+import { parseClientKind, stripClientPrefix, type Engine } from '@permit0/engine'
 import type { CheckEngine } from './decision-service.ts'
 
 /**
@@ -6,7 +6,7 @@ import type { CheckEngine } from './decision-service.ts'
  * prefix (`client_kind`; unknown spellings → no stripping, as upstream) and builds the
  * normalized action of `/check_action` (surface tool `__action:<type>`).
  */
-export function adaptEngine(engine: Pick<Engine, 'check' | 'checkAction'>): CheckEngine {
+export function adaptEngine(engine: Pick<Engine, 'check' | 'checkAction' | 'toNormAction'>): CheckEngine {
   return {
     check(call, ctx) {
       const kind = ctx.clientKind === undefined ? undefined : parseClientKind(ctx.clientKind)
@@ -20,7 +20,7 @@ export function adaptEngine(engine: Pick<Engine, 'check' | 'checkAction'>): Chec
       })
     },
     checkAction(input, ctx) {
-      const action = toNormAction(input)
+      const action = engine.toNormAction(input) // the engine's SHA-256 (native in the CLI)
       return engine.checkAction(action, { store: ctx.store, nowMs: ctx.nowMs })
     },
   }

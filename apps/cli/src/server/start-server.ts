@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,19 +10,20 @@ import {
   type ApprovalRepository,
   type Clock,
 } from '@permit0/approvals'
-import { createEngine, DEFAULT_CACHE_TTL_MS, parseProfile, type Engine } from '@permit0/engine'
+import { DEFAULT_CACHE_TTL_MS, type Engine } from '@permit0/engine'
 import { createStore, type Store } from '@permit0/store'
 import { pino, type Logger } from 'pino'
 import { ulid } from 'ulid'
 import type { Config } from '../config/schema.ts'
 import { ConfigError, ConfigErrorCode } from '../config/load.ts'
-import { formatIssueIn, loadPacksFromDisk } from '../packs/index.ts'
+import { buildEngine as buildCliEngine, EngineConfigError } from '../engine-factory.ts'
+import { openStore } from '../store-options.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
-import type { Authenticator } from './deps.ts'
 import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
+import { createCachedPolicyRepository } from './policy-cache.ts'
 
 export const SERVER_VERSION = '0.1.0'
 
@@ -34,6 +35,17 @@ export interface StartServerOptions {
   readonly clock?: Clock
   /** Injected store (tests); else opened from the config and closed on shutdown. */
   readonly store?: Store
+  /**
+   * Open a throwaway in-memory embedded store (tests, benchmarks) instead of the persistent one
+   * the config selects. Closed on shutdown.
+   */
+  readonly memoryStore?: boolean
+  /** Environment for the store settings only config does not carry (`PERMIT0_AUDIT_DATABASE_URL`, …). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Home directory for the default data dir `~/.permit0/data`. */
+  readonly homeDir?: string
+  /** Told once when a new audit signing key was created. */
+  readonly onKeyCreated?: (info: { path: string; publicKey: string }) => void
   /** Injected engine (tests); else built from the packs dir and profile. */
   readonly engine?: Engine
   readonly replicaId?: string
@@ -54,37 +66,34 @@ export interface ServerHandle {
   close(): Promise<void>
 }
 
-/** Loads packs and the profile into an engine; invalid packs fail naming file and path. */
+/**
+ * Loads packs and the profile into an engine (the CLI's shared factory: native SHA-256, config
+ * fingerprint over the pack files); invalid packs or profile fail naming file and path.
+ */
 export function buildEngine(config: Config, cwd: string): Engine {
-  const loaded = loadPacksFromDisk({ ...(config.packsDir !== undefined && { flag: config.packsDir }), cwd })
-  if (!loaded.ok) {
-    const errors = loaded.issues.filter((i) => i.severity === 'error')
-    throw new ConfigError(
-      ConfigErrorCode.Invalid,
-      `invalid packs:\n${errors.map((i) => `  ${formatIssueIn(loaded.dir, i)}`).join('\n')}`,
-    )
+  try {
+    return buildCliEngine(
+      {
+        ...(config.packsDir !== undefined && { packsDir: config.packsDir }),
+        ...(config.profile !== undefined && { profile: config.profile }),
+        ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
+      },
+      { cwd },
+    ).engine
+  } catch (err) {
+    if (err instanceof EngineConfigError) throw new ConfigError(ConfigErrorCode.Invalid, err.message, { cause: err })
+    throw err
   }
-  let profile
-  if (config.profile !== undefined) {
-    const path = resolve(cwd, 'profiles', `${config.profile}.profile.yaml`)
-    const direct = resolve(cwd, config.profile)
-    const file = existsSync(direct) && config.profile.endsWith('.yaml') ? direct : path
-    if (!existsSync(file)) throw new ConfigError(ConfigErrorCode.Invalid, `profile not found: ${file}`)
-    const parsed = parseProfile(readFileSync(file, 'utf8'), config.profile)
-    if (!parsed.ok) {
-      throw new ConfigError(
-        ConfigErrorCode.Invalid,
-        `invalid profile ${file}: ${parsed.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      )
-    }
-    profile = parsed.profile
-  }
-  return createEngine({
-    packSet: loaded.packSet,
-    ...(profile !== undefined && { profile }),
-    ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
-  })
 }
+
+/** The store parts the HTTP app reads (the policy repository is replaced by the cached one). */
+const pickStore = (store: Store) => ({
+  kind: store.kind,
+  audit: store.audit,
+  stats: store.stats,
+  health: () => store.health(),
+  approvals: store.approvals,
+})
 
 /** The dashboard build shipped beside the CLI (`apps/dashboard/dist`), if present. */
 function defaultUiDir(): string | undefined {
@@ -107,15 +116,45 @@ export async function startServer(config: Config, options: StartServerOptions = 
 
   const store =
     options.store ??
-    createStore(
-      config.databaseUrl !== undefined
-        ? { kind: 'postgres', url: config.databaseUrl }
-        : { kind: 'embedded', ...(config.dataDir !== undefined && { dataDir: config.dataDir }) },
-    )
+    (options.memoryStore === true
+      ? createStore({ kind: 'embedded' })
+      : await openStore(
+          {
+            ...(config.dataDir !== undefined && { dataDir: config.dataDir }),
+            ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }),
+            ...(config.auditKey !== undefined && { auditKey: config.auditKey }),
+          },
+          {
+            env: options.env ?? {},
+            cwd,
+            migrate: false,
+            ...(options.homeDir !== undefined && { homeDir: options.homeDir }),
+            ...(options.onKeyCreated !== undefined && { onKeyCreated: options.onKeyCreated }),
+          },
+        ))
+  // Every replica hears every other one's list/cache writes and token revocations; the in-process
+  // caches evict on them, and flush (and stand aside) while the notification connection is down.
+  const policy = createCachedPolicyRepository(store.policy)
+  let onTokenRevoked: (name: string) => void = () => undefined
+  let onFeedStatus: (status: 'lost' | 'restored') => void = () => undefined
+  let stopChanges: (() => Promise<void>) | undefined
   try {
     if (ownsStore) await store.migrate()
-    await store.policy.reconcileCache(engine.fingerprint)
+    stopChanges = await store.changes.subscribe(
+      (change) => {
+        if (change.kind === 'policy') policy.evict(change.normHash)
+        else if (change.kind === 'token') onTokenRevoked(change.name)
+      },
+      (status) => {
+        if (status === 'lost') policy.suspend()
+        else policy.resume()
+        onFeedStatus(status)
+        logger.warn({ status }, status === 'lost' ? 'store notifications lost; caches bypassed until they are back' : 'store notifications restored')
+      },
+    )
+    await policy.reconcileCache(engine.fingerprint)
   } catch (err) {
+    await stopChanges?.().catch(() => undefined)
     if (ownsStore) await store.close().catch(() => undefined)
     throw err
   }
@@ -124,6 +163,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const exposed = !isLoopbackHost(config.host)
   if (exposed && activeTokens.length === 0) {
     if (!config.insecure) {
+      await stopChanges?.()
       if (ownsStore) await store.close()
       throw new ConfigError(
         ConfigErrorCode.Invalid,
@@ -134,7 +174,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
     logger.warn({ host: config.host }, 'INSECURE: no API tokens; anyone who can reach this address is admin')
   }
   // Always installed: off while no token exists, on from the first token (even one created later).
-  const auth: Authenticator = createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0 })
+  const auth = createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0 })
+  onTokenRevoked = (name) => auth.revoked(name)
+  onFeedStatus = (status) => (status === 'lost' ? auth.suspend() : auth.resume())
 
   const humanCache = {
     enabled: config.cacheHumanVerdicts,
@@ -154,7 +196,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       replicaId,
       newId: () => ulid(),
       pollIntervalMs: config.approvalPollMs,
-      onResolve: createResolutionEffects({ audit: store.audit, policy: store.policy, clock, humanCache, metrics }),
+      onResolve: createResolutionEffects({ audit: store.audit, policy, clock, humanCache, metrics }),
       onError: (err, context) => {
         metrics.storeErrors.inc({ operation: 'approvals' })
         logger.error({ err, context }, 'approvals queue error')
@@ -166,7 +208,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const checkEngine = adaptEngine(engine)
   const decisions = createDecisionService({
     engine: checkEngine,
-    policy: store.policy,
+    policy,
     audit: store.audit,
     ...(queue !== undefined && { queue }),
     clock,
@@ -182,7 +224,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     decisions,
     engine: checkEngine,
     ...(queue !== undefined && { queue }),
-    store,
+    store: { ...pickStore(store), policy },
     clock,
     mode: { ui: config.ui, calibrate: config.calibrate },
     metrics,
@@ -229,6 +271,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         const forced = setTimeout(() => sockets.closeAllConnections?.(), 5_000)
         await stopped
         clearTimeout(forced)
+        await stopChanges?.().catch(() => undefined)
         if (ownsStore) await store.close()
         logger.info('permit0 serve stopped')
       })()

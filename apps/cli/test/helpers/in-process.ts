@@ -32,5 +32,13 @@ export function startTestServer(
     file: false,
     cwd: REPO_ROOT,
   })
-  return startServer(config, { cwd: REPO_ROOT, logger: pino({ level: 'silent' }), ...(options.clock && { clock: options.clock }), ...(options.store && { store: options.store }) })
+  // Without a data dir or database URL: a throwaway in-memory store (never ~/.permit0/data).
+  const memoryStore = options.store === undefined && flags.dataDir === undefined && flags.databaseUrl === undefined
+  return startServer(config, {
+    cwd: REPO_ROOT,
+    logger: pino({ level: 'silent' }),
+    memoryStore,
+    ...(options.clock && { clock: options.clock }),
+    ...(options.store && { store: options.store }),
+  })
 }

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { REPO_ROOT } from './in-process.ts'
 
 export interface ServeChild {
@@ -16,7 +19,8 @@ export function spawnServe(args: readonly string[], env: Record<string, string> 
   const child: ChildProcess = spawn(
     process.execPath,
     ['apps/cli/bin/permit0.js', 'serve', '--port', '0', '--log-level', 'warn', ...args],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+    // A fresh data dir unless the caller chose one (the default ~/.permit0/data is never touched).
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-serve-')), ...env } },
   )
   let output = ''
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))

@@ -83,11 +83,22 @@ export function auditRoutes(deps: Pick<AppDeps, 'store' | 'auth'>) {
       c.header('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
       c.header('Content-Disposition', `attachment; filename="permit0-audit.${format}"`)
       return stream(c, async (out) => {
-        if (format === 'csv') await out.write(`${CSV_HEADER}\n`)
-        // Oldest first, so `permit0 audit verify` can check the chain in file order.
-        for await (const entry of deps.store.audit.export()) {
-          await out.write(`${format === 'csv' ? toCsvRow(entry) : JSON.stringify(entry)}\n`)
+        if (format === 'csv') {
+          await out.write(`${CSV_HEADER}\n`)
+          for await (const entry of deps.store.audit.export()) await out.write(`${toCsvRow(entry)}\n`)
+          return
         }
+        // The stored (signed) JSON of each entry, oldest first, so `permit0 audit verify` checks
+        // hashes, signatures and links in file order.
+        let batch = ''
+        for await (const line of deps.store.audit.exportLines()) {
+          batch += `${line}\n`
+          if (batch.length >= 64 * 1024) {
+            await out.write(batch)
+            batch = ''
+          }
+        }
+        if (batch !== '') await out.write(batch)
       })
     })
     .get('/verify', read, async (c) => {
