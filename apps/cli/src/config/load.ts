@@ -32,6 +32,8 @@ const ENV_KEYS: Readonly<Record<string, keyof ConfigInput>> = {
   PERMIT0_APPROVAL_TIMEOUT: 'approvalTimeoutSecs',
   PERMIT0_CACHE_HUMAN_VERDICTS: 'cacheHumanVerdicts',
   PERMIT0_APPROVAL_POLL_MS: 'approvalPollMs',
+  PERMIT0_POLICY_CACHE_TTL_MS: 'policyCacheTtlMs',
+  PERMIT0_TOKEN_CACHE_TTL_MS: 'tokenCacheTtlMs',
   PERMIT0_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   PERMIT0_LOG_LEVEL: 'logLevel',
   PERMIT0_UI_DIR: 'uiDir',

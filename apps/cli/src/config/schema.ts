@@ -21,6 +21,10 @@ export const ConfigSchema = z
     approvalTimeoutSecs: z.coerce.number().int().positive().default(300),
     /** Cache a human's Allow/Deny for identical repeat calls. */
     cacheHumanVerdicts: z.coerce.boolean().default(true),
+    /** Longest time a policy lookup is served from process memory (0 = no in-process cache). */
+    policyCacheTtlMs: z.coerce.number().int().min(0).default(2_000),
+    /** How long a verified API token is trusted without asking the store (0 = ask every time). */
+    tokenCacheTtlMs: z.coerce.number().int().min(0).default(5_000),
     /** Polling fallback for cross-replica approval wake-ups. */
     approvalPollMs: z.coerce.number().int().positive().default(1_000),
     /** Largest accepted request body. */

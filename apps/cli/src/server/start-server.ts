@@ -134,7 +134,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         ))
   // Every replica hears every other one's list/cache writes and token revocations; the in-process
   // caches evict on them, and flush (and stand aside) while the notification connection is down.
-  const policy = createCachedPolicyRepository(store.policy)
+  const policy = createCachedPolicyRepository(store.policy, { ttlMs: config.policyCacheTtlMs })
   let onTokenRevoked: (name: string) => void = () => undefined
   let onFeedStatus: (status: 'lost' | 'restored') => void = () => undefined
   let stopChanges: (() => Promise<void>) | undefined
@@ -174,7 +174,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     logger.warn({ host: config.host }, 'INSECURE: no API tokens; anyone who can reach this address is admin')
   }
   // Always installed: off while no token exists, on from the first token (even one created later).
-  const auth = createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0 })
+  const auth = createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0, cacheTtlMs: config.tokenCacheTtlMs })
   onTokenRevoked = (name) => auth.revoked(name)
   onFeedStatus = (status) => (status === 'lost' ? auth.suspend() : auth.resume())
 
