@@ -103,10 +103,11 @@ describe('permit0 hook → real permit0 serve --ui (parked calls)', { timeout: 6
   }, 60_000)
 
   it.each([
-    ['allow', { permissionDecision: 'allow' }],
-    ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }],
-  ] as const)('a parked call decided %s through the API answers the hook', async (permission, expected) => {
-    const answer = hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: `x-${permission}@external-partner.com`, subject: 'Q', body: permission }), 'hitl_routing: ui-wait\nhitl_timeout_secs: 60\n')
+    // By default (no hitl_routing configured) a --ui daemon parks the call on its dashboard.
+    ['allow', { permissionDecision: 'allow' }, 'hitl_timeout_secs: 60\n'],
+    ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }, 'hitl_routing: ui-wait\nhitl_timeout_secs: 60\n'],
+  ] as const)('a parked call decided %s through the API answers the hook', async (permission, expected, configYaml) => {
+    const answer = hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: `x-${permission}@external-partner.com`, subject: 'Q', body: permission }), configYaml)
     const parked = await events.next(created)
     if (parked.type !== 'approval.created') throw new Error('expected approval.created')
     expect(parked.approval.session_id).toBe('cc-session-1')
@@ -120,6 +121,12 @@ describe('permit0 hook → real permit0 serve --ui (parked calls)', { timeout: 6
     const r = await answer
     expect(r.code).toBe(0)
     expect(r.envelope.hookSpecificOutput).toEqual({ hookEventName: 'PreToolUse', ...expected })
+  })
+
+  it('hitl_routing: cc-prompt → the daemon answers human at once and Claude Code prompts natively (ask)', async () => {
+    const r = await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: 'native@external-partner.com', subject: 'Q', body: 'native' }), 'hitl_routing: cc-prompt\n')
+    expect(r.envelope.hookSpecificOutput.permissionDecision).toBe('ask')
+    expect((await call(server.url, 'GET', '/api/v1/approvals')).body.approvals).toEqual([])
   })
 
   it('no human decision within the budget → deny before the hook would be killed', async () => {

@@ -260,6 +260,23 @@ describe('permit0 serve --ui: the seed behaviour matrix', () => {
     expect(openapi.body.openapi).toBe('3.1.0')
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/v1/check', '/api/v1/approvals/decide']))
   })
+
+  it('hitl_routing: an explicit cc-prompt returns human at once (never parked); ui-wait and absent park', async () => {
+    for (const routing of ['cc-prompt', 'CC_PROMPT']) {
+      const r = await call(server.url, 'POST', '/api/v1/check', { ...externalMail(`routing ${routing}`), hitl_routing: routing })
+      expect(r.status).toBe(200)
+      expect(r.body).toMatchObject({ permission: 'human', source: 'Scorer' })
+      expect(r.body.approval_id).toBeUndefined()
+    }
+    expect((await call(server.url, 'GET', '/api/v1/approvals')).body.approvals).toEqual([])
+    for (const routing of ['ui-wait', undefined]) {
+      const body = { ...externalMail(`routing ${String(routing)}`), ...(routing !== undefined && { hitl_routing: routing }) }
+      const r = await call(server.url, 'POST', '/api/v1/check', body, { headers: { prefer: 'respond-async' } })
+      expect(r.status).toBe(202)
+      const decided = await call(server.url, 'POST', '/api/v1/approvals/decide', { approval_id: r.body.approval_id, permission: 'deny' })
+      expect(decided.status).toBe(200)
+    }
+  })
 })
 
 describe('permit0 serve without --ui', () => {

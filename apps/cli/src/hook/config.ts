@@ -71,7 +71,12 @@ export interface HookConfig {
   readonly client: ClientKind
   readonly shadow: boolean
   readonly orgDomain: string
-  readonly hitlRouting: HitlRouting
+  /**
+   * Only when configured (`hitl_routing` in the file): `cc-prompt` asks the daemon to return
+   * `human` at once (Claude Code prompts natively); absent or `ui-wait` → the daemon's default
+   * (a `--ui` daemon parks the call on its dashboard).
+   */
+  readonly hitlRouting?: HitlRouting
   readonly hitlTimeoutSecs: number
   /** The config file that was read, if any. */
   readonly configPath?: string
@@ -140,7 +145,7 @@ export function resolveHookConfig(input: ResolveHookConfigInput): Resolved<HookC
       client: client.data,
       shadow,
       orgDomain: flags.orgDomain ?? file.org_domain ?? DEFAULT_ORG_DOMAIN,
-      hitlRouting: file.hitl_routing ?? HitlRouting.CcPrompt,
+      ...(file.hitl_routing !== undefined ? { hitlRouting: file.hitl_routing } : {}),
       hitlTimeoutSecs: file.hitl_timeout_secs ?? DEFAULT_HITL_TIMEOUT_SECS,
       ...(text !== undefined ? { configPath: path } : {}),
     }),

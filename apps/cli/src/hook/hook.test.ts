@@ -88,7 +88,7 @@ describe('config precedence', () => {
   it('defaults without a file', () => {
     expect(resolve({}, {})).toEqual({
       ok: true,
-      value: { unknown: 'bypass', client: 'claude-code', shadow: false, orgDomain: 'default.org', hitlRouting: 'cc-prompt', hitlTimeoutSecs: 300 },
+      value: { unknown: 'bypass', client: 'claude-code', shadow: false, orgDomain: 'default.org', hitlTimeoutSecs: 300 },
     })
   })
 
@@ -175,7 +175,7 @@ describe('remote mode against a loopback daemon', () => {
     permission, source: 'Scorer', decision_source: 'Scorer', action_type: 'process.run', channel: 'bash', norm_hash: HASH, ...extra,
   })
 
-  it('allow → allow envelope; sends cwd/session_id as metadata plus routing and a bounded wait', async () => {
+  it('allow → allow envelope; sends cwd/session_id as metadata and a bounded wait (no routing unless configured)', async () => {
     reply = answer(200, verdict('allow', { score: 5, tier: 'MINIMAL', blocked: false }))
     const r = await hook({ remote: `${url}/` }, BASH_EVENT)
     expect(r.code).toBe(0)
@@ -187,9 +187,14 @@ describe('remote mode against a loopback daemon', () => {
       metadata: { session_id: 'sess-42', cwd: '/home/dev/project', permission_mode: 'default', tool_use_id: 'toolu_1' },
       client_kind: 'claude-code',
       org_domain: 'default.org',
-      hitl_routing: 'cc-prompt',
       hitl_timeout_secs: 300,
     })
+  })
+
+  it('sends hitl_routing only when the config file sets it', async () => {
+    reply = answer(200, verdict('allow'))
+    await hook({ remote: url }, BASH_EVENT, { readFile: (path) => (path.endsWith('config.yaml') ? 'hitl_routing: cc_prompt\n' : readFile(path)) })
+    expect(seen[0]!.body.hitl_routing).toBe('cc-prompt')
   })
 
   it('keeps the daemon wait below the hook timeout', async () => {

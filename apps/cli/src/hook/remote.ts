@@ -37,7 +37,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
     metadata: call.metadata,
     client_kind: config.client,
     org_domain: config.orgDomain,
-    hitl_routing: config.hitlRouting,
+    ...(config.hitlRouting !== undefined && { hitl_routing: config.hitlRouting }),
     hitl_timeout_secs: options.waitSecs,
   }
   const controller = new AbortController()

@@ -102,14 +102,24 @@ interface Prepared {
   readonly context: JsonObject
   readonly timeoutSecs?: number
   readonly wait: boolean
+  /** `hitl_routing: cc-prompt`: the agent host prompts natively; a `human` verdict never parks. */
+  readonly hostPrompts: boolean
 }
+
+/**
+ * `hitl_routing`: an explicit `cc-prompt` (or `cc_prompt`) means "do not park, return `human` at
+ * once"; `ui-wait`, anything else or absent → the server's default (park under `--ui`).
+ */
+export const hostPrompts = (routing: string | undefined): boolean =>
+  routing !== undefined && /^cc[-_]prompt$/i.test(routing.trim())
 
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
   const { clock, mode, queue } = deps
   const engineStore = mode.calibrate ? withoutCacheWrites(deps.policy) : deps.policy
 
-  const shouldPark = (verdict: Verdict): boolean => {
+  const shouldPark = (verdict: Verdict, prepared: Prepared): boolean => {
     if (queue === undefined) return false
+    if (prepared.hostPrompts && verdict.permission === 'human') return false
     if (mode.calibrate) return PARKABLE_CALIBRATION.has(verdict.source)
     return mode.ui && verdict.permission === 'human' && PARKABLE_HITL.has(verdict.source)
   }
@@ -119,7 +129,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
   }
 
   const finish = async (verdict: Verdict, prepared: Prepared, options: CallOptions): Promise<CheckOutcome> => {
-    if (!shouldPark(verdict) || queue === undefined) {
+    if (!shouldPark(verdict, prepared) || queue === undefined) {
       await deps.audit.append({
         kind: 'decision',
         timestampMs: clock.now(),
@@ -217,6 +227,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           context,
           ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
           wait: request.hitl_wait !== false,
+          hostPrompts: hostPrompts(request.hitl_routing),
         },
         options,
       )
@@ -237,6 +248,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           context: { tool_name: toolName, parameters: call.parameters, metadata },
           ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
           wait: request.hitl_wait !== false,
+          hostPrompts: false,
         },
         options,
       )
