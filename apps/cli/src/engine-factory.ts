@@ -16,6 +16,7 @@ import {
   type Engine,
   type LockfilePolicy,
   type PackFile,
+  type PackSet,
   type Profile,
 } from '@permit0/engine'
 import { countErrors, formatIssueIn, readPacksDir, resolvePacksDir } from './packs/index.ts'
@@ -40,6 +41,8 @@ export interface EngineFactoryDeps {
 
 export interface BuiltEngine {
   readonly engine: Engine
+  /** The loaded packs (for read-only listings such as `GET /api/v1/packs`). */
+  readonly packSet: PackSet
   /** Packs root used (absent when none exists). */
   readonly packsDir?: string
   readonly profile?: Profile
@@ -126,6 +129,7 @@ export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps =
   }
   return {
     engine,
+    packSet: loaded.packSet,
     ...(dir === undefined ? {} : { packsDir: dir }),
     ...(profile ? { profile: profile.profile, profilePath: profile.path } : {}),
     fingerprint,

@@ -48,6 +48,10 @@ const MATRIX: Array<{ method: string; path: string; body?: unknown; ok: readonly
   { method: 'POST', path: '/api/v1/lists/denylist', body: { norm_hash: HASH, reason: 'test' }, ok: ['admin'] },
   { method: 'DELETE', path: '/api/v1/lists/denylist', body: { norm_hash: HASH }, ok: ['admin'] },
   { method: 'GET', path: '/metrics', ok: ['viewer', 'approver', 'admin'] },
+  { method: 'GET', path: '/api/v1/packs', ok: ['viewer', 'approver', 'admin'] },
+  { method: 'POST', path: '/api/v1/packs/validate', body: { yaml: 'name: x\nversion: 1.0.0\n' }, ok: ['viewer', 'approver', 'admin'] },
+  { method: 'GET', path: '/api/v1/calibration/stats', ok: ['viewer', 'approver', 'admin'] },
+  { method: 'GET', path: '/api/v1/calibration/records', ok: ['viewer', 'approver', 'admin'] },
   { method: 'GET', path: '/api/v1/whoami', ok: ['agent', 'viewer', 'approver', 'admin'] },
 ]
 

@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/audit.ts'
 import { calibrationRoutes } from './routes/calibration.ts'
 import { checkRoutes } from './routes/check.ts'
 import { healthRoutes } from './routes/health.ts'
+import { packRoutes } from './routes/packs.ts'
 import { policyRoutes } from './routes/policy.ts'
 import { replayRoutes } from './routes/replay.ts'
 import { requestGuards } from './request-guards.ts'
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/approvals', approvalRoutes(deps))
     .route('/api/v1/audit', auditRoutes(deps))
     .route('/api/v1/calibration', calibrationRoutes(deps))
+    .route('/api/v1/packs', packRoutes(deps))
     .route('/api/v1/audit', replayRoutes(deps))
     .route('/api/v1', policyRoutes(deps))
     .route('/api/v1', healthRoutes(deps))

@@ -1,4 +1,5 @@
 import type { ApprovalQueue, Clock } from '@permit0/approvals'
+import type { PackInfo } from '@permit0/contracts'
 import type { Store } from '@permit0/store'
 import type { Logger } from 'pino'
 import type { CheckEngine, DecisionService, ServeMode } from './decision-service.ts'
@@ -18,6 +19,8 @@ export interface AppDeps {
   readonly decisions: DecisionService
   /** The engine alone, for re-scoring failed-open replays (`POST /audit/replay`); absent → 503. */
   readonly engine?: CheckEngine
+  /** The loaded packs (`GET /api/v1/packs`); absent → an empty list. */
+  readonly packs?: readonly PackInfo[]
   /** Absent without `--ui`. */
   readonly queue?: ApprovalQueue
   readonly store: Pick<Store, 'kind' | 'policy' | 'audit' | 'stats' | 'health'> & {

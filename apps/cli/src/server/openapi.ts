@@ -4,6 +4,8 @@ import {
   ApprovalSummarySchema,
   AuditPageSchema,
   AuditVerifySchema,
+  CalibrationRecordsSchema,
+  CalibrationStatsSchema,
   CheckAcceptedSchema,
   CheckActionRequestSchema,
   CheckRequestWireSchema,
@@ -16,6 +18,9 @@ import {
   ListEntriesSchema,
   ListEntrySchema,
   ListRemoveRequestSchema,
+  PacksSchema,
+  PackValidateRequestSchema,
+  PackValidateResponseSchema,
   StatsSchema,
   WhoamiSchema,
 } from '@permit0/contracts'
@@ -38,6 +43,11 @@ const SCHEMAS = {
   ListRemoveRequest: ListRemoveRequestSchema,
   Health: HealthSchema,
   Whoami: WhoamiSchema,
+  Packs: PacksSchema,
+  PackValidateRequest: PackValidateRequestSchema,
+  PackValidateResponse: PackValidateResponseSchema,
+  CalibrationStats: CalibrationStatsSchema,
+  CalibrationRecords: CalibrationRecordsSchema,
   Error: ErrorEnvelopeSchema,
 } as const
 
@@ -60,7 +70,7 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): unknown {
 
 /** The OpenAPI 3.1 document of the HTTP API, generated from the shared contracts. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
-  const input = new Set<SchemaName>(['CheckRequest', 'CheckActionRequest', 'DecideRequest', 'ListAddRequest', 'ListRemoveRequest'])
+  const input = new Set<SchemaName>(['CheckRequest', 'CheckActionRequest', 'DecideRequest', 'ListAddRequest', 'ListRemoveRequest', 'PackValidateRequest'])
   const schemas = Object.fromEntries(
     Object.entries(SCHEMAS).map(([name, schema]) => [name, schemaOf(schema, input.has(name as SchemaName) ? 'input' : 'output')]),
   )
@@ -145,6 +155,16 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         delete: { summary: 'Remove an entry (admin)', requestBody: body('ListRemoveRequest'), responses: { '200': { description: '{removed: boolean}' }, ...errors } },
       },
       '/api/v1/health': { get: { summary: 'Liveness and store health (public)', security: [], responses: { '200': json('Health', 'Healthy'), '503': json('Health', 'Store down') } } },
+      '/api/v1/packs': { get: { summary: 'Loaded packs: normalizers and risk rules (read-only)', responses: { '200': json('Packs', 'Packs'), ...errors } } },
+      '/api/v1/packs/validate': {
+        post: {
+          summary: 'Validate one pasted pack file (manifest, normalizer or risk rule); nothing is saved or loaded',
+          requestBody: body('PackValidateRequest'),
+          responses: { '200': json('PackValidateResponse', 'Result'), ...errors },
+        },
+      },
+      '/api/v1/calibration/stats': { get: { summary: 'Agreement of human decisions with the engine', responses: { '200': json('CalibrationStats', 'Stats'), ...errors } } },
+      '/api/v1/calibration/records': { get: { summary: 'Human decisions beside the engine verdicts', responses: { '200': json('CalibrationRecords', 'Records'), ...errors } } },
       '/api/v1/whoami': { get: { summary: 'The caller identity', responses: { '200': json('Whoami', 'Identity') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
     },

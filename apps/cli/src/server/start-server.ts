@@ -16,13 +16,14 @@ import { pino, type Logger } from 'pino'
 import { ulid } from 'ulid'
 import type { Config } from '../config/schema.ts'
 import { ConfigError, ConfigErrorCode } from '../config/load.ts'
-import { buildEngine as buildCliEngine, EngineConfigError } from '../engine-factory.ts'
+import { buildEngine as buildCliEngine, type BuiltEngine, EngineConfigError } from '../engine-factory.ts'
 import { openStore } from '../store-options.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
 import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
+import { describePacks } from './packs-info.ts'
 import { createCachedPolicyRepository } from './policy-cache.ts'
 
 export const SERVER_VERSION = '0.1.0'
@@ -70,7 +71,7 @@ export interface ServerHandle {
  * Loads packs and the profile into an engine (the CLI's shared factory: native SHA-256, config
  * fingerprint over the pack files); invalid packs or profile fail naming file and path.
  */
-export function buildEngine(config: Config, cwd: string): Engine {
+export function buildEngine(config: Config, cwd: string): BuiltEngine {
   try {
     return buildCliEngine(
       {
@@ -79,7 +80,7 @@ export function buildEngine(config: Config, cwd: string): Engine {
         ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
       },
       { cwd },
-    ).engine
+    )
   } catch (err) {
     if (err instanceof EngineConfigError) throw new ConfigError(ConfigErrorCode.Invalid, err.message, { cause: err })
     throw err
@@ -112,7 +113,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const clock = options.clock ?? systemClock
   const replicaId = options.replicaId ?? ulid()
   const ownsStore = options.store === undefined
-  const engine = options.engine ?? buildEngine(config, cwd)
+  const built = options.engine === undefined ? buildEngine(config, cwd) : undefined
+  const engine = options.engine ?? (built as BuiltEngine).engine
 
   const store =
     options.store ??
@@ -223,6 +225,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const app = createApp({
     decisions,
     engine: checkEngine,
+    ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
     store: { ...pickStore(store), policy },
     clock,
