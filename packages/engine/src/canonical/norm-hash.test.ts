@@ -90,9 +90,8 @@ describe('norm_hash', () => {
     const sortDeep = (v: JsonValue): JsonValue => {
       if (Array.isArray(v)) return v.map(sortDeep)
       if (v === null || typeof v !== 'object') return v
-      const out: JsonObject = {}
-      for (const k of Object.keys(v).sort()) out[k] = sortDeep(v[k] as JsonValue)
-      return out
+      // fromEntries keeps an own `__proto__` key; `out[k] = …` would call the prototype setter.
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep(v[k] as JsonValue)]))
     }
     const anyJson = fc.jsonValue({ noUnicodeString: false, maxDepth: 4 }) as fc.Arbitrary<JsonValue>
     fc.assert(
