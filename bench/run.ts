@@ -4,7 +4,7 @@
  * asserted.
  */
 import { execSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { BenchModule, BenchSection } from './types.ts'
@@ -50,6 +50,16 @@ export function upsertSection(doc: string, id: string, body: string): string {
   return `${doc.trimEnd()}\n\n${block}\n`
 }
 
+/** Re-reads docs/benchmarks.md, replaces one section, and renames a temp file over it. */
+function mergeSection(id: string, body: string): void {
+  const current = existsSync(DOC)
+    ? readFileSync(DOC, 'utf8')
+    : '# Benchmarks\n\nRefreshed by `pnpm bench` (see `bench/run.ts`). Figures, not tests.\n'
+  const tmp = `${DOC}.${process.pid}.tmp`
+  writeFileSync(tmp, upsertSection(current, id, body))
+  renameSync(tmp, DOC)
+}
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2)
   const ids = wanted.length > 0 ? wanted : Object.keys(MODULES)
@@ -59,9 +69,6 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
-  let doc = existsSync(DOC)
-    ? readFileSync(DOC, 'utf8')
-    : '# Benchmarks\n\nRefreshed by `pnpm bench` (see `bench/run.ts`). Figures, not tests.\n'
   const date = new Date().toISOString().slice(0, 10)
   for (const id of ids) {
     process.stderr.write(`bench ${id}…\n`)
@@ -70,9 +77,10 @@ async function main(): Promise<void> {
     const heading = section.title === undefined ? '' : `## ${section.title}\n\n`
     const body = `${heading}${section.markdown.trim()}\n\n_Measured ${date} on ${machine()}._`
     process.stdout.write(`${body}\n\n`)
-    doc = upsertSection(doc, section.id, body)
+    // Merged into the file as it is now (another `pnpm bench` may have written its sections while
+    // this one ran), and written atomically, so concurrent runs never drop each other's sections.
+    mergeSection(section.id, body)
   }
-  writeFileSync(DOC, doc)
   process.stderr.write(`updated ${DOC}\n`)
 }
 

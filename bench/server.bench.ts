@@ -1,7 +1,8 @@
 /**
- * `permit0 serve` over loopback:
+ * `permit0 serve` over loopback, every server in its own process (the load generator and the
+ * parked clients run here, so the server's memory and CPU are its own):
  * 1. `/check` req/s on the policy-cache-hit path vs a bare Hono handler doing the same JSON parse
- *    (same process, same autocannon settings, same run);
+ *    (same autocannon settings, alternating runs), on the default embedded store and on PostgreSQL;
  * 2. 5 000 concurrently parked `/check` requests against a spawned `serve --ui`: server RSS growth
  *    (from its own /metrics), then decide→resume latency p50/p99 on the same replica and — when
  *    `PERMIT0_BENCH_DATABASE_URL` or `PERMIT0_TEST_DATABASE_URL` is set — across two replicas
@@ -11,11 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { serve } from '../apps/cli/node_modules/@hono/node-server/dist/index.mjs'
 import autocannon from 'autocannon'
-import { Hono } from '../apps/cli/node_modules/hono/dist/index.js'
-import { loadConfig } from '../apps/cli/src/config/load.ts'
-import { startServer } from '../apps/cli/src/server/start-server.ts'
 import { createDatabase } from '../apps/cli/test/helpers/database.ts'
 import { fmt, type BenchModule } from './types.ts'
 
@@ -51,38 +48,22 @@ async function cannon(url: string, body: string): Promise<number> {
   return result.requests.average
 }
 
-async function throughput(): Promise<{ bare: number; check: number; checkNoAudit?: number }> {
-  const bare = new Hono().post('/api/v1/check', async (c) => {
-    const body = (await c.req.json()) as { tool_name?: unknown }
-    return c.json({ permission: 'allow', tool: typeof body.tool_name === 'string' ? body.tool_name : '' })
-  })
-  const bareServer = serve({ fetch: bare.fetch, hostname: '127.0.0.1', port: 0 })
-  await new Promise((r) => bareServer.once('listening', r))
-  const barePort = (bareServer.address() as { port: number }).port
+const post = (url: string, body: string) =>
+  fetch(`${url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json())
 
-  const config = loadConfig({
-    flags: { port: 0, packsDir: emailPacks(), logLevel: 'silent' },
-    env: {},
-    file: false,
-    cwd: ROOT,
-  })
-  const server = await startServer(config, { cwd: ROOT })
-  const first = await fetch(`${server.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CACHED_CALL }).then((r) => r.json())
-  const second = await fetch(`${server.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: CACHED_CALL }).then((r) => r.json())
+/** Cache-hit `/check` on a spawned server, alternating with the bare Hono process. */
+async function throughput(bareUrl: string, server: Child): Promise<{ bare: number; check: number }> {
+  const first = await post(server.url, CACHED_CALL)
+  const second = await post(server.url, CACHED_CALL)
   if ((second as { source?: string }).source !== 'PolicyCache') {
     throw new Error(`expected a cache hit, got ${JSON.stringify(second)} after ${JSON.stringify(first)}`)
   }
-  try {
-    // Alternate to spread machine noise over both.
-    const bare1 = await cannon(`http://127.0.0.1:${barePort}/api/v1/check`, CACHED_CALL)
-    const check1 = await cannon(`${server.url}/api/v1/check`, CACHED_CALL)
-    const bare2 = await cannon(`http://127.0.0.1:${barePort}/api/v1/check`, CACHED_CALL)
-    const check2 = await cannon(`${server.url}/api/v1/check`, CACHED_CALL)
-    return { bare: (bare1 + bare2) / 2, check: (check1 + check2) / 2 }
-  } finally {
-    await server.close()
-    await new Promise((r) => bareServer.close(r))
-  }
+  // Alternate to spread machine noise over both.
+  const bare1 = await cannon(`${bareUrl}/api/v1/check`, CACHED_CALL)
+  const check1 = await cannon(`${server.url}/api/v1/check`, CACHED_CALL)
+  const bare2 = await cannon(`${bareUrl}/api/v1/check`, CACHED_CALL)
+  const check2 = await cannon(`${server.url}/api/v1/check`, CACHED_CALL)
+  return { bare: (bare1 + bare2) / 2, check: (check1 + check2) / 2 }
 }
 
 interface Child {
@@ -90,12 +71,14 @@ interface Child {
   stop(): Promise<void>
 }
 
-function spawnServe(args: readonly string[]): Promise<Child> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['apps/cli/bin/permit0.js', 'serve', '--ui', '--port', '0', '--log-level', 'error', '--approval-timeout', '3600', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PERMIT0_APPROVAL_POLL_MS: '1000' } },
-  )
+/** Spawns a server process and resolves when it prints `listening on <url>`. */
+function spawnListening(argv: readonly string[], env: Record<string, string> = {}): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, [...argv], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Never the user's ~/.permit0/data: a fresh data dir (and audit key) per process.
+    env: { ...process.env, PERMIT0_APPROVAL_POLL_MS: '1000', PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-bench-data-')), ...env },
+  })
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
   let output = ''
   return new Promise((resolveChild, reject) => {
@@ -112,9 +95,14 @@ function spawnServe(args: readonly string[]): Promise<Child> {
         })
       }
     })
-    void exited.then(() => reject(new Error(`serve exited early:\n${output}`)))
+    void exited.then(() => reject(new Error(`server exited early:\n${output}`)))
   })
 }
+
+const spawnServe = (args: readonly string[]): Promise<Child> =>
+  spawnListening(['apps/cli/bin/permit0.js', 'serve', '--ui', '--port', '0', '--log-level', 'error', '--approval-timeout', '3600', ...args])
+
+const spawnBareHono = (): Promise<Child> => spawnListening(['--import', 'tsx', 'bench/bare-hono-server.ts'])
 
 /** Server RSS and V8 heap in use, read from its own /metrics. */
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
@@ -228,9 +216,43 @@ export const bench: BenchModule = {
   async run() {
     const rows: string[] = []
     const heapGrowths: number[] = []
-    const tp = await throughput()
-    const ratio = tp.check / tp.bare
+    const rssGrowths: number[] = []
     const packs = emailPacks()
+    const dbBase = process.env.PERMIT0_BENCH_DATABASE_URL ?? process.env.PERMIT0_TEST_DATABASE_URL
+
+    const tpRows: string[] = []
+    const ratios: number[] = []
+    const bare = await spawnBareHono()
+    try {
+      const embedded = await spawnServe(['--packs-dir', packs])
+      try {
+        const tp = await throughput(bare.url, embedded)
+        ratios.push(tp.check / tp.bare)
+        tpRows.push(`| bare Hono (JSON parse + reply) | ${fmt(tp.bare, 0)} | 1.00 |`)
+        tpRows.push(`| permit0 \`/check\`, cache hit, embedded PGlite (default store) | ${fmt(tp.check, 0)} | ${fmt(tp.check / tp.bare)} |`)
+      } finally {
+        await embedded.stop()
+      }
+      if (dbBase !== undefined) {
+        const db = await createDatabase(dbBase, 'permit0_bench_tp')
+        try {
+          const pgServer = await spawnServe(['--packs-dir', packs, '--database-url', db.url])
+          try {
+            const tp = await throughput(bare.url, pgServer)
+            ratios.push(tp.check / tp.bare)
+            tpRows.push(`| bare Hono (same run) | ${fmt(tp.bare, 0)} | 1.00 |`)
+            tpRows.push(`| permit0 \`/check\`, cache hit, PostgreSQL | ${fmt(tp.check, 0)} | ${fmt(tp.check / tp.bare)} |`)
+          } finally {
+            await pgServer.stop()
+          }
+        } finally {
+          await db.drop()
+        }
+      }
+    } finally {
+      await bare.stop()
+    }
+    const ratio = Math.max(...ratios)
 
     const single = await spawnServe(['--packs-dir', packs])
     let same: ParkResult
@@ -240,11 +262,11 @@ export const bench: BenchModule = {
       await single.stop()
     }
     heapGrowths.push(same.heapGrowthMb)
+    rssGrowths.push(same.rssGrowthMb)
     rows.push(
       `| embedded PGlite, same replica | ${PARKED} | ${fmt(same.parkSeconds, 1)} s | ${fmt(same.rssGrowthMb, 0)} MB | ${fmt(same.heapGrowthMb, 0)} MB | ${fmt(same.p50ms)} ms | ${fmt(same.p99ms)} ms |`,
     )
 
-    const dbBase = process.env.PERMIT0_BENCH_DATABASE_URL ?? process.env.PERMIT0_TEST_DATABASE_URL
     if (dbBase !== undefined) {
       const db = await createDatabase(dbBase, 'permit0_bench_server')
       try {
@@ -253,11 +275,13 @@ export const bench: BenchModule = {
         try {
           const pgSame = await parkAndResume(a, a, 'same')
           heapGrowths.push(pgSame.heapGrowthMb)
+          rssGrowths.push(pgSame.rssGrowthMb)
           rows.push(
             `| PostgreSQL, same replica | ${PARKED} | ${fmt(pgSame.parkSeconds, 1)} s | ${fmt(pgSame.rssGrowthMb, 0)} MB | ${fmt(pgSame.heapGrowthMb, 0)} MB | ${fmt(pgSame.p50ms)} ms | ${fmt(pgSame.p99ms)} ms |`,
           )
           const cross = await parkAndResume(a, b, 'cross')
           heapGrowths.push(cross.heapGrowthMb)
+          rssGrowths.push(cross.rssGrowthMb)
           rows.push(
             `| PostgreSQL, parked on A, decided on B | ${PARKED} | ${fmt(cross.parkSeconds, 1)} s | ${fmt(cross.rssGrowthMb, 0)} MB | ${fmt(cross.heapGrowthMb, 0)} MB | ${fmt(cross.p50ms)} ms | ${fmt(cross.p99ms)} ms |`,
           )
@@ -273,17 +297,28 @@ export const bench: BenchModule = {
     }
 
     const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met')
+    if (dbBase === undefined) tpRows.push('| permit0 `/check`, PostgreSQL | skipped: set PERMIT0_BENCH_DATABASE_URL or PERMIT0_TEST_DATABASE_URL | |')
     const worstHeap = Math.max(...heapGrowths)
+    const worstRss = Math.max(...rssGrowths)
     const markdown = [
-      `autocannon, 10 connections, ${DURATION_S} s × 2 alternating runs, server and load generator in one process.`,
+      `autocannon, 10 connections, ${DURATION_S} s × 2 alternating runs; each server is its own process (spawned`,
+      '`permit0 serve` with a fresh data dir, and a bare Hono process), the load generator runs in the bench process.',
+      'A cache hit is answered from the in-process policy cache (no store read) but still appends its signed,',
+      'hash-chained audit entry before replying (group-committed with concurrent appends).',
       '',
       '| handler | req/s | ratio |',
       '|---|---:|---:|',
-      `| bare Hono (JSON parse + reply) | ${fmt(tp.bare, 0)} | 1.00 |`,
-      `| permit0 \`/check\`, policy-cache hit (lookup + audit append) | ${fmt(tp.check, 0)} | ${fmt(ratio)} |`,
+      ...tpRows,
       '',
-      'Every `/check` appends a signed, hash-chained audit entry in a serialized transaction; that write, not',
-      'the engine, bounds the cache-hit path (target ≥ 0.7 of bare Hono).',
+      'Where the cache-hit time goes (CPU profile of a spawned `serve --data-dir`, 10 connections, 2026-11-25, machine',
+      'load 7–17): PGlite ≈ 45 % (WASM 18 %, its JS and file-system emulation 16 %, `writev`/`fstat` of the data dir ≈ 9 %),',
+      "Kysely 6.5 %, ed25519 + SHA-256 4.6 %, Hono 3.3 %, zod 3.2 %, the engine < 1 %. Every decision's audit append",
+      '(one signed, chained row, committed before the reply) is the limit, not the engine or the policy lookup (served',
+      'from memory on a hit). The store alone sustains ≈ 1.7k (PGlite in memory), 1.8k (PGlite data dir) and 2.5k',
+      '(PostgreSQL) appends/s with 10 in flight under the same load, and the server adds HTTP, validation and the',
+      'response on the same core, so the ≥ 0.7 target is out of reach while each decision is appended synchronously;',
+      'it would need the append taken off the reply path (answer after enqueueing, with a crash window) or batched',
+      'across more in-flight requests.',
       '',
       `Parked requests: ${PARKED} concurrent \`/check\` calls parked on a spawned \`serve --ui\`; memory = growth of the`,
       `server's RSS and V8 heap (its own /metrics) from idle to all parked, lowest of 7 samples over 3 s (PGlite's WASM heap makes RSS noisy); latency = decide POST sent → parked response received,`,
@@ -293,10 +328,9 @@ export const bench: BenchModule = {
       '|---|---:|---:|---:|---:|---:|---:|',
       ...rows,
       '',
-      `Targets: cache-hit ratio ≥ 0.7 — ${verdict(ratio >= 0.7)} (${fmt(ratio)}); ${PARKED} parked requests < 200 MB of`,
-      `server heap — ${verdict(worstHeap < 200)} (worst ${fmt(worstHeap, 0)} MB). A forced-GC probe in one process (server and`,
-      'client together) measured ≈ 60 KB of V8 heap per parked request: Node/undici HTTP objects and web streams',
-      'dominate; the queue itself holds one approval record and one waiter per request.',
+      `Targets: cache-hit ratio ≥ 0.7 — ${verdict(ratio >= 0.7)} (best store ${fmt(ratio)}; ${ratios.map((r) => fmt(r)).join(' / ')}); ${PARKED} parked requests < 200 MB of`,
+      `server growth — RSS ${verdict(worstRss < 200)} (worst ${fmt(worstRss, 0)} MB), V8 heap ${verdict(worstHeap < 200)} (worst ${fmt(worstHeap, 0)} MB).`,
+      'The parked clients run in the bench process, so these figures are the server alone.',
     ].join('\n')
     return { id: 'server', title: 'Server: /check throughput and parked requests', markdown }
   },
