@@ -44,7 +44,7 @@ async function fuzz(): Promise<FuzzRow[]> {
     file: false,
     cwd: ROOT,
   })
-  const server = await startServer(config, { cwd: ROOT })
+  const server = await startServer(config, { cwd: ROOT, memoryStore: true }) // never ~/.permit0/data
   const rows: FuzzRow[] = []
   try {
     let t = performance.now()
