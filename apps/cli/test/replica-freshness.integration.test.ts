@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createDatabase } from './helpers/database.ts'
@@ -10,7 +13,9 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 })
 
 const BASE_URL = process.env.PERMIT0_TEST_DATABASE_URL
 const REQUIRE_ALL = process.env.PERMIT0_REQUIRE_ALL === '1'
-const run = promisify(execFile)
+const run = (file: string, args: readonly string[], options: { cwd: string }) =>
+  // The CLI's audit key defaults to ~/.permit0/data even with --database-url: keep it in a temp dir.
+  promisify(execFile)(file, args, { ...options, env: { ...process.env, PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-cli-')) } })
 
 if (BASE_URL === undefined && REQUIRE_ALL) {
   describe('replica freshness on PostgreSQL', () => {

@@ -16,7 +16,8 @@ const run = promisify(execFile)
 /** Runs the real CLI (from source) to completion. */
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/cli/bin/permit0.js', ...args], { cwd: REPO_ROOT })
+    const env = { ...process.env, PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-cli-')) } // --data-dir wins when given
+    const { stdout, stderr } = await run(process.execPath, ['apps/cli/bin/permit0.js', ...args], { cwd: REPO_ROOT, env })
     return { code: 0, stdout, stderr }
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string }

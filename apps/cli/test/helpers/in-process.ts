@@ -38,6 +38,8 @@ export function startTestServer(
     cwd: REPO_ROOT,
     logger: pino({ level: 'silent' }),
     memoryStore,
+    // A data dir / key of its own for a PostgreSQL or data-dir store: never the user's ~/.permit0.
+    homeDir: mkdtempSync(join(tmpdir(), 'permit0-home-')),
     ...(options.clock && { clock: options.clock }),
     ...(options.store && { store: options.store }),
   })
