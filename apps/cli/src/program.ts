@@ -25,7 +25,7 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(hookCommand(ctx))
   program.addCommand(packCommand(ctx))
   program.addCommand(normalizeCommand(ctx))
-  program.addCommand(serveCommand())
+  program.addCommand(serveCommand(ctx))
   program.addCommand(checkCommand(ctx))
   program.addCommand(calibrateCommand(ctx))
   program.addCommand(gatewayCommand(ctx))

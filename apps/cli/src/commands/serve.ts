@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig } from '../config/load.ts'
 import type { ConfigInput } from '../config/schema.ts'
+import type { CliContext } from '../env.ts'
 import { PacksDirError } from '../packs/index.ts'
 import { addStoreOptions } from '../store-options.ts'
 import { startServer, type ServerHandle, type StartServerOptions } from '../server/start-server.ts'
@@ -26,8 +27,10 @@ export interface ServeOptions {
 }
 
 export interface ServeDeps {
-  /** Defaults to the process environment (read only by config/load.ts). */
+  /** serve's settings (`PERMIT0_PORT`, …); defaults to the process environment, read only by config/load.ts. */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** The store variables (`PERMIT0_AUDIT_DATABASE_URL`, `PERMIT0_AUDIT_REDACT_KEYS`, `HOME`, …); default `env`. */
+  readonly storeEnv?: Readonly<Record<string, string | undefined>>
   readonly cwd: string
   readonly stderr: (text: string) => void
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
@@ -59,7 +62,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     const config = loadConfig({ flags, ...(deps.env !== undefined && { env: deps.env }), cwd: deps.cwd, ...(options.config !== undefined && { file: options.config }) })
     server = await (deps.start ?? startServer)(config, {
       cwd: deps.cwd,
-      ...(deps.env !== undefined && { env: deps.env }),
+      ...((deps.storeEnv ?? deps.env) !== undefined && { env: deps.storeEnv ?? deps.env }),
+      ...((deps.storeEnv ?? deps.env)?.HOME && { homeDir: (deps.storeEnv ?? deps.env)?.HOME }),
       onKeyCreated: ({ path, publicKey }) =>
         deps.stderr(`created audit signing key ${path} (0600)\n  public key: ${publicKey}\n`),
     })
@@ -101,7 +105,7 @@ function untilSignal(): Promise<void> {
   })
 }
 
-export function serveCommand(): Command {
+export function serveCommand(ctx?: CliContext): Command {
   const command = new Command('serve')
     .description('Run the permit0 daemon: /api/v1/check, the approvals queue and (with --ui) the dashboard')
     .option('--port <port>', 'listen port (default 9090; 0 picks a free port)')
@@ -131,7 +135,7 @@ export function serveCommand(): Command {
       const { cacheHumanVerdicts: _default, ...rest } = options
       process.exitCode = await runServe(cacheFlag ? { ...rest, cacheHumanVerdicts: false } : rest, {
         cwd: process.cwd(),
-        env: process.env,
+        ...(ctx !== undefined && { storeEnv: ctx.env }),
         stderr: (text) => process.stderr.write(text),
         untilStopped: () => untilSignal(),
       })
