@@ -58,6 +58,8 @@ export interface LoadedPack {
   readonly lockfile: 'verified' | 'absent'
   /** Action types produced by this pack's normalizers. */
   readonly producedActionTypes: readonly string[]
+  /** Action types this pack's risk rules cover. */
+  readonly ruleActionTypes: readonly string[]
   readonly files: readonly string[]
 }
 
@@ -106,6 +108,7 @@ export function loadPackSet(files: readonly PackFile[], options: LoadPackSetOpti
     const loaded = loadPack(dir, own, policy, issues, normalizers, aliases, riskRules)
     packs.push(loaded)
   }
+  issues.push(...unruledActionTypes(packs))
 
   const { registry, issues: regIssues } = createNormalizerRegistry(normalizers, aliases)
   issues.push(...regIssues)
@@ -297,8 +300,6 @@ function loadPack(
       issues.push({ ...issue('coverage', ['action_types'], message, { severity: 'warning' }), file: manifestFile.path })
     }
     for (const t of listed) {
-      if (!produced.has(t)) warn(`action type '${t}' is listed but no normalizer produces it`)
-      if (!ruleTypes.has(t)) warn(`action type '${t}' is listed but has no risk rule`)
     }
     for (const t of produced) if (!listed.has(t)) warn(`normalizers produce '${t}', which action_types does not list`)
     for (const t of ruleTypes.keys()) if (!listed.has(t)) warn(`a risk rule covers '${t}', which action_types does not list`)
@@ -310,8 +311,33 @@ function loadPack(
     ...(manifest ? { manifest } : {}),
     lockfile: lock ? 'verified' : 'absent',
     producedActionTypes: [...produced].sort(),
+    ruleActionTypes: [...ruleTypes.keys()].sort(),
     files: own.map((o) => o.file.path),
   }
+}
+
+/**
+ * Risk rules are global per action type, so a pack may list an action type that another pack of
+ * the set produces or scores (Bash produces `db.*`, scored by the SQL pack's rules). Warn only for
+ * listed types that no pack of the set produces, or that no pack of the set has a rule for.
+ */
+function unruledActionTypes(packs: readonly LoadedPack[]): ValidationIssue[] {
+  const ruled = new Set(packs.flatMap((p) => p.ruleActionTypes))
+  const produced = new Set(packs.flatMap((p) => p.producedActionTypes))
+  const out: ValidationIssue[] = []
+  for (const pack of packs) {
+    const warn = (message: string): void => {
+      out.push({
+        ...issue('coverage', ['action_types'], message, { severity: 'warning' }),
+        file: `${pack.dir === '' ? '' : `${pack.dir}/`}pack.yaml`,
+      })
+    }
+    for (const t of pack.manifest?.actionTypes ?? []) {
+      if (!produced.has(t)) warn(`action type '${t}' is listed but no normalizer in the set produces it`)
+      if (!ruled.has(t)) warn(`action type '${t}' is listed but no pack in the set has a risk rule for it`)
+    }
+  }
+  return out
 }
 
 /** Action types whose risk rule must carry a `gate:` somewhere. */
