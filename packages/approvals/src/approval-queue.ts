@@ -189,12 +189,14 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
   }
 
   const armExpiry = (record: ApprovalRecord): void => {
-    if (expiryTimers.has(record.id)) return
+    // The timer keeps only the id alive, never the record (parked requests hold thousands).
+    const { id, expiresAtMs } = record
+    if (expiryTimers.has(id)) return
     const cancel = clock.setTimeout(() => {
-      expiryTimers.delete(record.id)
-      void expire(record.id)
-    }, record.expiresAtMs - clock.now())
-    expiryTimers.set(record.id, cancel)
+      expiryTimers.delete(id)
+      void expire(id)
+    }, expiresAtMs - clock.now())
+    expiryTimers.set(id, cancel)
   }
 
   /** An approval another replica opened: announce it and arm its expiry (once). */
@@ -292,6 +294,15 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
       const after = await repository.get(id)
       return { status: 'resolved', record: after ?? current }
     }
+    return waitPending(current, waitOptions)
+  }
+
+  /**
+   * Waits for a pending approval already in hand (no store read). Callers must call it in the same
+   * tick as they learnt the record is pending (a resolution only arrives from IO, never between).
+   */
+  const waitPending = (current: ApprovalRecord, waitOptions: WaitOptions): Promise<WaitResult> => {
+    const id = current.id
     return new Promise<WaitResult>((resolve) => {
       let done = false
       const cleanups: Array<() => void> = []
@@ -359,12 +370,14 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
 
     async park(input, parkOptions = {}) {
       const record = await open(input)
-      parked.add(record.id)
+      const id = record.id
+      parked.add(id)
       try {
-        const result = await wait(record.id, { signal: parkOptions.signal, abandonOnAbort: true })
+        // The record just opened is pending: wait on it without reading it back from the store.
+        const result = await waitPending(record, { signal: parkOptions.signal, abandonOnAbort: true })
         return result.record
       } finally {
-        parked.delete(record.id)
+        parked.delete(id)
       }
     },
 

@@ -170,8 +170,11 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         },
       }
     }
-    const outcome = await queue.park(input, options.signal !== undefined ? { signal: options.signal } : {})
-    return { status: 200, body: outcomeOf(outcome) }
+    // Not awaited here: while parked, nothing of this call (verdict, trace, request copies) stays
+    // reachable from a suspended frame; the queue keeps the one approval record.
+    return queue
+      .park(input, options.signal !== undefined ? { signal: options.signal } : {})
+      .then((approval): CheckOutcome => ({ status: 200, body: outcomeOf(approval) }))
   }
 
   const outcomeOf = (approval: ApprovalRecord): CheckResponse => {
