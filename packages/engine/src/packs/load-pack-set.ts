@@ -293,13 +293,11 @@ function loadPack(
     }
   }
 
-  // Manifest coverage (warnings).
+  // Manifest coverage (warnings); listed types are checked against the whole set in loadPackSet.
   if (manifest && manifestFile) {
     const listed = new Set(manifest.actionTypes)
     const warn = (message: string): void => {
       issues.push({ ...issue('coverage', ['action_types'], message, { severity: 'warning' }), file: manifestFile.path })
-    }
-    for (const t of listed) {
     }
     for (const t of produced) if (!listed.has(t)) warn(`normalizers produce '${t}', which action_types does not list`)
     for (const t of ruleTypes.keys()) if (!listed.has(t)) warn(`a risk rule covers '${t}', which action_types does not list`)
