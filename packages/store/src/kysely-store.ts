@@ -572,73 +572,114 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     }
   }
 
-  /** One transaction for `batch`; settles each caller (entries that cannot be hashed reject alone). */
+  /**
+   * The chain head as this store last wrote it, kept only when this process is the database's sole
+   * writer (the embedded store: one process per data dir, or in memory). A batch then needs one
+   * statement instead of BEGIN / SELECT … FOR UPDATE / INSERT / COMMIT: the multi-row insert and the
+   * head update are one atomic statement, and a stale head cannot fork the chain because the next
+   * sequence would already exist (primary key) and the whole statement fails; the batch is then
+   * written again the locked way and the head re-read.
+   */
+  const soleWriter = !options.concurrentConnections
+  let knownHead: { readonly sequence: number; readonly hash: string } | undefined
+
+  interface Chained {
+    readonly written: readonly { readonly q: QueuedAppend; readonly stored: AuditEntry }[]
+    readonly refused: readonly { readonly q: QueuedAppend; readonly err: unknown }[]
+    readonly rows: readonly Insertable<Database['audit_entries']>[]
+    readonly head: { readonly sequence: number; readonly hash: string }
+  }
+
+  /** Chains, hashes and signs `batch` after `head` (entries that cannot be hashed are refused alone). */
+  function chainBatch(batch: readonly QueuedAppend[], head: { readonly sequence: number; readonly hash: string }): Chained {
+    let sequence = head.sequence
+    let prevHash = head.hash
+    const written: { readonly q: QueuedAppend; readonly stored: AuditEntry }[] = []
+    const refused: { readonly q: QueuedAppend; readonly err: unknown }[] = []
+    const rows: Insertable<Database['audit_entries']>[] = []
+    for (const q of batch) {
+      const { entry_id, timestamp, ...rest } = q.body
+      const json: AuditEntryJson = {
+        entry_id: entry_id ?? null,
+        timestamp: timestamp ?? null,
+        sequence: sequence + 1,
+        ...rest,
+        prev_hash: prevHash,
+        key_id: signer.keyId,
+      }
+      let stored: AuditEntry
+      try {
+        const entryHash = computeEntryHash(json)
+        json.entry_hash = entryHash
+        json.signature = signer.sign(entryHash)
+        stored = auditEntryFromJson(json)
+      } catch (err) {
+        refused.push({ q, err })
+        continue
+      }
+      sequence += 1
+      prevHash = stored.entryHash
+      written.push({ q, stored })
+      rows.push({
+        sequence,
+        entry_id: stored.entryId,
+        timestamp_ms: stored.timestampMs,
+        kind: stored.kind,
+        action_type: stored.action.actionType,
+        channel: stored.action.channel,
+        decision: stored.decision,
+        decision_source: stored.decisionSource,
+        tier: stored.risk?.tier ?? null,
+        session_id: stored.sessionId ?? null,
+        approval_id: stored.approvalId ?? null,
+        norm_hash: stored.action.normHash,
+        prev_hash: stored.prevHash,
+        entry_hash: stored.entryHash,
+        key_id: signer.keyId,
+        entry_json: JSON.stringify(json),
+      })
+    }
+    return { written, refused, rows, head: { sequence, hash: prevHash } }
+  }
+
+  /** Multi-row insert + head update in one statement (a data-modifying CTE). */
+  const insertChained = async (db: Kysely<Database>, chained: Chained): Promise<void> => {
+    if (chained.rows.length === 0) return
+    await db
+      .with('inserted', (qb) => qb.insertInto('audit_entries').values([...chained.rows]).returning('sequence'))
+      .updateTable('audit_head')
+      .set({ sequence: chained.head.sequence, entry_hash: chained.head.hash })
+      .where('id', '=', 1)
+      .execute()
+  }
+
+  /** One atomic write for `batch`; settles each caller (entries that cannot be hashed reject alone). */
   async function writeBatch(batch: readonly QueuedAppend[]): Promise<void> {
-    const done = await auditDb.transaction().execute(async (trx) => {
+    let done: Chained | undefined
+    const cached = soleWriter ? knownHead : undefined
+    if (cached !== undefined) {
+      const chained = chainBatch(batch, cached)
+      try {
+        await insertChained(auditDb, chained)
+        done = chained
+      } catch {
+        // Nothing was written (one statement); re-read the head under the lock below. A real
+        // failure (database gone) fails there too and rejects the batch.
+        knownHead = undefined
+      }
+    }
+    done ??= await auditDb.transaction().execute(async (trx) => {
       const head = await trx
         .selectFrom('audit_head')
         .select(['sequence', 'entry_hash'])
         .where('id', '=', 1)
         .forUpdate()
         .executeTakeFirstOrThrow()
-      let sequence = num(head.sequence)
-      let prevHash = head.entry_hash
-      const written: { readonly q: QueuedAppend; readonly stored: AuditEntry }[] = []
-      const refused: { readonly q: QueuedAppend; readonly err: unknown }[] = []
-      const rows: Insertable<Database['audit_entries']>[] = []
-      for (const q of batch) {
-        const { entry_id, timestamp, ...rest } = q.body
-        const json: AuditEntryJson = {
-          entry_id: entry_id ?? null,
-          timestamp: timestamp ?? null,
-          sequence: sequence + 1,
-          ...rest,
-          prev_hash: prevHash,
-          key_id: signer.keyId,
-        }
-        let stored: AuditEntry
-        try {
-          const entryHash = computeEntryHash(json)
-          json.entry_hash = entryHash
-          json.signature = signer.sign(entryHash)
-          stored = auditEntryFromJson(json)
-        } catch (err) {
-          refused.push({ q, err })
-          continue
-        }
-        sequence += 1
-        prevHash = stored.entryHash
-        written.push({ q, stored })
-        rows.push({
-          sequence,
-          entry_id: stored.entryId,
-          timestamp_ms: stored.timestampMs,
-          kind: stored.kind,
-          action_type: stored.action.actionType,
-          channel: stored.action.channel,
-          decision: stored.decision,
-          decision_source: stored.decisionSource,
-          tier: stored.risk?.tier ?? null,
-          session_id: stored.sessionId ?? null,
-          approval_id: stored.approvalId ?? null,
-          norm_hash: stored.action.normHash,
-          prev_hash: stored.prevHash,
-          entry_hash: stored.entryHash,
-          key_id: signer.keyId,
-          entry_json: JSON.stringify(json),
-        })
-      }
-      if (rows.length > 0) {
-        // multi-row insert + head update in one statement (a data-modifying CTE)
-        await trx
-          .with('inserted', (qb) => qb.insertInto('audit_entries').values(rows).returning('sequence'))
-          .updateTable('audit_head')
-          .set({ sequence, entry_hash: prevHash })
-          .where('id', '=', 1)
-          .execute()
-      }
-      return { written, refused }
+      const chained = chainBatch(batch, { sequence: num(head.sequence), hash: head.entry_hash })
+      await insertChained(trx, chained)
+      return chained
     })
+    if (soleWriter) knownHead = done.head
     for (const { q, stored } of done.written) q.resolve(stored)
     for (const { q, err } of done.refused) {
       q.reject(err instanceof StoreError ? err : new StoreError(StoreErrorCode.InvalidInput, `audit append failed: ${describeCause(err)}`, {}, { cause: err }))
