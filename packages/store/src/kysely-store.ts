@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { DecisionSource, JsonObject, NormAction, Permission, PolicyCacheEntry, PolicyLookup } from '@permit0/engine'
 import { CompiledQuery, type Insertable, type Kysely, Migrator, type Selectable, sql } from 'kysely'
 import { monotonicFactory } from 'ulid'
@@ -541,8 +542,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   // at most `maxBatch` entries: lock the chain head once, chain + hash + sign each entry in order,
   // one multi-row insert that also advances the head. A caller's promise settles after COMMIT (an
   // acknowledged entry is durable); a failed transaction rejects every caller of that batch and
-  // leaves nothing behind. While a transaction runs, new appends gather for the next one, so one
-  // append in flight costs what it did before and many in flight share the round trips.
+  // leaves nothing behind. Each batch starts after one turn of the event loop (requests already
+  // readable append first) and, while it runs, new appends gather for the next one: one append in
+  // flight costs one loop turn more, many in flight share the round trips (the embedded store runs
+  // its WASM database on this thread, so without the turn it would write batches of one).
   interface QueuedAppend {
     readonly body: AuditEntryJson
     readonly resolve: (entry: AuditEntry) => void
@@ -555,6 +558,9 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   async function drainAppends(): Promise<void> {
     try {
       while (appendQueue.length > 0) {
+        // Let the event loop read the requests that are already waiting first (their appends
+        // join this batch): one turn of latency, far fewer and larger transactions under load.
+        await yieldToIo()
         const batch = appendQueue.length <= maxBatch ? appendQueue : appendQueue.slice(0, maxBatch)
         appendQueue = appendQueue.length <= maxBatch ? [] : appendQueue.slice(maxBatch)
         try {

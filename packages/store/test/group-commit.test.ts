@@ -54,22 +54,22 @@ function defineGroupCommitSuite(name: string, open: () => Promise<{ store: Store
 
     it('a failed transaction rejects exactly the callers of its batch and writes none of them', async () => {
       const before = await store.audit.head()
-      // The first append starts a transaction at once; the nine made meanwhile queue and form
-      // batches of at most BATCH: [0] [1 2 3 4] [5 6 7 8] [9]. PostgreSQL text cannot hold U+0000,
-      // so the batch holding entry 4 fails inside the database.
+      // The drain starts after the current turn of the event loop, so the ten appends made in this
+      // turn form batches of at most BATCH: [0 1 2 3] [4 5 6 7] [8 9]. PostgreSQL text cannot hold
+      // U+0000, so the batch holding entry 4 fails inside the database.
       const outcomes = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           settle(store.audit.append(auditInput({ sessionId: i === 4 ? 'bad\u0000session' : `batch-${i}` }))),
         ),
       )
       const rejected = outcomes.flatMap((o, i) => (o.ok ? [] : [i]))
-      expect(rejected).toEqual([1, 2, 3, 4])
+      expect(rejected).toEqual([4, 5, 6, 7])
       for (const i of rejected) expect((outcomes[i] as { error: unknown }).error).toBeInstanceOf(StoreError)
       const written = outcomes.flatMap((o) => (o.ok ? [o.entry] : []))
-      expect(written.map((e) => e.sessionId)).toEqual(['batch-0', 'batch-5', 'batch-6', 'batch-7', 'batch-8', 'batch-9'])
+      expect(written.map((e) => e.sessionId)).toEqual(['batch-0', 'batch-1', 'batch-2', 'batch-3', 'batch-8', 'batch-9'])
       expect(written.map((e) => e.sequence)).toEqual(written.map((_, i) => before.sequence + 1 + i))
       const lines = await exportJson(store)
-      expect(lines.some((l) => typeof l.session_id === 'string' && /^batch-[1-4]$/.test(l.session_id))).toBe(false)
+      expect(lines.some((l) => typeof l.session_id === 'string' && /^batch-[4-7]$/.test(l.session_id))).toBe(false)
       expect(lines.map((l) => l.sequence)).toEqual(lines.map((_, i) => i + 1))
       expect(await verifyAuditChain(lines, [store.audit.publicKey])).toMatchObject({ ok: true, checked: lines.length })
     })
