@@ -1,4 +1,11 @@
-import type { DecisionSource, JsonObject, NormAction, Permission, RiskScore } from '@permit0/engine'
+import type {
+  ApprovalKind as ApprovalKindName,
+  ApprovalRecord,
+  ApprovalResolution,
+  ApprovalStatus as ApprovalStatusName,
+  NewApproval,
+  ResolveResult,
+} from '@permit0/engine'
 
 /**
  * The persistence port of the approvals queue. Declared here, beside its consumer; implemented
@@ -11,54 +18,17 @@ export const ApprovalStatus = {
   Decided: 'decided',
   Expired: 'expired',
   Abandoned: 'abandoned',
-} as const
-export type ApprovalStatus = (typeof ApprovalStatus)[keyof typeof ApprovalStatus]
+} as const satisfies Record<string, ApprovalStatusName>
+export type ApprovalStatus = ApprovalStatusName
 
 /** Why a request was parked. */
-export const ApprovalKind = { Hitl: 'hitl', Calibration: 'calibration' } as const
-export type ApprovalKind = (typeof ApprovalKind)[keyof typeof ApprovalKind]
+export const ApprovalKind = { Hitl: 'hitl', Calibration: 'calibration' } as const satisfies Record<
+  string,
+  ApprovalKindName
+>
+export type ApprovalKind = ApprovalKindName
 
-/** A request parked for a human, as written when it parks. */
-export interface NewApproval {
-  /** ULID. */
-  readonly id: string
-  readonly kind: ApprovalKind
-  readonly action: NormAction
-  /** The tool name the agent called (before alias rewrite / prefix stripping where known). */
-  readonly toolName: string
-  readonly risk?: RiskScore
-  /** What the engine said before the human was asked. */
-  readonly enginePermission: Permission
-  readonly engineSource: DecisionSource
-  readonly sessionId?: string
-  readonly taskGoal?: string
-  /** Free-form request context worth showing a reviewer (client kind, org domain, …). */
-  readonly context?: JsonObject
-  readonly createdAtMs: number
-  readonly expiresAtMs: number
-  /** The replica (server process) holding the parked HTTP request. */
-  readonly replicaId: string
-}
-
-/** The end state of an approval. `permission` is set only when a human decided. */
-export interface ApprovalResolution {
-  readonly status: Exclude<ApprovalStatus, 'pending'>
-  readonly permission?: Permission
-  readonly reviewer?: string
-  readonly reason?: string
-  readonly resolvedAtMs: number
-}
-
-export interface ApprovalRecord extends NewApproval {
-  readonly status: ApprovalStatus
-  readonly resolution?: ApprovalResolution
-}
-
-export type ResolveResult =
-  | { readonly outcome: 'resolved'; readonly record: ApprovalRecord }
-  /** Someone resolved it first; `record` carries the winning resolution. */
-  | { readonly outcome: 'conflict'; readonly record: ApprovalRecord }
-  | { readonly outcome: 'not_found' }
+export type { ApprovalRecord, ApprovalResolution, NewApproval, ResolveResult }
 
 export interface ApprovalRepository {
   create(approval: NewApproval): Promise<void>

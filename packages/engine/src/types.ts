@@ -135,3 +135,55 @@ export interface PolicyStore {
   lookup(normHash: string, nowMs: number): Promise<PolicyLookup>
   cacheSet(entry: PolicyCacheEntry): Promise<void>
 }
+
+/**
+ * Approvals: requests parked for a human. The records are shared by `@permit0/approvals` (the
+ * queue and its repository port) and `@permit0/store` (which implements the port), so they live
+ * here with the other domain types.
+ */
+export type ApprovalStatus = 'pending' | 'decided' | 'expired' | 'abandoned'
+
+/** Why a request was parked: a HITL verdict, or calibration mode. */
+export type ApprovalKind = 'hitl' | 'calibration'
+
+/** A request parked for a human, as written when it parks. */
+export interface NewApproval {
+  /** ULID. */
+  readonly id: string
+  readonly kind: ApprovalKind
+  readonly action: NormAction
+  /** The tool name the agent called (before alias rewrite / prefix stripping where known). */
+  readonly toolName: string
+  readonly risk?: RiskScore
+  /** What the engine said before the human was asked. */
+  readonly enginePermission: Permission
+  readonly engineSource: DecisionSource
+  readonly sessionId?: string
+  readonly taskGoal?: string
+  /** Free-form request context worth showing a reviewer (client kind, org domain, …). */
+  readonly context?: JsonObject
+  readonly createdAtMs: number
+  readonly expiresAtMs: number
+  /** The replica (server process) holding the parked HTTP request. */
+  readonly replicaId: string
+}
+
+/** The end state of an approval. `permission` is set only when a human decided. */
+export interface ApprovalResolution {
+  readonly status: Exclude<ApprovalStatus, 'pending'>
+  readonly permission?: Permission
+  readonly reviewer?: string
+  readonly reason?: string
+  readonly resolvedAtMs: number
+}
+
+export interface ApprovalRecord extends NewApproval {
+  readonly status: ApprovalStatus
+  readonly resolution?: ApprovalResolution
+}
+
+export type ResolveResult =
+  | { readonly outcome: 'resolved'; readonly record: ApprovalRecord }
+  /** Someone resolved it first; `record` carries the winning resolution. */
+  | { readonly outcome: 'conflict'; readonly record: ApprovalRecord }
+  | { readonly outcome: 'not_found' }

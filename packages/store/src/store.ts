@@ -1,11 +1,15 @@
 import type {
+  ApprovalRecord,
+  ApprovalResolution,
+  ApprovalStatus,
   DecisionSource,
-  JsonObject,
+  NewApproval,
   NormAction,
   Permission,
   PolicyCacheEntry,
   PolicyLookup,
   RawToolCall,
+  ResolveResult,
   RiskScore,
   TraceStage,
 } from '@permit0/engine'
@@ -102,41 +106,7 @@ export interface PolicyRepository {
 // Approvals — structurally the `ApprovalRepository` of `@permit0/approvals` (the store may not
 // import it; `apps/cli` checks assignability at compile time).
 
-export type ApprovalStatus = 'pending' | 'decided' | 'expired' | 'abandoned'
-
-export interface NewApproval {
-  readonly id: string
-  readonly kind: 'hitl' | 'calibration'
-  readonly action: NormAction
-  readonly toolName: string
-  readonly risk?: RiskScore
-  readonly enginePermission: Permission
-  readonly engineSource: DecisionSource
-  readonly sessionId?: string
-  readonly taskGoal?: string
-  readonly context?: JsonObject
-  readonly createdAtMs: number
-  readonly expiresAtMs: number
-  readonly replicaId: string
-}
-
-export interface ApprovalResolution {
-  readonly status: Exclude<ApprovalStatus, 'pending'>
-  readonly permission?: Permission
-  readonly reviewer?: string
-  readonly reason?: string
-  readonly resolvedAtMs: number
-}
-
-export interface ApprovalRecord extends NewApproval {
-  readonly status: ApprovalStatus
-  readonly resolution?: ApprovalResolution
-}
-
-export type ResolveResult =
-  | { readonly outcome: 'resolved'; readonly record: ApprovalRecord }
-  | { readonly outcome: 'conflict'; readonly record: ApprovalRecord }
-  | { readonly outcome: 'not_found' }
+export type { ApprovalRecord, ApprovalResolution, ApprovalStatus, NewApproval, ResolveResult }
 
 export interface ApprovalStore {
   create(approval: NewApproval): Promise<void>
