@@ -11,6 +11,7 @@ import { runCalibrateTest } from '../src/commands/calibrate/test.ts'
 const REPO = resolve(import.meta.dirname, '../../..')
 const PACKS = join(REPO, 'packs')
 const PACKS_WITH_CORPUS = [
+  'permit0/email',
   'claude-code',
   'mcp/github',
   'mcp/slack',
