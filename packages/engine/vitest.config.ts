@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config'
 
 export default defineProject({
-  test: { name: 'engine' },
+  test: { name: 'engine', setupFiles: ['./src/test-setup.ts'] },
 })

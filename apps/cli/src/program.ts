@@ -1,4 +1,5 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander'
+import { initParsers } from '@permit0/engine'
 import packageJson from '../package.json' with { type: 'json' }
 import { auditCommand } from './commands/audit/index.ts'
 import { calibrateCommand } from './commands/calibrate/index.ts'
@@ -49,6 +50,7 @@ export interface MainOptions {
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const program = applyExitOverride(createProgram({ env: options.env ?? readCliEnv() }), options.output ?? {})
   try {
+    await initParsers()
     await program.parseAsync([...argv], { from: 'user' })
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {
