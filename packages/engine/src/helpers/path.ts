@@ -4,6 +4,7 @@
  * POSIX-style paths (Windows drive paths are folded to `/`); the file system is never touched.
  */
 import type { JsonObject, JsonValue } from '../types.ts'
+import { guardLocation, GuardLocation } from './guard-locations.ts'
 import type { HelperDef } from './types.ts'
 
 /** Where a path points, from least to most concerning. */
@@ -34,6 +35,10 @@ export const PathKind = {
   CiConfig: 'ci_config',
   Persistence: 'persistence',
   Secret: 'secret',
+  /** permit0's or the host's configuration, packs, data, hooks (see guard-locations.ts). */
+  Guard: 'guard',
+  /** permit0's own secrets: reviewer token, API tokens, audit signing key. */
+  GuardSecret: 'guard_secret',
 } as const
 export type PathKind = (typeof PathKind)[keyof typeof PathKind]
 
@@ -44,6 +49,8 @@ const KIND_RANK: Readonly<Record<PathKind, number>> = {
   ci_config: 3,
   persistence: 4,
   secret: 5,
+  guard: 6,
+  guard_secret: 7,
 }
 
 export interface PathFacts {
@@ -157,6 +164,9 @@ function basename(p: string): string {
 }
 
 function classifyKind(resolved: string): PathKind {
+  const guard = guardLocation(resolved)
+  if (guard === GuardLocation.Secret) return PathKind.GuardSecret
+  if (guard === GuardLocation.Config) return PathKind.Guard
   const lower = resolved.toLowerCase()
   const base = basename(lower)
   const slashed = `/${lower.replace(/^\//, '')}`
@@ -283,7 +293,7 @@ export const PATH_HELPERS: readonly HelperDef[] = [
     description:
       'path_facts(path_or_paths, cwd) → {count, scope, kind, dotfile, broad, paths}: scope is ' +
       'workspace|temp|unknown|home|outside|system relative to cwd; kind is ' +
-      'regular|dependency|vcs_internal|ci_config|persistence|secret; lists take the worst.',
+      'regular|dependency|vcs_internal|ci_config|persistence|secret|guard|guard_secret; lists take the worst.',
     fn: pathFactsJson,
   },
   {
