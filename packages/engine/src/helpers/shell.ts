@@ -983,6 +983,7 @@ function classifySqlClient(argv: readonly string[], cmd: SimpleCommand, ctx: Ctx
   ctx.sql.push(sql)
   const facts = classifySql(sql)
   if (facts.unboundedDelete || facts.unboundedUpdate) ctx.flags.add('unbounded_write')
+  if (facts.severity !== 'none') ctx.flags.add(facts.severity === 'deny' ? 'sql_deny' : 'sql_review')
   return [op(facts.action, 'database')]
 }
 
