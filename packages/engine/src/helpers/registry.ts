@@ -3,6 +3,7 @@
  * it to `HELPER_GROUPS` below. Names must be unique (checked when this module loads).
  */
 import { CORE_HELPERS } from './core.ts'
+import { MONEY_HELPERS } from './money.ts'
 import { PATH_HELPERS } from './path.ts'
 import { SHELL_HELPERS } from './shell.ts'
 import { SQL_HELPERS } from './sql.ts'
@@ -11,6 +12,7 @@ import type { HelperDef } from './types.ts'
 
 const HELPER_GROUPS: readonly (readonly HelperDef[])[] = [
   CORE_HELPERS,
+  MONEY_HELPERS,
   PATH_HELPERS,
   SHELL_HELPERS,
   SQL_HELPERS,
