@@ -55,7 +55,7 @@ describe('pack calibration corpora', () => {
     const summary = /(\d+) passed, (\d+) failed, (\d+) total/.exec(out)
     expect(summary?.[2]).toBe('0')
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(PACKS_WITH_CORPUS.length * 25)
-  })
+  }, 60_000)
 
   it('a case whose expectation disagrees with the policy fails the run', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'permit0-packs-'))
@@ -76,5 +76,5 @@ describe('pack calibration corpora', () => {
     const { code, out } = await calibrate(tmp)
     expect(code).toBe(1)
     expect(out).toMatch(/✗ rm_rf_root_claimed_allowed +CRITICAL\/DENY/)
-  })
+  }, 60_000)
 })
