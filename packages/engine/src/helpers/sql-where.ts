@@ -12,14 +12,14 @@
  * AND needs every operand broad, OR any, NOT turns an (almost) empty filter into a broad one.
  */
 
-type Node = Readonly<Record<string, unknown>>
+export type Node = Readonly<Record<string, unknown>>
 
-function isObj(v: unknown): v is Node {
+export function isObj(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 /** `{ A_Expr: {…} }` → `['A_Expr', {…}]` for a parse-tree node wrapper. */
-function unwrap(v: unknown): [string, Node] | undefined {
+export function unwrap(v: unknown): [string, Node] | undefined {
   if (!isObj(v)) return undefined
   const keys = Object.keys(v)
   if (keys.length !== 1) return undefined

@@ -16,7 +16,7 @@
  */
 import { parsePlpgsql, parsePostgres, scanPostgres, type PgJson } from '../parsers/sql.ts'
 import type { JsonObject, JsonValue } from '../types.ts'
-import { broadFilter, constOf, type Target } from './sql-where.ts'
+import { broadFilter, constOf, isObj, unwrap, type Node, type Target } from './sql-where.ts'
 import type { HelperDef } from './types.ts'
 
 export const SqlAction = {
@@ -182,21 +182,6 @@ interface StatementInfo {
 }
 
 // ---------------------------------------------------------------- analysis state
-
-type Node = Readonly<Record<string, unknown>>
-
-function isObj(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function unwrap(v: unknown): [string, Node] | undefined {
-  if (!isObj(v)) return undefined
-  const keys = Object.keys(v)
-  if (keys.length !== 1) return undefined
-  const k = keys[0] as string
-  const inner = v[k]
-  return isObj(inner) ? [k, inner] : undefined
-}
 
 function sval(v: unknown): string | undefined {
   const u = unwrap(v)
