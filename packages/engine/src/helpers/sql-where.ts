@@ -274,9 +274,23 @@ function listItems(v: unknown): unknown[] {
   return []
 }
 
+/** Functions that keep a column's rows (`coalesce(id, 0) >= 0` filters like `id >= 0`). */
+const SEE_THROUGH = new Set(['coalesce', 'lower', 'upper', 'trim', 'btrim', 'ltrim', 'rtrim', 'abs', 'length',
+  'char_length', 'octet_length', 'nullif', 'greatest', 'date', 'date_trunc', 'floor', 'ceil', 'round', 'text', 'unaccent'])
+
 function columnKey(v: unknown): string | undefined {
   let u = unwrap(v)
-  while (u !== undefined && u[0] === 'TypeCast') u = unwrap(u[1]['arg'])
+  for (let i = 0; i < 16 && u !== undefined; i += 1) {
+    if (u[0] === 'TypeCast') u = unwrap(u[1]['arg'])
+    else if (u[0] === 'CoalesceExpr' && Array.isArray(u[1]['args'])) u = unwrap(u[1]['args'][0])
+    else if (u[0] === 'FuncCall' && Array.isArray(u[1]['args']) && Array.isArray(u[1]['funcname'])) {
+      const names = u[1]['funcname']
+      const last = unwrap(names[names.length - 1])
+      if (last === undefined || !SEE_THROUGH.has(String(last[1]['sval']).toLowerCase())) return undefined
+      const col = u[1]['args'].find((x) => unwrap(x)?.[0] !== 'A_Const')
+      u = unwrap(col)
+    } else break
+  }
   if (u === undefined || u[0] !== 'ColumnRef' || !Array.isArray(u[1]['fields'])) return undefined
   return u[1]['fields'].map((f) => {
     const s = unwrap(f)
@@ -409,9 +423,23 @@ export function broadFilter(v: unknown, target: Target, depth = 0): boolean {
           return false
       }
     }
+    case 'SubLink':
+      return selfSubquery(n, target)
     default:
       return false
   }
+}
+
+/** `id IN (SELECT id FROM <the target table>)` with no filter of its own: every row. */
+function selfSubquery(n: Node, target: Target): boolean {
+  if (n['subLinkType'] !== 'ANY_SUBLINK' || columnKey(n['testexpr']) === undefined) return false
+  const sel = unwrap(n['subselect'])
+  if (sel === undefined || sel[0] !== 'SelectStmt') return false
+  const s = sel[1]
+  if (s['whereClause'] !== undefined || s['limitCount'] !== undefined || s['havingClause'] !== undefined) return false
+  const from = Array.isArray(s['fromClause']) ? s['fromClause'] : []
+  const rv = from.length === 1 ? unwrap(from[0]) : undefined
+  return rv !== undefined && rv[0] === 'RangeVar' && target.names.has(String(rv[1]['relname']).toLowerCase())
 }
 
 /** The filter lets (almost) no row through: false, NULL, `x IS NULL`, `x <> x`. */

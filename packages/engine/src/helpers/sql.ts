@@ -141,7 +141,7 @@ const EXPORT_FUNCTIONS = new Set(['database_to_xml', 'database_to_xmlschema', 'd
   'schema_to_xml', 'schema_to_xml_and_xmlschema', 'table_to_xml', 'table_to_xml_and_xmlschema', 'cursor_to_xml'])
 
 /** Catalogs holding password hashes or connection secrets. */
-const CREDENTIAL_RELATIONS = new Set(['pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_hba_file_rules', 'pg_ident_file_mappings'])
+const CREDENTIAL_RELATIONS = new Set(['user_mapping_options', 'pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_hba_file_rules', 'pg_ident_file_mappings'])
 
 /** Procedural languages that run native or unrestricted code on the host. */
 const TRUSTED_LANGUAGES = new Set(['sql', 'plpgsql', 'plv8', 'pltcl', 'plperl', 'pllua', 'plr'])
@@ -313,7 +313,11 @@ function classifyStatement(type: string, n: Node, a: Analysis, depth: number, ex
       if (n['is_program'] === true) {
         a.find(SqlRisk.CommandExec, SqlSeverity.Deny, `COPY ${from ? 'FROM' : 'TO'} PROGRAM runs a shell command on the database host${file !== undefined ? `: ${file.slice(0, 120)}` : ''}`)
       } else if (file !== undefined) {
-        a.find(SqlRisk.ServerFile, SqlSeverity.Review, `COPY ${from ? 'FROM' : 'TO'} '${file.slice(0, 120)}' ${from ? 'reads' : 'writes'} a file on the database host`)
+        // reading any server file, or writing outside a temp directory (the data directory's
+        // postgresql.auto.conf, web roots, ~/.ssh) is host access; a dump into /tmp is an export
+        const scratch = /^\/(var\/)?tmp\//.test(file) && !file.includes('..')
+        if (from || !scratch) a.find(SqlRisk.HostFile, SqlSeverity.Deny, `COPY ${from ? 'FROM' : 'TO'} '${file.slice(0, 120)}' ${from ? 'reads' : 'writes'} a file on the database host`)
+        else a.find(SqlRisk.ServerFile, SqlSeverity.Review, `COPY TO '${file.slice(0, 120)}' writes a file on the database host`)
       }
       return { keyword: from ? 'COPY FROM' : 'COPY TO', action: from ? SqlAction.Insert : SqlAction.Export }
     }
