@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { getHelper } from './registry.ts'
 import { backslashReading, classifySql, SQL_MAX_LENGTH } from './sql.ts'
 
@@ -126,6 +126,15 @@ describe('classifySql over the PostgreSQL parse tree', () => {
     ["COPY (SELECT 'archive_command = ''id''') TO 'postgresql.auto.conf'", 'host_file'],
     ["COPY t TO '/tmp/../etc/cron.d/x'", 'host_file'],
     ['SELECT * FROM information_schema.user_mapping_options', 'credential_read'],
+    ['SELECT name, setting FROM pg_file_settings', 'credential_read'],
+    ["SELECT lo_get(lo_import('/etc/passwd'))", 'host_file'],
+    ["CREATE FUNCTION rf(text) RETURNS text LANGUAGE sql AS 'SELECT pg_read_file($1)'", 'host_file'],
+    ["CREATE FUNCTION rf2(p text) RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT pg_read_file(p); END", 'host_file'],
+    ["CREATE FUNCTION rf3(text) RETURNS text LANGUAGE internal AS 'pg_read_file_off_len'", 'native_code'],
+    ['PREPARE q(text) AS SELECT pg_read_file($1)', 'host_file'],
+    ["DECLARE c CURSOR FOR SELECT pg_read_file('/etc/passwd')", 'host_file'],
+    ["SELECT pg_read_file(x) FROM (VALUES ('/etc/passwd')) v(x)", 'host_file'],
+    ["ALTER DATABASE app SET session_preload_libraries = '/tmp/x.so'", 'server_config'],
     ["ALTER ROLE CURRENT_USER SET session_preload_libraries = '/tmp/x.so'", 'server_config'],
     ["SELECT \"pg_read_file\"('/etc/passwd')", 'host_file'],
     ["SELECT U&\"\\0070g_read_file\"('/etc/passwd')", 'host_file'],
@@ -156,6 +165,8 @@ describe('classifySql over the PostgreSQL parse tree', () => {
     ['EXECUTE p(1)', 'dynamic_sql'],
     ['SELECT query_to_xml(q, true, true, \'\') FROM saved_queries', 'dynamic_sql'],
     ['SET ROLE admin', 'role_switch'],
+    ['SELECT pg_sleep(600)', 'admin'],
+    ["SELECT CASE WHEN substr(current_user, 1, 1) = 'p' THEN pg_sleep(5) END", 'admin'],
     ['SET session_replication_role = replica', 'session_config'],
     ['SET row_security = off', 'session_config'],
     ['CREATE EXTENSION pg_trgm', 'extension'],
@@ -330,5 +341,13 @@ describe('classifySql over the PostgreSQL parse tree', () => {
     expect(getHelper('sql_facts')?.fn([['SELECT 1', 'DROP TABLE t']])).toMatchObject({ action: 'db.drop', statements: 2 })
     expect(getHelper('sql_facts')?.fn([{ sql: 'DROP TABLE t' }])).toMatchObject({ review: true, action: 'db.update' })
     expect(getHelper('sql_action_type')?.fn([null])).toBe('db.select')
+  })
+
+  it('fails closed when the parser was never loaded: a person decides, with the reason', async () => {
+    vi.resetModules()
+    const fresh = await import('./sql.ts')
+    const f = fresh.classifySql('SELECT 1')
+    expect(f).toMatchObject({ action: 'db.update', parsed: false, severity: 'review', readOnly: false })
+    expect(f.reason).toMatch(/not loaded/)
   })
 })

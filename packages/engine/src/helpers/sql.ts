@@ -141,7 +141,7 @@ const EXPORT_FUNCTIONS = new Set(['database_to_xml', 'database_to_xmlschema', 'd
   'schema_to_xml', 'schema_to_xml_and_xmlschema', 'table_to_xml', 'table_to_xml_and_xmlschema', 'cursor_to_xml'])
 
 /** Catalogs holding password hashes or connection secrets. */
-const CREDENTIAL_RELATIONS = new Set(['user_mapping_options', 'pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_hba_file_rules', 'pg_ident_file_mappings'])
+const CREDENTIAL_RELATIONS = new Set(['user_mapping_options', 'pg_file_settings', 'pg_authid', 'pg_shadow', 'pg_user_mapping', 'pg_user_mappings', 'pg_hba_file_rules', 'pg_ident_file_mappings'])
 
 /** Procedural languages that run native or unrestricted code on the host. */
 const TRUSTED_LANGUAGES = new Set(['sql', 'plpgsql', 'plv8', 'pltcl', 'plperl', 'pllua', 'plr'])
@@ -551,6 +551,8 @@ function checkFunction(n: Node, a: Analysis, depth: number): void {
       const info = setStatement({ name: setting.v, kind: 'VAR_SET_VALUE' }, a, false)
       if (typeof info !== 'string' && info.action !== undefined) a.note(info.action)
     }
+  } else if (name === 'pg_sleep' || name === 'pg_sleep_for' || name === 'pg_sleep_until') {
+    a.find(SqlRisk.Admin, SqlSeverity.Review, `${name}() holds a connection (a timing probe or a denial of service)`)
   } else if (SQL_EXECUTING_FUNCTIONS.has(name)) {
     const q = constOf(args[0])
     if (q !== undefined && q.t === 'str') nestedSql(q.v, a, depth + 1, `${name}()`)
