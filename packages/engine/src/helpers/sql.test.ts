@@ -26,6 +26,7 @@ describe('classifySql over the PostgreSQL parse tree', () => {
     ["SELECT 'DROP TABLE t'", 'db.select'],
     ['SELECT $$DROP TABLE t$$', 'db.select'],
     ['SELECT $a1$ ; DROP TABLE t; $a1$', 'db.select'],
+    ['SELECT 1 -- a comment; DROP TABLE t', 'db.select'],
     ['SELECT $_9$;DROP TABLE t;$_9$', 'db.select'],
     ['-- DROP TABLE t\nSELECT 1', 'db.select'],
     ['/* DROP TABLE t; */ SELECT 1', 'db.select'],
@@ -52,6 +53,9 @@ describe('classifySql over the PostgreSQL parse tree', () => {
     ['PREPARE p AS DELETE FROM t WHERE id = $1; EXECUTE p(1)', 'db.delete'],
     ['COPY (DELETE FROM t WHERE id = 1 RETURNING *) TO STDOUT', 'db.delete'],
     ["SELECT query_to_xml('DROP TABLE t', true, true, '')", 'db.drop'],
+    ['SELECT 1 --1; DROP TABLE t', 'db.drop'],
+    ['SELECT 1 /*! ; DROP TABLE t */', 'db.drop'],
+    ['SELECT 1 /*!50000 ; TRUNCATE t */', 'db.truncate'],
     // DDL, privileges
     ['CREATE TABLE t (id int)', 'db.create'],
     ['CREATE INDEX CONCURRENTLY i ON t (a)', 'db.create'],

@@ -748,16 +748,35 @@ function analyse(sql: string, a: Analysis): { ok: true } | { ok: false; error: s
   const parsed = parsePostgres(sql)
   if (!parsed.ok) return analyseClientText(sql, a, parsed.error)
   walkTree(parsed.tree, a, 0, true)
-  const other = backslashReading(sql)
-  if (other !== undefined) {
+  const readings: [string | undefined, string][] = [
+    [backslashReading(sql), ' (if standard_conforming_strings is off)'],
+    [mysqlReading(sql), ' (as MySQL reads comments)'],
+  ]
+  for (const [other, note] of readings) {
+    if (other === undefined) continue
     const alt = parsePostgres(other)
-    if (alt.ok) {
-      const b = new Analysis()
-      walkTree(alt.tree, b, 0, true)
-      a.merge(b, ' (if standard_conforming_strings is off)')
-    }
+    if (!alt.ok) continue
+    const b = new Analysis()
+    walkTree(alt.tree, b, 0, true)
+    a.merge(b, note)
   }
   return { ok: true }
+}
+
+/**
+ * MySQL runs what PostgreSQL skips as comments: `/*! … *\/` (executable comments) and `--` not
+ * followed by a space (`--1; DROP TABLE t` is `- -1`, then a DROP). The text with those read the
+ * MySQL way, so the worse reading counts; `undefined` when there is no such comment.
+ */
+export function mysqlReading(sql: string): string | undefined {
+  if (!sql.includes('/*!') && !/--[^\s]/.test(sql)) return undefined
+  let out = sql.replace(/--(?=[^\s])/g, '- -')
+  for (let at = out.indexOf('/*!'); at >= 0; at = out.indexOf('/*!')) {
+    const end = out.indexOf('*/', at + 3)
+    const body = out.slice(at + 3, end < 0 ? undefined : end).replace(/^\d{5,6}/, '')
+    out = `${out.slice(0, at)} ${body} ${end < 0 ? '' : out.slice(end + 2)}`
+  }
+  return out
 }
 
 /** Classifies SQL text (PostgreSQL grammar). Total: never throws. */
