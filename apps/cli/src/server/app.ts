@@ -85,6 +85,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1', policyRoutes(deps))
     .route('/api/v1', healthRoutes(deps))
 
+  if (deps.notifyRoutes !== undefined) app.route('/notify', deps.notifyRoutes)
+
   if (deps.mode.ui && deps.uiDir !== undefined) {
     const root = deps.uiDir
     app.get('/', (c) => c.redirect('/ui/'))
