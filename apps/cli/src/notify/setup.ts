@@ -56,42 +56,44 @@ const missing = (flag: string, what: string): never => {
   throw new ConfigError(ConfigErrorCode.Invalid, `${flag} needs ${what}`)
 }
 
+/** The notification settings after validation: secrets read, every channel complete. */
+export interface NotifySettings {
+  readonly configured: readonly string[]
+  readonly linkSecret: Buffer
+  readonly webhook?: { readonly url: string; readonly name: string; readonly secret: string }
+  readonly slack?: {
+    readonly apiUrl: string
+    readonly channel: string
+    readonly botToken: string
+    readonly signingSecret: string
+    readonly users: Readonly<Record<string, string>>
+  }
+  readonly email?: { readonly smtpUrl: string; readonly from: string; readonly to: readonly string[] }
+}
+
 /**
- * Builds the configured channels, the signed-link routes and the dispatcher; undefined when no
- * channel is configured. Misconfiguration (a channel without its secret, no --ui) is a
- * ConfigError at startup, never a silent channel that cannot work.
+ * Validates the notification settings before anything is opened; undefined when no channel is
+ * configured. Misconfiguration (a channel without its secret, no --ui) is a ConfigError at
+ * startup, never a silent channel that cannot work.
  */
-export function setupNotifications(config: Config, deps: NotificationsDeps): Notifications | undefined {
+export function resolveNotifySettings(config: Config, options: { dataDir: string }): NotifySettings | undefined {
   const configured = [
     config.notifyWebhook && '--notify-webhook',
     config.notifySlack && '--notify-slack',
     config.notifyEmail && '--notify-email',
   ].filter((f): f is string => typeof f === 'string')
   if (configured.length === 0) return undefined
-  const queue = deps.queue
-  if (queue === undefined) {
+  if (!config.ui) {
     throw new ConfigError(ConfigErrorCode.Invalid, `${configured.join(', ')} need --ui (without it nothing parks for a human)`)
   }
-  const retry: RetryOptions = { attempts: config.notifyAttempts, baseDelayMs: config.notifyRetryBaseMs, clock: deps.clock }
-  const links = createLinkSigner({
-    secret: loadOrCreateLinkSecret({
-      ...(config.linkSecret !== undefined && { secret: config.linkSecret }),
-      ...(config.linkSecretFile !== undefined && { file: config.linkSecretFile }),
-      defaultFile: join(deps.dataDir, LINK_SECRET_FILE),
-    }),
-    publicUrl: deps.publicUrl,
-  })
-
-  const notifiers: Notifier[] = []
+  let webhook: NotifySettings['webhook']
   if (config.notifyWebhook !== undefined) {
     const secret =
       secretOf(config.webhookSecret, config.webhookSecretFile, 'webhook secret') ??
       missing('--notify-webhook', 'a signing secret: PERMIT0_WEBHOOK_SECRET or PERMIT0_WEBHOOK_SECRET_FILE')
-    notifiers.push(
-      createWebhookNotifier({ url: config.notifyWebhook, name: config.notifyWebhookName, secret, links, retry, clock: deps.clock }),
-    )
+    webhook = { url: config.notifyWebhook, name: config.notifyWebhookName, secret }
   }
-  let slack: Parameters<typeof notifyRoutes>[0]['slack']
+  let slack: NotifySettings['slack']
   if (config.notifySlack !== undefined) {
     const botToken =
       secretOf(config.slackBotToken, config.slackBotTokenFile, 'Slack bot token') ??
@@ -102,18 +104,52 @@ export function setupNotifications(config: Config, deps: NotificationsDeps): Not
     if (Object.keys(config.slackUsers).length === 0) {
       missing('--notify-slack', 'at least one Slack user mapped to a reviewer (--notify-slack-users U0123ABCD=alice)')
     }
-    const notifier = createSlackNotifier({ apiUrl: config.slackApiUrl, botToken, channel: config.notifySlack, retry })
-    notifiers.push(notifier)
-    slack = { notifier, signingSecret, users: config.slackUsers }
+    slack = { apiUrl: config.slackApiUrl, channel: config.notifySlack, botToken, signingSecret, users: config.slackUsers }
   }
-  let closeEmail: (() => void) | undefined
+  let email: NotifySettings['email']
   if (config.notifyEmail !== undefined) {
     const from = config.notifyEmailFrom ?? missing('--notify-email', 'a sender: --notify-email-from')
     if (config.notifyEmailTo.length === 0) missing('--notify-email', 'recipients: --notify-email-to')
     const smtpUrl = new URL(config.notifyEmail)
     const password = secretOf(config.smtpPassword, config.smtpPasswordFile, 'SMTP password')
     if (password !== undefined && smtpUrl.password === '') smtpUrl.password = password
-    const email = createEmailNotifier({ smtpUrl: smtpUrl.toString(), from, to: config.notifyEmailTo, links, retry })
+    email = { smtpUrl: smtpUrl.toString(), from, to: config.notifyEmailTo }
+  }
+  const linkSecret = loadOrCreateLinkSecret({
+    ...(config.linkSecret !== undefined && { secret: config.linkSecret }),
+    ...(config.linkSecretFile !== undefined && { file: config.linkSecretFile }),
+    defaultFile: join(options.dataDir, LINK_SECRET_FILE),
+  })
+  return {
+    configured,
+    linkSecret,
+    ...(webhook !== undefined && { webhook }),
+    ...(slack !== undefined && { slack }),
+    ...(email !== undefined && { email }),
+  }
+}
+
+/** Builds the channels, the signed-link routes and the dispatcher over validated settings. */
+export function setupNotifications(config: Config, settings: NotifySettings, deps: NotificationsDeps): Notifications {
+  const queue = deps.queue
+  if (queue === undefined) throw new ConfigError(ConfigErrorCode.Invalid, `${settings.configured.join(', ')} need --ui`)
+  const retry: RetryOptions = { attempts: config.notifyAttempts, baseDelayMs: config.notifyRetryBaseMs, clock: deps.clock }
+  const links = createLinkSigner({ secret: settings.linkSecret, publicUrl: deps.publicUrl })
+
+  const notifiers: Notifier[] = []
+  if (settings.webhook !== undefined) {
+    notifiers.push(createWebhookNotifier({ ...settings.webhook, links, retry, clock: deps.clock }))
+  }
+  let slack: Parameters<typeof notifyRoutes>[0]['slack']
+  if (settings.slack !== undefined) {
+    const { apiUrl, botToken, channel, signingSecret, users } = settings.slack
+    const notifier = createSlackNotifier({ apiUrl, botToken, channel, retry })
+    notifiers.push(notifier)
+    slack = { notifier, signingSecret, users }
+  }
+  let closeEmail: (() => void) | undefined
+  if (settings.email !== undefined) {
+    const email = createEmailNotifier({ ...settings.email, links, retry })
     notifiers.push(email)
     closeEmail = () => email.close()
   }

@@ -17,7 +17,7 @@ import { ulid } from 'ulid'
 import type { Config } from '../config/schema.ts'
 import { ConfigError, ConfigErrorCode } from '../config/load.ts'
 import { buildEngine as buildCliEngine, type BuiltEngine, EngineConfigError } from '../engine-factory.ts'
-import { setupNotifications, type Notifications } from '../notify/setup.ts'
+import { resolveNotifySettings, setupNotifications, type Notifications } from '../notify/setup.ts'
 import { openStore, resolveDataDir } from '../store-options.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
@@ -114,6 +114,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const clock = options.clock ?? systemClock
   const replicaId = options.replicaId ?? ulid()
   const ownsStore = options.store === undefined
+  const dataDir = resolveDataDir(
+    { ...(config.dataDir !== undefined && { dataDir: config.dataDir }) },
+    { env: options.env ?? {}, cwd, ...(options.homeDir !== undefined && { homeDir: options.homeDir }) },
+  )
+  // Checked before anything opens: a channel without its secret fails fast, naming the variable.
+  const notifySettings = resolveNotifySettings(config, { dataDir })
   const built = options.engine === undefined ? buildEngine(config, cwd) : undefined
   const engine = options.engine ?? (built as BuiltEngine).engine
 
@@ -212,26 +218,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let boundUrl = ''
   let notifications: Notifications | undefined
   const shutdown = new AbortController()
-  try {
-    notifications = setupNotifications(config, {
+  if (notifySettings !== undefined) {
+    notifications = setupNotifications(config, notifySettings, {
       queue,
       nonces: store.linkNonces,
       clock,
       logger,
       metrics,
       replicaId,
-      dataDir: resolveDataDir(
-        { ...(config.dataDir !== undefined && { dataDir: config.dataDir }) },
-        { env: options.env ?? {}, cwd, ...(options.homeDir !== undefined && { homeDir: options.homeDir }) },
-      ),
+      dataDir,
       publicUrl: () => config.publicUrl ?? boundUrl,
       shutdown: shutdown.signal,
     })
-  } catch (err) {
-    await queue?.close()
-    await stopChanges?.()
-    if (ownsStore) await store.close()
-    throw err
   }
 
   const checkEngine = adaptEngine(engine)
