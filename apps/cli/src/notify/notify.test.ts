@@ -1,0 +1,117 @@
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { systemClock } from '@permit0/approvals'
+import { describe, expect, it } from 'vitest'
+import { createDeadLetterLog, DeliveryError, withRetries } from './delivery.ts'
+import { createLinkSigner, loadOrCreateLinkSecret } from './links.ts'
+import { SLACK_MAX_SKEW_SECS, slackSignature, verifySlackRequest } from './slack.ts'
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'permit0-notify-'))
+const HASH = 'a'.repeat(64)
+
+describe('link secret', () => {
+  it('is created 0600 in the data dir once and read back the same', () => {
+    const file = join(tmp(), 'data', 'link-secret')
+    const first = loadOrCreateLinkSecret({ defaultFile: file })
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(first.length).toBeGreaterThanOrEqual(32)
+    expect(loadOrCreateLinkSecret({ defaultFile: file }).equals(first)).toBe(true)
+  })
+
+  it('refuses a file others can read, a missing explicit file and a short secret', () => {
+    const file = join(tmp(), 'link-secret')
+    writeFileSync(file, 'x'.repeat(40))
+    chmodSync(file, 0o644)
+    expect(() => loadOrCreateLinkSecret({ defaultFile: file })).toThrow(/readable by other users \(mode 644\)/)
+    expect(() => loadOrCreateLinkSecret({ file: join(tmp(), 'nope'), defaultFile: file })).toThrow(/not found/)
+    expect(() => loadOrCreateLinkSecret({ secret: 'short', defaultFile: file })).toThrow(/at least 32 bytes/)
+  })
+})
+
+describe('link signer', () => {
+  const signer = createLinkSigner({ secret: Buffer.from('k'.repeat(32)), publicUrl: () => 'https://permit0.example.com/' })
+  const claims = { approvalId: '01JA', normHash: HASH, permission: 'allow' as const, reviewer: 'ops', via: 'webhook' as const, expiresAtMs: 5 }
+
+  it('round-trips its claims with a fresh nonce per link, under the public URL', () => {
+    const a = signer.url(claims)
+    const b = signer.url(claims)
+    expect(a).toMatch(/^https:\/\/permit0\.example\.com\/notify\/link\/01JA\/[\w-]+\.[\w-]+$/)
+    expect(a).not.toBe(b)
+    const check = signer.verify('01JA', a.slice(a.lastIndexOf('/') + 1))
+    expect(check).toMatchObject({ ok: true, claims })
+  })
+
+  it('rejects another key, another approval and non-tokens', () => {
+    const other = createLinkSigner({ secret: Buffer.from('j'.repeat(32)), publicUrl: () => '' })
+    const token = other.sign({ ...claims, nonce: 'n'.repeat(24) })
+    expect(signer.verify('01JA', token)).toEqual({ ok: false, reason: 'bad_signature' })
+    const mine = signer.sign({ ...claims, nonce: 'n'.repeat(24) })
+    expect(signer.verify('01JB', mine)).toEqual({ ok: false, reason: 'wrong_approval' })
+    for (const bad of ['', 'a', 'a.b.c', 'a.b', `${mine}x`, 'é.é']) expect(signer.verify('01JA', bad).ok).toBe(false)
+  })
+})
+
+describe('Slack request verification', () => {
+  const secret = 's'.repeat(32)
+  const body = 'payload=%7B%7D'
+  const now = 1_700_000_000_000
+  const ts = String(now / 1_000)
+
+  it('accepts a v0 signature within 5 minutes, in both directions', () => {
+    for (const skew of [0, SLACK_MAX_SKEW_SECS, -SLACK_MAX_SKEW_SECS]) {
+      const t = String(now / 1_000 + skew)
+      expect(verifySlackRequest({ signingSecret: secret, timestamp: t, signature: slackSignature(secret, t, body), rawBody: body, nowMs: now })).toEqual({ ok: true })
+    }
+  })
+
+  it('refuses stale or future timestamps, other bodies, other secrets and malformed headers', () => {
+    const sig = slackSignature(secret, ts, body)
+    const v = (over: Partial<Parameters<typeof verifySlackRequest>[0]>) =>
+      verifySlackRequest({ signingSecret: secret, timestamp: ts, signature: sig, rawBody: body, nowMs: now, ...over }).ok
+    expect(v({ nowMs: now + (SLACK_MAX_SKEW_SECS + 1) * 1_000 })).toBe(false)
+    expect(v({ nowMs: now - (SLACK_MAX_SKEW_SECS + 1) * 1_000 })).toBe(false)
+    expect(v({ rawBody: `${body}&x=1` })).toBe(false)
+    expect(v({ signingSecret: 't'.repeat(32) })).toBe(false)
+    expect(v({ signature: undefined })).toBe(false)
+    expect(v({ timestamp: 'soon' })).toBe(false)
+    expect(v({ signature: sig.toUpperCase() })).toBe(false)
+  })
+})
+
+describe('delivery', () => {
+  it('retries transient failures with backoff and stops at a permanent one', async () => {
+    const retry = { attempts: 4, baseDelayMs: 1, clock: systemClock }
+    let calls = 0
+    await withRetries(async () => {
+      if (++calls < 3) throw new DeliveryError('503', true)
+    }, retry, new AbortController().signal)
+    expect(calls).toBe(3)
+
+    calls = 0
+    const permanent = withRetries(async () => {
+      calls++
+      throw new DeliveryError('404', false)
+    }, retry, new AbortController().signal)
+    await expect(permanent).rejects.toMatchObject({ message: '404', attempts: 1 })
+    expect(calls).toBe(1)
+
+    calls = 0
+    const exhausted = withRetries(async () => {
+      calls++
+      throw new DeliveryError('503', true)
+    }, retry, new AbortController().signal)
+    await expect(exhausted).rejects.toMatchObject({ attempts: 4 })
+    expect(calls).toBe(4)
+  })
+
+  it('keeps a bounded dead-letter log, 0600, newest last', () => {
+    const path = join(tmp(), 'dead.jsonl')
+    const log = createDeadLetterLog({ path, max: 3 })
+    for (let i = 0; i < 5; i++) log.add({ at: `t${i}`, channel: 'webhook', approvalId: `A${i}`, attempts: 4, error: 'down' })
+    expect(log.entries().map((l) => l.approvalId)).toEqual(['A2', 'A3', 'A4'])
+    const lines = readFileSync(path, 'utf8').trim().split('\n')
+    expect(lines.map((l) => (JSON.parse(l) as { approvalId: string }).approvalId)).toEqual(['A2', 'A3', 'A4'])
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+  })
+})
