@@ -115,3 +115,66 @@ describe('delivery', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600)
   })
 })
+
+describe('serve flags and environment → notification settings', () => {
+  it('maps flags, env secrets and secret files into validated settings; errors name what is missing', async () => {
+    const { runServe } = await import('../commands/serve.ts')
+    const { ConfigError, ConfigErrorCode } = await import('../config/load.ts')
+    const { resolveNotifySettings } = await import('./setup.ts')
+    const dir = tmp()
+    const tokenFile = join(dir, 'slack-token')
+    writeFileSync(tokenFile, 'xoxb-from-a-file-0123456789\n')
+    let captured: Parameters<typeof resolveNotifySettings>[0] | undefined
+    const code = await runServe(
+      {
+        ui: true,
+        publicUrl: 'https://permit0.example.com',
+        notifyWebhook: 'https://hooks.example.com/p0',
+        notifyWebhookName: 'ops',
+        notifySlack: 'C0123ABCD',
+        notifySlackUsers: 'U0AAA=alice, U0BBB=bob',
+        notifyEmail: 'smtp://mailer@smtp.example.com:587',
+        notifyEmailFrom: 'permit0@example.com',
+        notifyEmailTo: 'alice@example.com,bob@example.com',
+      },
+      {
+        cwd: dir,
+        env: {
+          PERMIT0_WEBHOOK_SECRET: 'w'.repeat(20),
+          PERMIT0_SLACK_BOT_TOKEN_FILE: tokenFile,
+          PERMIT0_SLACK_SIGNING_SECRET: 's'.repeat(20),
+          PERMIT0_SMTP_PASSWORD: 'p'.repeat(16),
+          PERMIT0_LINK_SECRET: 'l'.repeat(32),
+        },
+        stderr: () => undefined,
+        start: async (config) => {
+          captured = config
+          throw new ConfigError(ConfigErrorCode.Invalid, 'captured')
+        },
+        untilStopped: async () => undefined,
+      },
+    )
+    expect(code).toBe(2)
+    const settings = resolveNotifySettings(captured!, { dataDir: dir })
+    expect(settings).toMatchObject({
+      webhook: { url: 'https://hooks.example.com/p0', name: 'ops', secret: 'w'.repeat(20) },
+      slack: { channel: 'C0123ABCD', botToken: 'xoxb-from-a-file-0123456789', signingSecret: 's'.repeat(20), users: { U0AAA: 'alice', U0BBB: 'bob' } },
+      email: { smtpUrl: `smtp://mailer:${'p'.repeat(16)}@smtp.example.com:587`, from: 'permit0@example.com', to: ['alice@example.com', 'bob@example.com'] },
+    })
+    expect(settings?.linkSecret.toString()).toBe('l'.repeat(32))
+    expect(captured!.publicUrl).toBe('https://permit0.example.com')
+
+    expect(() => resolveNotifySettings({ ...captured!, slackUsers: {} }, { dataDir: dir })).toThrow(/--notify-slack needs at least one Slack user/)
+    expect(() => resolveNotifySettings({ ...captured!, slackBotTokenFile: join(dir, 'missing') , slackBotToken: undefined }, { dataDir: dir })).toThrow(/Slack bot token file .* is unreadable/)
+  })
+
+  it('refuses malformed notification settings at the edge', async () => {
+    const { loadConfig } = await import('../config/load.ts')
+    const load = (flags: Record<string, unknown>) => () => loadConfig({ flags, env: {}, file: false })
+    expect(load({ notifySlack: 'general' })).toThrow(/notifySlack: expected a Slack channel id/)
+    expect(load({ slackUsers: 'alice=U0AAA' })).toThrow(/slackUsers/)
+    expect(load({ notifyEmailTo: 'alice@example.com, not-an-address' })).toThrow(/notifyEmailTo/)
+    expect(load({ notifyWebhook: 'ftp://example.com/x' })).toThrow(/notifyWebhook/)
+    expect(load({ webhookSecret: 'short' })).toThrow(/at least 16 characters/)
+  })
+})
