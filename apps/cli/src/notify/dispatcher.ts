@@ -39,6 +39,7 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     const record = event.record
     if (shutdown.signal.aborted) return
     setImmediate(() => {
+      if (shutdown.signal.aborted) return
       for (const notifier of options.notifiers) {
         if (event.type === 'created') {
           if (record.replicaId !== options.replicaId || record.status !== 'pending') continue

@@ -16,6 +16,9 @@ import { ConfigError, ConfigErrorCode } from '../config/load.ts'
  */
 
 export const LINK_SECRET_FILE = 'link-secret'
+
+/** A request path fit for logs: a link's token is a capability, so only its approval id stays. */
+export const loggedPath = (path: string): string => path.replace(/^(\/notify\/link\/[^/]*\/).+$/, '$1[token]')
 /** Domain separation: this key signs nothing else. */
 const MAC_CONTEXT = 'permit0-approval-link-v1.'
 const MIN_SECRET_BYTES = 32

@@ -178,3 +178,12 @@ describe('serve flags and environment → notification settings', () => {
     expect(load({ webhookSecret: 'short' })).toThrow(/at least 16 characters/)
   })
 })
+
+describe('logged paths', () => {
+  it("drop a link's token (a capability) and keep everything else", async () => {
+    const { loggedPath } = await import('./links.ts')
+    expect(loggedPath('/notify/link/01JA/eyJh.c2ln')).toBe('/notify/link/01JA/[token]')
+    expect(loggedPath('/api/v1/approvals/01JA')).toBe('/api/v1/approvals/01JA')
+    expect(loggedPath('/notify/slack/interactions')).toBe('/notify/slack/interactions')
+  })
+})

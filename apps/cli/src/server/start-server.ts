@@ -279,6 +279,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const url = `http://${host}:${port}`
   boundUrl = url
   notifications?.start()
+  if (notifications !== undefined && config.publicUrl === undefined && !isLoopbackHost(config.host)) {
+    logger.warn({ url }, 'notification links point at the bound address; set --public-url to the address reviewers reach')
+  }
   logger.info({ url, replicaId, ui: config.ui, calibrate: config.calibrate, store: store.kind }, 'permit0 serve listening')
 
   let closing: Promise<void> | undefined
