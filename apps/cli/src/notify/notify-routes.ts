@@ -27,7 +27,7 @@ export interface NotifyRoutesDeps {
   readonly shutdown: AbortSignal
 }
 
-const BODY_LIMIT = 64 * 1024
+const BODY_LIMIT = 256 * 1024
 
 /** Why a link or an interaction is refused: status and the sentence shown. */
 class Refusal extends Error {

@@ -3,9 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { systemClock } from '@permit0/approvals'
 import { describe, expect, it } from 'vitest'
+import { startFakeSlack, startWebhookReceiver } from '../../test/helpers/notify-peers.ts'
+import { runServe } from '../commands/serve.ts'
+import { ConfigError, ConfigErrorCode, loadConfig } from '../config/load.ts'
 import { createDeadLetterLog, DeliveryError, withRetries } from './delivery.ts'
-import { createLinkSigner, loadOrCreateLinkSecret } from './links.ts'
-import { SLACK_MAX_SKEW_SECS, slackSignature, verifySlackRequest } from './slack.ts'
+import { createLinkSigner, loadOrCreateLinkSecret, loggedPath } from './links.ts'
+import { toNotice } from './notifier.ts'
+import { resolveNotifySettings } from './setup.ts'
+import { createSlackNotifier, SLACK_MAX_SKEW_SECS, slackSignature, verifySlackRequest } from './slack.ts'
+import { createWebhookNotifier } from './webhook.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'permit0-notify-'))
 const HASH = 'a'.repeat(64)
@@ -118,9 +124,6 @@ describe('delivery', () => {
 
 describe('serve flags and environment → notification settings', () => {
   it('maps flags, env secrets and secret files into validated settings; errors name what is missing', async () => {
-    const { runServe } = await import('../commands/serve.ts')
-    const { ConfigError, ConfigErrorCode } = await import('../config/load.ts')
-    const { resolveNotifySettings } = await import('./setup.ts')
     const dir = tmp()
     const tokenFile = join(dir, 'slack-token')
     writeFileSync(tokenFile, 'xoxb-from-a-file-0123456789\n')
@@ -169,7 +172,6 @@ describe('serve flags and environment → notification settings', () => {
   })
 
   it('refuses malformed notification settings at the edge', async () => {
-    const { loadConfig } = await import('../config/load.ts')
     const load = (flags: Record<string, unknown>) => () => loadConfig({ flags, env: {}, file: false })
     expect(load({ notifySlack: 'general' })).toThrow(/notifySlack: expected a Slack channel id/)
     expect(load({ slackUsers: 'alice=U0AAA' })).toThrow(/slackUsers/)
@@ -180,10 +182,55 @@ describe('serve flags and environment → notification settings', () => {
 })
 
 describe('logged paths', () => {
-  it("drop a link's token (a capability) and keep everything else", async () => {
-    const { loggedPath } = await import('./links.ts')
+  it("drop a link's token (a capability) and keep everything else", () => {
     expect(loggedPath('/notify/link/01JA/eyJh.c2ln')).toBe('/notify/link/01JA/[token]')
     expect(loggedPath('/api/v1/approvals/01JA')).toBe('/api/v1/approvals/01JA')
     expect(loggedPath('/notify/slack/interactions')).toBe('/notify/slack/interactions')
+  })
+})
+
+describe('arguments in notifications', () => {
+  it('are sent to Slack and the webhook only when configured', async () => {
+    const slack = await startFakeSlack('s'.repeat(32))
+    const hook = await startWebhookReceiver()
+    try {
+      const record = {
+        id: '01JARGS',
+        kind: 'hitl' as const,
+        status: 'pending' as const,
+        action: {
+          actionType: 'email.send',
+          domain: 'email',
+          verb: 'send',
+          channel: 'gmail',
+          parameters: { to: 'bob@partner.example', body: 'the quarterly numbers' },
+          execution: {},
+          normHash: HASH,
+        },
+        toolName: 'gmail_send',
+        enginePermission: 'human' as const,
+        engineSource: 'Scorer' as const,
+        createdAtMs: 1,
+        expiresAtMs: Date.now() + 60_000,
+        replicaId: 'r',
+      } as unknown as Parameters<typeof toNotice>[0]
+      const retry = { attempts: 1, baseDelayMs: 0, clock: systemClock }
+      const slackNotifier = createSlackNotifier({ apiUrl: slack.apiUrl, botToken: 'xoxb-0123456789abcdef', channel: 'C0ARGS', retry })
+      const links = createLinkSigner({ secret: Buffer.from('k'.repeat(32)), publicUrl: () => 'http://127.0.0.1:1' })
+      const webhook = createWebhookNotifier({ url: hook.url, name: 'ops', secret: 'w'.repeat(32), links, retry, clock: systemClock })
+      const signal = new AbortController().signal
+      for (const includeArguments of [false, true]) {
+        const notice = toNotice(record, { includeArguments })
+        await slackNotifier.notify(notice, signal)
+        await webhook.notify(notice, signal)
+        const posted = JSON.stringify(slack.inbox.items.at(-1)?.body)
+        const delivered = hook.inbox.items.at(-1)?.body ?? ''
+        expect(posted.includes('the quarterly numbers'), `slack, includeArguments=${includeArguments}`).toBe(includeArguments)
+        expect(delivered.includes('the quarterly numbers'), `webhook, includeArguments=${includeArguments}`).toBe(includeArguments)
+      }
+    } finally {
+      await slack.close()
+      await hook.close()
+    }
   })
 })
