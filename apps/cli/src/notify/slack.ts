@@ -71,6 +71,23 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     return reply.data
   }
 
+  const finish = async (record: ApprovalRecord, at: SlackMessageRef | undefined, signal: AbortSignal): Promise<void> => {
+    if (finished.has(record.id)) return
+    const ref = posted.get(record.id) ?? at
+    if (ref === undefined) return
+    finished.add(record.id)
+    if (finished.size > 10_000) finished.delete(finished.values().next().value as string)
+    posted.delete(record.id)
+    const text = outcomeText(record)
+    await withRetries(
+      async (abort) => {
+        await call('chat.update', { channel: ref.channel, ts: ref.ts, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }, abort)
+      },
+      options.retry,
+      signal,
+    )
+  }
+
   return {
     channel: NotifyChannel.Slack,
     async notify(notice: ApprovalNotice, signal: AbortSignal) {
@@ -109,25 +126,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         signal,
       )
     },
-    resolved(record, signal) {
-      return this.finish(record, undefined, signal)
-    },
-    async finish(record, at, signal) {
-      if (finished.has(record.id)) return
-      const ref = posted.get(record.id) ?? at
-      if (ref === undefined) return
-      finished.add(record.id)
-      if (finished.size > 10_000) finished.delete(finished.values().next().value as string)
-      posted.delete(record.id)
-      const text = outcomeText(record)
-      await withRetries(
-        async (abort) => {
-          await call('chat.update', { channel: ref.channel, ts: ref.ts, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }, abort)
-        },
-        options.retry,
-        signal,
-      )
-    },
+    resolved: (record, signal) => finish(record, undefined, signal),
+    finish,
   }
 }
 
