@@ -173,7 +173,10 @@ export function notifyRoutes(deps: NotifyRoutesDeps) {
           .catch((err: unknown) => deps.logger.warn({ err, approvalId: record.id }, 'slack chat.update failed'))
         return c.json({ ok: true, approval_id: decided.id, permission, reviewer })
       } catch (err) {
-        if (err instanceof Refusal) return c.json({ error: { code: 'APPROVAL_CONFLICT', message: err.message } }, err.status)
+        if (err instanceof Refusal) {
+          const code = err.status === 404 ? 'APPROVAL_NOT_FOUND' : err.status === 410 ? 'APPROVAL_EXPIRED' : 'APPROVAL_CONFLICT'
+          return c.json({ error: { code, message: err.message } }, err.status)
+        }
         throw err
       }
     })
