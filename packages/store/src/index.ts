@@ -18,6 +18,7 @@ export type {
   ChangeFeedStatus,
   FailedOpenContext,
   HumanReview,
+  LinkNonceRepository,
   MigrationStatus,
   NewApproval,
   NewAuditEntry,

@@ -18,6 +18,7 @@ import {
 } from './audit-json.ts'
 import { verifyAuditChain } from './audit-verify.ts'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
+import { createLinkNonceRepository } from './link-nonces.ts'
 import { migrationProvider } from './migrations/index.ts'
 import type { ApprovalsTable, Database } from './schema.ts'
 import type {
@@ -962,6 +963,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     approvals,
     audit,
     tokens,
+    linkNonces: createLinkNonceRepository(db, { run, guardOpen }),
     stats,
     changes,
     capabilities: { concurrentConnections: options.concurrentConnections },

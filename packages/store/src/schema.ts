@@ -95,6 +95,13 @@ export interface ApiTokensTable {
   id: Generated<number>
 }
 
+export interface UsedLinkNoncesTable {
+  nonce: string
+  approval_id: string
+  used_at_ms: Int8
+  expires_at_ms: Int8
+}
+
 export interface Database {
   policy_cache: PolicyCacheTable
   policy_meta: PolicyMetaTable
@@ -104,4 +111,5 @@ export interface Database {
   audit_head: AuditHeadTable
   audit_keys: AuditKeysTable
   api_tokens: ApiTokensTable
+  used_link_nonces: UsedLinkNoncesTable
 }

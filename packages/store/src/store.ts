@@ -282,6 +282,18 @@ export interface TokenRepository {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Signed approval links (remote approvals)
+
+/** Used nonces of signed approval links: each link decides at most once, across replicas. */
+export interface LinkNonceRepository {
+  /** Marks the nonce used; false when it already was (by this or any other replica). */
+  consume(input: { nonce: string; approvalId: string; usedAtMs: number; expiresAtMs: number }): Promise<boolean>
+  isUsed(nonce: string): Promise<boolean>
+  /** Forgets nonces whose link expired before `nowMs` (an expired link is refused anyway). */
+  prune(nowMs: number): Promise<number>
+}
+
+// ---------------------------------------------------------------------------------------------
 // Dashboard statistics (over the audit log)
 
 export interface StatsQuery {
@@ -361,6 +373,7 @@ export interface Store {
   readonly approvals: ApprovalStore
   readonly audit: AuditLog
   readonly tokens: TokenRepository
+  readonly linkNonces: LinkNonceRepository
   readonly stats: StatsRepository
   readonly changes: ChangeFeed
   readonly capabilities: { readonly concurrentConnections: boolean }

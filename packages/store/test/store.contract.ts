@@ -48,6 +48,7 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         const again = await store.migrate()
         expect(again.pending).toEqual([])
         expect(again.applied).toContain('2025-01-15-001-init')
+        expect(again.applied).toContain('2026-12-02-notify-link-nonces')
         expect(await store.migrationStatus()).toEqual(again)
       })
 
@@ -383,6 +384,22 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.tokens.revoke(tokenName, 51)).toBe(false)
         expect(await store.tokens.verify(secret)).toBeUndefined()
         expect((await store.tokens.list()).find((t) => t.name === tokenName)?.revokedAtMs).toBe(50)
+      })
+    })
+
+    describe('signed-link nonces', () => {
+      it('consumes a nonce exactly once, even under concurrent consumers, and prunes expired ones', async () => {
+        const nonce = `n-${name}-${Date.now()}`
+        const input = { nonce, approvalId: 'A1', usedAtMs: 100, expiresAtMs: 1_000 }
+        expect(await store.linkNonces.isUsed(nonce)).toBe(false)
+        const results = await Promise.all([1, 2, 3, 4].map(() => store.linkNonces.consume(input)))
+        expect(results.filter(Boolean)).toHaveLength(1)
+        expect(await store.linkNonces.isUsed(nonce)).toBe(true)
+        expect(await store.linkNonces.consume(input)).toBe(false)
+        expect(await store.linkNonces.prune(999)).toBe(0)
+        expect(await store.linkNonces.isUsed(nonce)).toBe(true)
+        expect(await store.linkNonces.prune(1_001)).toBeGreaterThanOrEqual(1)
+        expect(await store.linkNonces.isUsed(nonce)).toBe(false)
       })
     })
 

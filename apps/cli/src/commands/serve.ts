@@ -24,6 +24,16 @@ export interface ServeOptions {
   readonly logLevel?: string
   readonly uiDir?: string
   readonly insecure?: boolean
+  readonly publicUrl?: string
+  readonly notifyWebhook?: string
+  readonly notifyWebhookName?: string
+  readonly notifySlack?: string
+  readonly notifySlackUsers?: string
+  readonly slackApiUrl?: string
+  readonly notifyEmail?: string
+  readonly notifyEmailFrom?: string
+  readonly notifyEmailTo?: string
+  readonly notifyIncludeArguments?: boolean
 }
 
 export interface ServeDeps {
@@ -56,6 +66,16 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     logLevel: options.logLevel as ConfigInput['logLevel'],
     uiDir: options.uiDir,
     insecure: options.insecure,
+    publicUrl: options.publicUrl,
+    notifyWebhook: options.notifyWebhook,
+    notifyWebhookName: options.notifyWebhookName,
+    notifySlack: options.notifySlack,
+    slackUsers: options.notifySlackUsers,
+    slackApiUrl: options.slackApiUrl,
+    notifyEmail: options.notifyEmail,
+    notifyEmailFrom: options.notifyEmailFrom,
+    notifyEmailTo: options.notifyEmailTo,
+    notifyIncludeArguments: options.notifyIncludeArguments,
   }
   let server: ServerHandle
   try {
@@ -121,6 +141,16 @@ export function serveCommand(ctx?: CliContext): Command {
     .option('--config <file>', 'settings file (default ./permit0.yaml when present)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .addOption(new Option('--ui-dir <dir>', 'dashboard build to serve (default apps/dashboard/dist)').hideHelp())
+    .option('--public-url <url>', 'base URL of approve/deny links in notifications (default the bound address)')
+    .option('--notify-webhook <url>', 'POST every new approval to this URL, signed with PERMIT0_WEBHOOK_SECRET')
+    .option('--notify-webhook-name <name>', "the webhook's name: its links decide as this reviewer (default webhook)")
+    .option('--notify-slack <channel-id>', 'post approvals to this Slack channel (PERMIT0_SLACK_BOT_TOKEN, PERMIT0_SLACK_SIGNING_SECRET)')
+    .option('--notify-slack-users <map>', 'Slack user → reviewer, e.g. U0123ABCD=alice,U0456EFGH=bob')
+    .addOption(new Option('--slack-api-url <url>', 'Slack Web API base (default https://slack.com/api)').hideHelp())
+    .option('--notify-email <smtp-url>', 'mail approve/deny links over SMTP (password: PERMIT0_SMTP_PASSWORD[_FILE])')
+    .option('--notify-email-from <address>', 'sender of notification mails')
+    .option('--notify-email-to <addresses>', 'comma-separated recipients; each decides as their address')
+    .option('--notify-include-arguments', "send the tool's arguments to Slack and the webhook (default: action and risk only)")
   return addStoreOptions(command)
     .addHelpText(
       'after',
@@ -128,7 +158,9 @@ export function serveCommand(ctx?: CliContext): Command {
         '--database-url / PERMIT0_DATABASE_URL say otherwise; one serve per data dir (locked).\n' +
         '\nExamples:\n  permit0 serve --ui\n  permit0 serve --ui --data-dir ./permit0-data --approval-timeout 120\n' +
         '  PERMIT0_DATABASE_URL=postgres://localhost/permit0 permit0 serve --ui --port 9091\n' +
-        '  permit0 token create --name alice --role approver --data-dir ~/.permit0 && permit0 serve --ui --host 0.0.0.0 --data-dir ~/.permit0\n',
+        '  permit0 token create --name alice --role approver --data-dir ~/.permit0 && permit0 serve --ui --host 0.0.0.0 --data-dir ~/.permit0\n' +
+        '  PERMIT0_WEBHOOK_SECRET_FILE=/run/secrets/hook permit0 serve --ui --public-url https://permit0.example.com --notify-webhook https://hooks.example.com/permit0\n' +
+        '\nNotifications (webhook, Slack, email) and their secrets: docs/serve.md#notifications\n',
     )
     .action(async (options: ServeOptions, command: Command) => {
       const cacheFlag = command.getOptionValueSource('cacheHumanVerdicts') === 'cli'

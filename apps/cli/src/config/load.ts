@@ -37,9 +37,28 @@ const ENV_KEYS: Readonly<Record<string, keyof ConfigInput>> = {
   PERMIT0_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   PERMIT0_LOG_LEVEL: 'logLevel',
   PERMIT0_UI_DIR: 'uiDir',
+  PERMIT0_PUBLIC_URL: 'publicUrl',
+  PERMIT0_LINK_SECRET: 'linkSecret',
+  PERMIT0_LINK_SECRET_FILE: 'linkSecretFile',
+  PERMIT0_NOTIFY_WEBHOOK: 'notifyWebhook',
+  PERMIT0_WEBHOOK_SECRET: 'webhookSecret',
+  PERMIT0_WEBHOOK_SECRET_FILE: 'webhookSecretFile',
+  PERMIT0_NOTIFY_SLACK: 'notifySlack',
+  PERMIT0_SLACK_API_URL: 'slackApiUrl',
+  PERMIT0_SLACK_BOT_TOKEN: 'slackBotToken',
+  PERMIT0_SLACK_BOT_TOKEN_FILE: 'slackBotTokenFile',
+  PERMIT0_SLACK_SIGNING_SECRET: 'slackSigningSecret',
+  PERMIT0_SLACK_SIGNING_SECRET_FILE: 'slackSigningSecretFile',
+  PERMIT0_SLACK_USERS: 'slackUsers',
+  PERMIT0_NOTIFY_EMAIL: 'notifyEmail',
+  PERMIT0_NOTIFY_EMAIL_FROM: 'notifyEmailFrom',
+  PERMIT0_NOTIFY_EMAIL_TO: 'notifyEmailTo',
+  PERMIT0_SMTP_PASSWORD: 'smtpPassword',
+  PERMIT0_SMTP_PASSWORD_FILE: 'smtpPasswordFile',
+  PERMIT0_NOTIFY_INCLUDE_ARGUMENTS: 'notifyIncludeArguments',
 }
 
-const BOOLEAN_KEYS = new Set<keyof ConfigInput>(['ui', 'calibrate', 'cacheHumanVerdicts'])
+const BOOLEAN_KEYS = new Set<keyof ConfigInput>(['ui', 'calibrate', 'cacheHumanVerdicts', 'notifyIncludeArguments'])
 
 /** snake_case or kebab-case keys of permit0.yaml → camelCase config keys. */
 const camel = (key: string): string => key.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase())

@@ -6,6 +6,7 @@ import { ROLES, requireRole } from './auth.ts'
 import type { AppDeps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { createErrorHandler, ServerError, ServerErrorCode } from './errors.ts'
+import { loggedPath } from '../notify/links.ts'
 import { buildOpenApiDocument } from './openapi.ts'
 import { approvalRoutes } from './routes/approvals.ts'
 import { auditRoutes } from './routes/audit.ts'
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps) {
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(status) })
     if (route !== '/api/v1/health' && route !== '/metrics') {
       deps.logger.info(
-        { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - started) },
+        { requestId: c.get('requestId'), method: c.req.method, path: loggedPath(c.req.path), status, ms: Math.round(performance.now() - started) },
         'request',
       )
     }
@@ -58,9 +59,9 @@ export function createApp(deps: AppDeps) {
         const code = (err as { code?: string }).code
         if (code === ServerErrorCode.ApprovalAbandoned || code === ServerErrorCode.ShuttingDown) {
           // Expected during shutdown; log the outcome, not the approval's parameters.
-          deps.logger.warn({ code, requestId: c.get('requestId'), path: c.req.path }, err instanceof Error ? err.message : String(err))
+          deps.logger.warn({ code, requestId: c.get('requestId'), path: loggedPath(c.req.path) }, err instanceof Error ? err.message : String(err))
         } else {
-          deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed')
+          deps.logger.error({ err, requestId: c.get('requestId'), path: loggedPath(c.req.path) }, 'request failed')
         }
       }
     }),
@@ -84,6 +85,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/audit', replayRoutes(deps))
     .route('/api/v1', policyRoutes(deps))
     .route('/api/v1', healthRoutes(deps))
+
+  if (deps.notifyRoutes !== undefined) app.route('/notify', deps.notifyRoutes)
 
   if (deps.mode.ui && deps.uiDir !== undefined) {
     const root = deps.uiDir

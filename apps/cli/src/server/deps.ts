@@ -1,7 +1,9 @@
 import type { ApprovalQueue, Clock } from '@permit0/approvals'
 import type { PackInfo } from '@permit0/contracts'
 import type { Store } from '@permit0/store'
+import type { Hono } from 'hono'
 import type { Logger } from 'pino'
+import type { AppEnv } from './env.ts'
 import type { CheckEngine, DecisionService, ServeMode } from './decision-service.ts'
 import type { Metrics } from './metrics.ts'
 
@@ -42,6 +44,11 @@ export interface AppDeps {
   readonly anyHost?: boolean
   /** Aborted when the server shuts down (ends event streams). */
   readonly shutdown?: AbortSignal
+  /**
+   * Remote-approval routes mounted at `/notify` (signed links, Slack interactivity); they
+   * authenticate by their own signatures, not by API token.
+   */
+  readonly notifyRoutes?: Hono<AppEnv>
   /** Keep-alive comment interval of the SSE stream. Default 15 s. */
   readonly sseHeartbeatMs?: number
 }

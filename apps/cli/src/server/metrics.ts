@@ -7,6 +7,8 @@ export interface Metrics {
   readonly decideDuration: Histogram<'outcome'>
   readonly storeErrors: Counter<'operation'>
   readonly httpRequests: Counter<'method' | 'route' | 'status'>
+  /** Approval notifications by channel (webhook, slack, email) and outcome (sent, failed). */
+  readonly notifications: Counter<'channel' | 'outcome'>
 }
 
 /** A registry per app instance (tests run several servers in one process). */
@@ -64,5 +66,11 @@ export function createMetrics(options: { parked: () => number; pending?: () => P
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   })
-  return { registry, decisions, approvalWait, decideDuration, storeErrors, httpRequests }
+  const notifications = new Counter({
+    name: 'permit0_notifications_total',
+    help: 'Approval notifications by channel and outcome (sent; failed after every retry)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  })
+  return { registry, decisions, approvalWait, decideDuration, storeErrors, httpRequests, notifications }
 }

@@ -4,6 +4,8 @@ import type { AppEnv } from './env.ts'
 import { isLoopbackHost } from './auth.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
 
+/** Public routes authenticated by their own signatures (signed approval links, Slack). */
+export const NOTIFY_PREFIX = '/notify/'
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
@@ -17,7 +19,9 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
  */
 export function requestGuards(deps: Pick<AppDeps, 'auth' | 'anyHost'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (deps.anyHost !== true) {
+    // `/notify/` routes (signed links, Slack) authenticate every request by its own signature and
+    // are reached through --public-url, whatever Host that carries.
+    if (deps.anyHost !== true && !c.req.path.startsWith(NOTIFY_PREFIX)) {
       const host = hostName(c.req.header('host') ?? '')
       if (!isLoopbackHost(host) && !(await authRequired(deps))) {
         throw new ServerError(

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
+import { LINK_PAGE_CSP } from '../notify/confirm-page.ts'
 import type { AppEnv } from './env.ts'
 
 /**
@@ -34,5 +35,11 @@ const COMMON = {
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   const ui = secureHeaders({ ...COMMON, contentSecurityPolicy: UI_CONTENT_SECURITY_POLICY })
   const api = secureHeaders({ ...COMMON, contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } })
-  return (c, next) => (c.req.path === '/ui' || c.req.path.startsWith('/ui/') ? ui(c, next) : api(c, next))
+  // Approve/deny link pages: one hashed inline stylesheet, a form posting back to itself, nothing else.
+  const link = secureHeaders({ ...COMMON, contentSecurityPolicy: LINK_PAGE_CSP })
+  return (c, next) => {
+    const path = c.req.path
+    if (path === '/ui' || path.startsWith('/ui/')) return ui(c, next)
+    return path.startsWith('/notify/link/') ? link(c, next) : api(c, next)
+  }
 }

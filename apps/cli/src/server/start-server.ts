@@ -17,7 +17,8 @@ import { ulid } from 'ulid'
 import type { Config } from '../config/schema.ts'
 import { ConfigError, ConfigErrorCode } from '../config/load.ts'
 import { buildEngine as buildCliEngine, type BuiltEngine, EngineConfigError } from '../engine-factory.ts'
-import { openStore } from '../store-options.ts'
+import { resolveNotifySettings, setupNotifications, type Notifications } from '../notify/setup.ts'
+import { openStore, resolveDataDir } from '../store-options.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
@@ -113,6 +114,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const clock = options.clock ?? systemClock
   const replicaId = options.replicaId ?? ulid()
   const ownsStore = options.store === undefined
+  const dataDir = resolveDataDir(
+    { ...(config.dataDir !== undefined && { dataDir: config.dataDir }) },
+    { env: options.env ?? {}, cwd, ...(options.homeDir !== undefined && { homeDir: options.homeDir }) },
+  )
+  // Checked before anything opens: a channel without its secret fails fast, naming the variable.
+  const notifySettings = resolveNotifySettings(config, { dataDir })
   const built = options.engine === undefined ? buildEngine(config, cwd) : undefined
   const engine = options.engine ?? (built as BuiltEngine).engine
 
@@ -207,6 +214,24 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await queue.start()
   }
 
+  // Remote approvals (webhook, Slack, email): public routes authenticated by their own signatures.
+  let boundUrl = ''
+  let notifications: Notifications | undefined
+  const shutdown = new AbortController()
+  if (notifySettings !== undefined) {
+    notifications = setupNotifications(config, notifySettings, {
+      queue,
+      nonces: store.linkNonces,
+      clock,
+      logger,
+      metrics,
+      replicaId,
+      dataDir,
+      publicUrl: () => config.publicUrl ?? boundUrl,
+      shutdown: shutdown.signal,
+    })
+  }
+
   const checkEngine = adaptEngine(engine)
   const decisions = createDecisionService({
     engine: checkEngine,
@@ -220,7 +245,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
     metrics,
   })
-  const shutdown = new AbortController()
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : defaultUiDir()
   const app = createApp({
     decisions,
@@ -238,6 +262,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     auth,
     anyHost: exposed,
     shutdown: shutdown.signal,
+    ...(notifications !== undefined && { notifyRoutes: notifications.routes }),
   })
 
   const server: ServerType = await new Promise((resolveListen, reject) => {
@@ -252,6 +277,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const port = (server.address() as AddressInfo).port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const url = `http://${host}:${port}`
+  boundUrl = url
+  notifications?.start()
+  if (notifications !== undefined && config.publicUrl === undefined && !isLoopbackHost(config.host)) {
+    logger.warn({ url }, 'notification links point at the bound address; set --public-url to the address reviewers reach')
+  }
   logger.info({ url, replicaId, ui: config.ui, calibrate: config.calibrate, store: store.kind }, 'permit0 serve listening')
 
   let closing: Promise<void> | undefined
@@ -269,6 +299,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         // Parked requests are answered (503, approval abandoned) before the store closes.
         shutdown.abort() // ends event streams; later responses carry `Connection: close`
         await queue?.close()
+        await notifications?.close()
         const sockets = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void }
         sockets.closeIdleConnections?.()
         const forced = setTimeout(() => sockets.closeAllConnections?.(), 5_000)

@@ -5,6 +5,7 @@ import { classifyPath } from './path.ts'
 describe('guard locations', () => {
   it.each([
     ['/home/dev/.permit0/data/reviewer-token', 'secret'],
+    ['/home/dev/.permit0/data/link-secret', 'secret'],
     ['/home/dev/.permit0/data/audit-key', 'secret'],
     ['/home/dev/.permit0/packs/claude-code/pack.yaml', 'config'],
     ['/home/dev/.claude/settings.json', 'config'],
@@ -28,6 +29,14 @@ describe('guard locations', () => {
     expect(isGuardApi('127.0.0.1', 9090, '/api/v1/approvals/decide', true)).toBe(true)
     expect(isGuardApi('example.com', 443, '/api/v1/approvals/x', false)).toBe(true)
     expect(isGuardApi('localhost', 9090, '/', true)).toBe(true)
+    // signed approve/deny links and Slack interactivity, on any host (an agent must not follow them)
+    expect(isGuardApi('permit0.example.com', 443, '/notify/link/01J/abc.def', false)).toBe(true)
+    expect(isGuardApi('127.0.0.1', 8080, '/NOTIFY/Slack/interactions', true)).toBe(true)
+    expect(isGuardApi('example.com', 443, '/notify/links-of-another-app', false)).toBe(false)
+    // other spellings the server routes the same way
+    expect(isGuardApi('permit0.example.com', 443, '/%6Eotify/%6Cink/01J/abc.def', false)).toBe(true)
+    expect(isGuardApi('permit0.example.com', 443, '//notify//link/01J/abc.def', false)).toBe(true)
+    expect(isGuardApi('permit0.example.com', 443, '/%61pi/v1/approvals/decide', false)).toBe(true)
     expect(isGuardApi('localhost', 3000, '/', true)).toBe(false)
     expect(isGuardApi('example.com', 443, '/docs', false)).toBe(false)
   })

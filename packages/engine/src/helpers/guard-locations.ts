@@ -8,7 +8,7 @@
 
 /** permit0's secrets: reading them lets an agent approve its own calls or forge the audit. */
 const GUARD_SECRET_BASENAMES = new Set([
-  'reviewer-token', 'audit-key', 'audit-key.pem', 'audit.key', 'tokens.json', 'token-secret',
+  'reviewer-token', 'audit-key', 'audit-key.pem', 'audit.key', 'tokens.json', 'token-secret', 'link-secret',
 ])
 
 /** A path segment that is permit0's home (`~/.permit0/…`, `/etc/permit0/…`). */
@@ -53,6 +53,11 @@ export function guardLocation(resolved: string): GuardLocation {
 
 /** permit0's HTTP API paths. Any URL on them is the agent talking to its own guard. */
 const GUARD_API_PATH = /^\/api\/v1\/(approvals|check|check_action|audit|lists|allowlist|denylist|policies|packs|tokens|calibration|hooks|admin|auth|session)(\/|$|\?)/i
+/**
+ * permit0's remote-approval routes (signed approve/deny links, Slack interactivity), on any host:
+ * an agent that read a notification (its mailbox, a chat) must not follow the link itself.
+ */
+const GUARD_NOTIFY_PATH = /^\/notify\/(link|slack)(\/|$|\?)/i
 /** The daemon's default port (`permit0 serve`). */
 export const GUARD_DEFAULT_PORT = 9090
 
@@ -60,7 +65,19 @@ export const GUARD_DEFAULT_PORT = 9090
  * Whether a URL (already split) addresses permit0's API: a permit0 API path on any host, or any
  * path on a loopback host at the daemon's default port.
  */
-export function isGuardApi(host: string, port: number | undefined, path: string, loopback: boolean): boolean {
-  if (GUARD_API_PATH.test(path) || /\/api\/v1\/approvals/i.test(path)) return true
+export function isGuardApi(host: string, port: number | undefined, rawPath: string, loopback: boolean): boolean {
+  // As the server routes it: percent-escapes decoded (`/%6Eotify/…`), repeated slashes collapsed.
+  const path = routedPath(rawPath)
+  if (GUARD_API_PATH.test(path) || GUARD_NOTIFY_PATH.test(path) || /\/api\/v1\/approvals/i.test(path)) return true
   return loopback && port === GUARD_DEFAULT_PORT && host !== ''
+}
+
+function routedPath(path: string): string {
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    // malformed escapes: match the raw text
+  }
+  return decoded.replace(/\/{2,}/g, '/')
 }
