@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadPackSet, normalize, parseYaml, type JsonObject, type JsonValue } from '@permit0/engine'
+import { canonicalJson, loadPackSet, normalize, parseYaml, sha256Hex, type JsonObject, type JsonValue } from '@permit0/engine'
 import { describe, expect, it } from 'vitest'
 import { readPacksDir } from './packs-dir.ts'
 
@@ -37,6 +37,21 @@ const VECTORS: [string, JsonObject, string, JsonObject, string?][] = [
   ['gmail_summarize_inbox', { max: 20 }, 'unknown.unclassified', { raw_tool_name: 'gmail_summarize_inbox' }],
   ['gmail_mark_read', { message_id: 'm', read: 'maybe' }, 'email.mark_read', { message_id: 'm', read: null }],
 ]
+
+/**
+ * Where we deliberately differ from the reference (issue 14): our engine's hash of an unknown
+ * tool covers its parameters (`raw_parameters_sha256`, any pack), and our email pack's recipient scope is the
+ * worst of to, cc and bcc (an external `to` with an internal `cc` is `mixed`).
+ */
+function deliberateDifferences(label: string, tool: string, params: JsonObject, expected: JsonObject): JsonObject {
+  if (expected['raw_tool_name'] !== undefined) {
+    return { ...expected, raw_parameters_sha256: sha256Hex(canonicalJson(params)) }
+  }
+  if (label === 'our packs' && tool.endsWith('_send') && params['cc'] !== undefined && expected['recipient_scope'] === 'external') {
+    return { ...expected, recipient_scope: 'mixed' }
+  }
+  return expected
+}
 
 describe.skipIf(!present)('conformance with the reference corpus', () => {
   const corpusDir = join(REFERENCE, 'corpora/calibration')
@@ -69,7 +84,7 @@ describe.skipIf(!present)('conformance with the reference corpus', () => {
         expect(r.ok).toBe(true)
         if (!r.ok) return
         expect(r.action.actionType).toBe(actionType)
-        expect(r.action.parameters).toEqual(expected)
+        expect(r.action.parameters).toEqual(deliberateDifferences(label, tool, params, expected))
         expect(r.action.normHash).toMatch(/^[0-9a-f]{64}$/)
       })
     })

@@ -3,7 +3,9 @@
  * it to `HELPER_GROUPS` below. Names must be unique (checked when this module loads).
  */
 import { CORE_HELPERS } from './core.ts'
+import { EMAIL_HELPERS } from './email.ts'
 import { PATH_HELPERS } from './path.ts'
+import { SECRET_HELPERS } from './secrets.ts'
 import { SHELL_HELPERS } from './shell.ts'
 import { SQL_HELPERS } from './sql.ts'
 import { URL_HELPERS } from './url.ts'
@@ -11,7 +13,9 @@ import type { HelperDef } from './types.ts'
 
 const HELPER_GROUPS: readonly (readonly HelperDef[])[] = [
   CORE_HELPERS,
+  EMAIL_HELPERS,
   PATH_HELPERS,
+  SECRET_HELPERS,
   SHELL_HELPERS,
   SQL_HELPERS,
   URL_HELPERS,

@@ -224,8 +224,9 @@ function compileParameter(
       r.error('unknown_helper', [...path, 'compute'], `unknown helper '${compute}'`, 'compute')
       return undefined
     }
-    if (args.length !== helper.arity) {
-      r.error('helper_arity', [...path, 'args'], `helper '${compute}' takes ${helper.arity} argument(s), got ${args.length}`, 'args')
+    if (helper.variadic === true ? args.length < helper.arity : args.length !== helper.arity) {
+      const takes = helper.variadic === true ? `at least ${helper.arity}` : String(helper.arity)
+      r.error('helper_arity', [...path, 'args'], `helper '${compute}' takes ${takes} argument(s), got ${args.length}`, 'args')
       return undefined
     }
     if (r.issues.length > before) return undefined
