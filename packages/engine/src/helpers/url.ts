@@ -61,7 +61,7 @@ export const URL_LENGTH_LIMIT = 16_384
 
 const PRIVATE_SUFFIXES = [
   '.local', '.localhost', '.internal', '.intranet', '.lan', '.home', '.home.arpa', '.corp', '.private',
-  '.localdomain', '.svc', '.cluster.local', '.consul', '.test', '.invalid', '.example', '.onion',
+  '.localdomain', '.svc', '.cluster.local', '.consul',
   '.in-addr.arpa', '.ip6.arpa',
 ]
 /** Public domains whose every name resolves to loopback (developer conveniences). */
