@@ -5,6 +5,7 @@
 import { CORE_HELPERS } from './core.ts'
 import { EMAIL_HELPERS } from './email.ts'
 import { FILE_TOOL_HELPERS } from './file-tools.ts'
+import { HOST_TOOL_HELPERS } from './host-tools.ts'
 import { PATH_HELPERS } from './path.ts'
 import { SECRET_HELPERS } from './secrets.ts'
 import { SHELL_HELPERS } from './shell.ts'
@@ -16,6 +17,7 @@ const HELPER_GROUPS: readonly (readonly HelperDef[])[] = [
   CORE_HELPERS,
   EMAIL_HELPERS,
   FILE_TOOL_HELPERS,
+  HOST_TOOL_HELPERS,
   PATH_HELPERS,
   SECRET_HELPERS,
   SHELL_HELPERS,

@@ -273,7 +273,7 @@ function compileParameter(
 
 /**
  * A `from`/`args` path. It reads the "effective parameters": the call's parameters (a
- * non-object is visible as `_raw`), with `org_domain` replaced by the context's org domain when
+ * non-object is visible as `_raw`; `_params` is the whole value), with `org_domain` replaced by the context's org domain when
  * one is set (anti-spoofing), and `metadata.*` reading the call metadata.
  */
 export function compileParamPath(source: string): PathResolver {
@@ -281,6 +281,8 @@ export function compileParamPath(source: string): PathResolver {
   const segs = compiled.segments
   if (compiled.root === 'metadata') return (input) => walkPath(input.metadata, segs)
   const first = (segs[0] as { key: string }).key
+  // `_params`: the whole parameters value (for helpers that judge or digest every parameter).
+  if (first === '_params' && segs.length === 1) return (input) => input.parameters
   return (input) => {
     if (first === 'org_domain' && input.ctx.orgDomain !== undefined) {
       return walkPath(input.ctx.orgDomain, segs, 1)
