@@ -13,8 +13,9 @@
  *
  * The preset does not cover a few classes an agent commonly leaks, so `SUPPLEMENTARY` adds them
  * (each named after the class, not an example string): JWTs, Google API keys, Stripe secret keys,
- * GitLab tokens, bare PEM private-key headers, raw 40-character AWS secret keys, and credential
- * assignments (`password=…`, `"api_key": "…"`).
+ * GitLab tokens, bare PEM private-key headers, raw 40-character AWS secret keys, credential
+ * assignments (`password=…`, `"api_key": "…"`), bearer tokens, and vendor prefixes (GitHub, Slack,
+ * OpenAI, Anthropic, npm) without secretlint's exact-length pins.
  */
 import { rules as SECRETLINT_RULES } from '@secretlint/secretlint-rule-preset-recommend'
 import type { JsonObject, JsonValue } from '../types.ts'
@@ -90,6 +91,13 @@ const SUPPLEMENTARY: readonly Supplementary[] = [
   { kind: 'StripeSecretKey', re: /\b[rs]k_(live|test)_[0-9A-Za-z]{16,}/ },
   { kind: 'GitLabToken', re: /\bgl(pat|dt|ptt|rt|cbt)-[0-9A-Za-z_-]{20,}/ },
   { kind: 'GitHubFineGrainedToken', re: /\bgithub_pat_[0-9A-Za-z_]{40,}/ },
+  // Vendor prefixes with a length tolerance: secretlint pins exact lengths, a truncated or
+  // re-generated token of another length is still a token.
+  { kind: 'GITHUB_TOKEN', re: /\bgh[pousr]_[0-9A-Za-z_]{30,}/ },
+  { kind: 'SLACK_TOKEN', re: /\bxox[abposre]-[0-9A-Za-z-]{10,}/ },
+  { kind: 'OPENAI_API_KEY', re: /\bsk-(?:proj-|svcacct-|admin-)?[0-9A-Za-z_-]{40,}/ },
+  { kind: 'ANTHROPIC_API_KEY', re: /\bsk-ant-[a-z]{3}[0-9]{2}-[0-9A-Za-z_-]{20,}/ },
+  { kind: 'NPM_ACCESS_TOKEN', re: /\bnpm_[0-9A-Za-z]{30,}/ },
   { kind: 'AWSAccessKeyID', re: /\b(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|A3T[A-Z0-9])[A-Z0-9]{16}\b/ },
   { kind: 'PrivateKey', re: /-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----/ },
   { kind: 'SlackWebhook', re: /hooks\.slack\.com\/(services|workflows)\/[A-Za-z0-9/_-]{20,}/ },

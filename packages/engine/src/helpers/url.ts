@@ -90,7 +90,7 @@ const SECRET_QUERY = /(^|[?&;])[^=&]*(access[_-]?token|token|api[_-]?key|apikey|
 const OTHER_SAFE_SCHEMES = new Set(['http', 'https'])
 const DANGEROUS_SCHEMES = new Set([
   'file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'sftp', 'ftp', 'smb', 'ssh',
-  'telnet', 'php', 'phar', 'data', 'javascript', 'expect', 'glob', 'zip', 'unix', 'mailto', 'ws', 'wss',
+  'telnet', 'php', 'phar', 'data', 'javascript', 'expect', 'glob', 'zip', 'unix', 'mailto',
 ])
 
 function under(host: string, domain: string): boolean {
