@@ -38,6 +38,22 @@ function underDir(pattern: string, dir: string): string {
   return `${dir.replace(/\/+$/, '')}/${p}`
 }
 
+/**
+ * Literal spellings a glob's last segment can match, for classifying by name: `id_rsa*` → `id_rsa`,
+ * `.env*` → `.env`, `{.npmrc,.netrc}` → both, `*credentials*` → `credentials`.
+ */
+function literalNames(path: string): string[] {
+  const slash = path.lastIndexOf('/')
+  const dir = path.slice(0, slash + 1)
+  const base = path.slice(slash + 1)
+  if (!GLOB_CHARS.test(base)) return []
+  const brace = /\{([^{}]*)\}/.exec(base)
+  const expanded = brace === null || brace[1] === undefined
+    ? [base]
+    : brace[1].split(',').map((alt) => base.slice(0, brace.index) + alt + base.slice(brace.index + brace[0].length))
+  return expanded.map((b) => dir + b.replace(/\[[^\]]*\]/g, '').replace(/[*?]/g, '')).filter((p) => !p.endsWith('/'))
+}
+
 /** The literal directory before the first segment with a glob character. */
 function literalDir(path: string): string {
   const segs = path.split('/')
@@ -63,6 +79,7 @@ export function classifySearch(dir: string | undefined, patterns: readonly strin
     const { resolved } = resolvePath(t, cwd)
     const folder = normalizePosix(literalDir(resolved))
     const inside = classifyPath(`${folder}/*`, cwd)
+    for (const name of literalNames(resolved)) kind = worseKind(kind, classifyPath(name, cwd).kind)
     scope = worseScope(worseScope(scope, direct.scope), inside.scope)
     kind = worseKind(worseKind(kind, direct.kind), inside.kind)
     if (GUARD_SECRET_HOME.test(folder)) kind = worseKind(kind, PathKind.GuardSecret)

@@ -135,27 +135,40 @@ function classifyAddress(text: string): AddressClass {
   return { loopback, internal: loopback || metadata || range !== 'unicast', metadata }
 }
 
-/** An IPv4 address spelled inside a DNS label sequence: `10.0.0.1.x`, `10-0-0-1.x`, `0a000001.x`. */
-function ipv4InName(host: string): ipaddr.IPv4 | undefined {
-  const dotted = /(?:^|[.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:[.-](?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?=$|[.-])/.exec(host)
-  if (dotted?.[1] !== undefined) {
-    const text = dotted[1].replace(/-/g, '.')
-    if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text)
+/**
+ * Every IPv4 address spelled inside a DNS label sequence: `10.0.0.1.x`, `10-0-0-1.x`, `0a000001.x`
+ * (a rebinding name can carry several; all are judged).
+ */
+function ipv4sInName(host: string): ipaddr.IPv4[] {
+  const out: ipaddr.IPv4[] = []
+  const dotted = /(?:^|[.-])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:[.-](?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?=$|[.-])/g
+  for (let m = dotted.exec(host); m !== null; m = dotted.exec(host)) {
+    const text = (m[1] ?? '').replace(/-/g, '.')
+    if (ipaddr.IPv4.isValidFourPartDecimal(text)) out.push(ipaddr.IPv4.parse(text))
+    dotted.lastIndex = m.index + 1
   }
-  const hex = /(?:^|[.-])([0-9a-f]{8})(?=$|[.-])/.exec(host)
-  if (hex?.[1] !== undefined && /\d/.test(hex[1])) {
-    const n = Number.parseInt(hex[1], 16)
-    return new ipaddr.IPv4([(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff])
+  const hex = /(?:^|[.-])([0-9a-f]{8})(?=$|[.-])/g
+  for (let m = hex.exec(host); m !== null; m = hex.exec(host)) {
+    const h = m[1] ?? ''
+    if (/\d/.test(h)) {
+      const n = Number.parseInt(h, 16)
+      out.push(new ipaddr.IPv4([(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]))
+    }
+    hex.lastIndex = m.index + 1
   }
-  return undefined
+  return out
 }
 
 function nameFacts(host: string): Omit<HostFacts, 'host' | 'ipLiteral'> {
   const metadataName = METADATA_NAMES.has(host)
   const loopbackName = host === 'localhost' || host.endsWith('.localhost') || LOOPBACK_DOMAINS.some((d) => under(host, d))
   const wildcard = WILDCARD_DNS_DOMAINS.some((d) => under(host, d))
-  const embedded = ipv4InName(host)
-  const embeddedClass = embedded === undefined ? undefined : classifyAddress(embedded.toString())
+  const embedded = ipv4sInName(host).map((a) => classifyAddress(a.toString()))
+  const embeddedClass = embedded.length === 0 ? undefined : {
+    loopback: embedded.some((c) => c.loopback),
+    internal: embedded.some((c) => c.internal),
+    metadata: embedded.some((c) => c.metadata),
+  }
   const embeddedInternal = embeddedClass !== undefined && embeddedClass.internal
   const singleLabel = !host.includes('.')
   const privateName = singleLabel || INTERNAL_NAMES.test(host) || PRIVATE_SUFFIXES.some((s) => host.endsWith(s))
@@ -229,7 +242,8 @@ export function classifyUrl(url: string): UrlFacts {
   const port = parsed.port !== '' ? Number(parsed.port) : DEFAULT_PORTS[scheme]
   const path = parsed.pathname
   const search = parsed.search
-  const pathSecret = detectSecrets([safeDecode(path), safeDecode(search), safeDecode(parsed.hash)].join('\n')).found
+  // The whole URL but its userinfo (judged as `credentials`): webhook URLs are secrets by host + path.
+  const pathSecret = detectSecrets(safeDecode(`${parsed.hostname}${path}${search}${parsed.hash}`)).found
   return {
     ...host,
     valid: true,
@@ -242,7 +256,8 @@ export function classifyUrl(url: string): UrlFacts {
     otherScheme: !OTHER_SAFE_SCHEMES.has(scheme),
     dangerousScheme: DANGEROUS_SCHEMES.has(scheme),
     oversized: false,
-    guardApi: isGuardApi(host.host, port, path, host.localhost),
+    // percent-encoded spellings (`/%61pi/v1/approvals`) reach the same route
+    guardApi: isGuardApi(host.host, port, path, host.localhost) || isGuardApi(host.host, port, safeDecode(path), host.localhost),
     path,
   }
 }
