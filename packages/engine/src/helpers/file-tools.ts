@@ -2,7 +2,7 @@
  * What a listing or search tool (Claude Code's Glob, Grep and LS; the filesystem MCP server's
  * list/tree/search tools) reaches: its directory and every pattern under it. A search is a read
  * of everything it can match, so the directory is judged by what lives inside it (`~/.aws` and
- * `~/.aws/` are both a secret directory; `~/.ssh/*`, `**​/.env` and `*.pem` name secret files), and
+ * `~/.aws/` are both a secret directory; `~/.ssh/*`, `.env` at any depth and `*.pem` name secret files), and
  * a pattern is resolved against the tool's directory, not the working directory. Built on
  * `classifyPath` (helpers/path.ts), so paths are normalised exactly as for Read and Write
  * (`..`, `//`, `~`, `$HOME`, trailing slashes, Windows separators).
