@@ -57,10 +57,12 @@ describe('recipientsScope: the worst of to, cc, bcc and reply-all', () => {
     expect(recipientsScope(['a@corp.com', null, null], '', false)).toBe('external')
   })
 
-  it('is the recipients_scope helper (to, cc, bcc, reply_all, org)', () => {
+  it('is the recipients_scope helper (org, reply_all, field, …)', () => {
     const fn = getHelper('recipients_scope')!.fn
-    expect(fn(['bob@corp.com', null, 'drop@evil.com', null, ORG])).toBe('mixed')
-    expect(fn(['Bob <bob@CORP.com.>', null, null, false, 'CORP.COM.'])).toBe('self')
+    expect(fn([ORG, null, 'bob@corp.com', null, 'drop@evil.com'])).toBe('mixed')
+    expect(fn(['CORP.COM.', false, 'Bob <bob@CORP.com.>', null, null])).toBe('self')
+    expect(fn([ORG, false, null, null, null, [{ emailAddress: { address: 'x@evil.com' } }]])).toBe('external')
+    expect(fn([ORG, true, 'bob@corp.com'])).toBe('unknown')
   })
 
   it('normalizeDomain folds case, trailing dots and IDN, and rejects junk', () => {

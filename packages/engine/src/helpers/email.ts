@@ -130,12 +130,14 @@ export function recipientsScope(fields: readonly (JsonValue | undefined)[], org:
 export const EMAIL_HELPERS: readonly HelperDef[] = [
   {
     name: 'recipients_scope',
-    arity: 5,
+    arity: 3,
+    variadic: true,
     description:
-      'recipients_scope(to, cc, bcc, reply_all, org) → self|internal|unknown|mixed|external over every ' +
-      'recipient field (RFC 5322 lists with display names, quoted local parts, `;` or `,`, arrays); ' +
-      'domains compared case-insensitively, trailing dot and IDN normalised, org subdomains internal; ' +
-      'an unparseable field or reply_all: true makes an otherwise internal send unknown.',
-    fn: (args) => recipientsScope([args[0], args[1], args[2]], str(args, 4), args[3] === true),
+      'recipients_scope(org, reply_all, field, …) → self|internal|unknown|mixed|external over every ' +
+      'recipient field (to, cc, bcc, Graph-style toRecipients, …: RFC 5322 lists with display names, ' +
+      'quoted local parts, `;` or `,`, arrays of strings or {email|address|emailAddress}); domains ' +
+      'compared case-insensitively, trailing dot and IDN normalised, org subdomains internal; an ' +
+      'unparseable field or reply_all: true makes an otherwise internal send unknown.',
+    fn: (args) => recipientsScope(args.slice(2), str(args, 0), args[1] === true),
   },
 ]
