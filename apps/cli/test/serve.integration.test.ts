@@ -391,7 +391,7 @@ describe('permit0 serve --calibrate', () => {
 })
 
 describe('permit0 serve --ui: unknown tools', () => {
-  it('never caches a human allow on an unknown tool, so the next call of it is not answered from the cache', async () => {
+  it('answers unknown tools human without parking, each call under its own hash (every parameter counts)', async () => {
     const server = await startTestServer({ ui: true })
     try {
       const call1 = await call(server.url, 'POST', '/api/v1/check', { tool_name: 'acme_runner', parameters: { cmd: 'ls' } })
