@@ -116,40 +116,70 @@ const SUPPLEMENTARY: readonly Supplementary[] = [
   { kind: 'BearerToken', re: /\b(?:Bearer|Token)\s+([A-Za-z0-9._~+/=-]{20,})/, accept: (v) => !PLACEHOLDER.test(v) },
 ]
 
+/** Where the current scan's reports go (scans are synchronous, so one sink suffices). */
+let sink: Set<string> | undefined
+
+/** Each preset rule instantiated once, at import; its `file` handler is called per scan. */
+const SECRETLINT_SCANNERS: readonly { readonly id: string; readonly file: (source: unknown) => unknown }[] =
+  (SECRETLINT_RULES as unknown as readonly RuleCreator[])
+    .filter((rule) => !SKIPPED_RULES.has(rule.meta.id))
+    .flatMap((rule) => {
+      const context: RuleContext = {
+        report: ({ message }) => sink?.add(typeof message === 'string' ? message : rule.meta.id),
+        ignore: () => undefined,
+        createTranslator: () => (id) => id,
+        registerRule: () => undefined,
+      }
+      const file = rule.create(context, RULE_OPTIONS[rule.meta.id] ?? {}).file
+      return file === undefined ? [] : [{ id: rule.meta.id, file }]
+    })
+
 function runSecretlint(content: string, kinds: Set<string>): void {
-  for (const rule of SECRETLINT_RULES as unknown as readonly RuleCreator[]) {
-    if (SKIPPED_RULES.has(rule.meta.id)) continue
-    const context: RuleContext = {
-      report: ({ message }) => kinds.add(typeof message === 'string' ? message : rule.meta.id),
-      ignore: () => undefined,
-      createTranslator: () => (id) => id,
-      registerRule: () => undefined,
+  sink = kinds
+  try {
+    for (const scanner of SECRETLINT_SCANNERS) {
+      try {
+        const result = scanner.file({ content, ext: '', contentType: 'text', sourceContentType: 'text' })
+        // Only the PKCS#12 scanner is asynchronous, and it returns at once without a file path.
+        if (result instanceof Promise) result.catch(() => undefined)
+      } catch {
+        // A rule that throws on odd input must not hide what others find; nothing is allowed by it.
+        kinds.add('ScannerError')
+      }
     }
-    try {
-      const handlers = rule.create(context, RULE_OPTIONS[rule.meta.id] ?? {})
-      const result = handlers.file?.({ content, ext: '', contentType: 'text', sourceContentType: 'text' })
-      // Only the PKCS#12 scanner is asynchronous, and it returns at once without a file path.
-      if (result instanceof Promise) result.catch(() => undefined)
-    } catch {
-      // A rule that throws on odd input must not hide what others find; nothing is allowed by it.
-      kinds.add('ScannerError')
-    }
+  } finally {
+    sink = undefined
   }
 }
 
+/** The supplementary patterns compiled once, global, for an `exec` loop. */
+const SUPPLEMENTARY_GLOBAL = SUPPLEMENTARY.map((x) => ({
+  ...x,
+  re: new RegExp(x.re.source, x.re.flags.includes('g') ? x.re.flags : `${x.re.flags}g`),
+}))
+
 function runSupplementary(content: string, kinds: Set<string>): void {
-  for (const s of SUPPLEMENTARY) {
+  for (const s of SUPPLEMENTARY_GLOBAL) {
     if (kinds.has(s.kind)) continue
-    const re = s.re.global ? new RegExp(s.re.source, s.re.flags) : new RegExp(s.re.source, `${s.re.flags}g`)
-    for (const m of content.matchAll(re)) {
+    s.re.lastIndex = 0
+    for (let m = s.re.exec(content); m !== null; m = s.re.exec(content)) {
       const value = m[1] ?? m[0]
       if (s.accept === undefined || s.accept(value)) {
         kinds.add(s.kind)
         break
       }
+      if (m[0] === '') s.re.lastIndex += 1
     }
   }
 }
+
+/**
+ * Every secretlint scanner looks for a token of at least 16 characters without white space (keys,
+ * tokens, URLs with credentials, PEM bodies); prose without such a run cannot match any of them,
+ * so the preset is skipped there (the supplementary classes, which include short
+ * `password: …` assignments, always run).
+ */
+const LONG_TOKEN = /[^\s"'`<>()[\]{},;]{16,}|-----BEGIN/
 
 /** Scans `text` with secretlint's recommended preset plus the supplementary classes. */
 export function detectSecrets(text: string): SecretFacts {
@@ -157,7 +187,7 @@ export function detectSecrets(text: string): SecretFacts {
   const content = oversized ? text.slice(0, SECRET_SCAN_LIMIT) : text
   const kinds = new Set<string>()
   if (content !== '') {
-    runSecretlint(content, kinds)
+    if (LONG_TOKEN.test(content)) runSecretlint(content, kinds)
     runSupplementary(content, kinds)
     // URL-encoded bodies and query strings hide the same secrets behind `%2F`, `%3D`, `+`.
     if (/%[0-9A-Fa-f]{2}/.test(content)) {
@@ -168,7 +198,7 @@ export function detectSecrets(text: string): SecretFacts {
         decoded = undefined
       }
       if (decoded !== undefined && decoded !== content) {
-        runSecretlint(decoded, kinds)
+        if (LONG_TOKEN.test(decoded)) runSecretlint(decoded, kinds)
         runSupplementary(decoded, kinds)
       }
     }
