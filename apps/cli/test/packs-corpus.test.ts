@@ -5,8 +5,11 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { runCalibrateTest } from '../src/commands/calibrate/test.ts'
+
+// Every pack's whole corpus (~500 cases) through the real engine: seconds on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 })
 
 const REPO = resolve(import.meta.dirname, '../../..')
 const PACKS = join(REPO, 'packs')

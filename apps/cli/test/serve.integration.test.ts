@@ -361,6 +361,49 @@ describe('permit0 serve --calibrate', () => {
     expect(records.body.records).toHaveLength(1)
     expect(records.body.records[0]).toMatchObject({ approval_id: event.approval.approval_id, engine_permission: enginePermission })
   })
+
+  it('an approved call of an unknown tool answers only that call: other parameters and even the same call ask again', async () => {
+    const approveNext = async (): Promise<string> => {
+      const e = await events.next(created)
+      if (e.type !== 'approval.created') throw new Error('expected a created event')
+      expect(e.approval.engine_source).toBe('UnknownFallback')
+      await call(server.url, 'POST', '/api/v1/approvals/decide', { approval_id: e.approval.approval_id, permission: 'allow', reviewer: 'cal' })
+      return e.approval.norm_hash as string
+    }
+    const harmless = { tool_name: 'acme_runner', parameters: { cmd: 'echo hi' } }
+    const first = call(server.url, 'POST', '/api/v1/check', harmless)
+    const hashA = await approveNext()
+    expect((await first).body).toMatchObject({ permission: 'allow', source: 'HumanReviewer' })
+
+    // a different parameter is a different call (the hash covers every parameter) …
+    const dangerous = call(server.url, 'POST', '/api/v1/check', { tool_name: 'acme_runner', parameters: { cmd: 'rm -rf ~' } })
+    const pending = await events.next(created)
+    if (pending.type !== 'approval.created') throw new Error('expected a created event')
+    expect(pending.approval.norm_hash).not.toBe(hashA)
+    await call(server.url, 'POST', '/api/v1/approvals/decide', { approval_id: pending.approval.approval_id, permission: 'deny', reviewer: 'cal' })
+    expect((await dangerous).body).toMatchObject({ permission: 'deny', source: 'HumanReviewer' })
+
+    // … and the identical call is asked again: a verdict on an unknown tool is never cached.
+    const repeat = call(server.url, 'POST', '/api/v1/check', harmless)
+    expect(await approveNext()).toBe(hashA)
+    expect((await repeat).body).toMatchObject({ permission: 'allow', source: 'HumanReviewer' })
+  })
+})
+
+describe('permit0 serve --ui: unknown tools', () => {
+  it('answers unknown tools human without parking, each call under its own hash (every parameter counts)', async () => {
+    const server = await startTestServer({ ui: true })
+    try {
+      const call1 = await call(server.url, 'POST', '/api/v1/check', { tool_name: 'acme_runner', parameters: { cmd: 'ls' } })
+      // Unknown tools are answered `human` (UnknownFallback) and, under --ui, not parked …
+      expect(call1.body).toMatchObject({ permission: 'human', source: 'UnknownFallback' })
+      const call2 = await call(server.url, 'POST', '/api/v1/check', { tool_name: 'acme_runner', parameters: { cmd: 'rm -rf ~' } })
+      expect(call2.body).toMatchObject({ permission: 'human', source: 'UnknownFallback' })
+      expect(call2.body.norm_hash).not.toBe(call1.body.norm_hash)
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 describe('restart with pending approvals (embedded data dir)', () => {

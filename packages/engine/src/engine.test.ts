@@ -6,6 +6,7 @@ import { createEngine } from './engine.ts'
 import { createMemoryPolicyStore } from './memory-store.ts'
 import { parseProfile } from './profiles/profile.ts'
 import type { SessionContext } from './session/session.ts'
+import { isCacheable } from './verdict/pipeline.ts'
 import type { AgentReviewer } from './verdict/reviewer.ts'
 import type { RawToolCall } from './types.ts'
 
@@ -136,6 +137,9 @@ describe('engine.check', () => {
     expect(unknown).toMatchObject({ permission: 'human', source: 'UnknownFallback', action: { actionType: 'unknown.unclassified' } })
     expect(unknown.risk).toBeUndefined()
     expect(store.entries()).toHaveLength(0)
+    // even a deny on an unknown tool (say, from an agent reviewer) is never cached
+    expect(isCacheable({ ...unknown, permission: 'deny', source: 'AgentReviewer' })).toBe(false)
+    expect(isCacheable({ ...unknown, permission: 'deny', source: 'AgentReviewer', action: e.normalize(internal) })).toBe(true)
   })
 
   it('fixed tiers route to human; session rules and session block rules gate', async () => {
@@ -267,7 +271,8 @@ describe('injected SHA-256', () => {
     )
     const input = { actionType: 'email.send', channel: 'x', parameters: { to: 'a@b.example' } }
     expect(native.toNormAction(input)).toEqual(pure.toNormAction(input))
-  })
+    // 300 pure-JS hashes (two per unclaimed call: its parameters' digest and the norm_hash)
+  }, 30_000)
 
   it('is the function actually used: normalized, fallback and pre-normalized actions', () => {
     const fake = engine({ sha256: (text) => `fake:${text.length}` })

@@ -12,9 +12,11 @@ declare global {
   var TextEncoder: { new (): TextEncoder; prototype: TextEncoder }
 
   interface URL {
+    readonly hash: string
     readonly hostname: string
     readonly password: string
     readonly pathname: string
+    readonly port: string
     readonly protocol: string
     readonly search: string
     readonly username: string

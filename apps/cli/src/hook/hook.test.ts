@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { type HookDeps, type HookOptions, runHook, runHookInstall } from '../commands/hook.ts'
 import { resolveHookConfig } from './config.ts'
@@ -14,6 +14,8 @@ import { loadHookEngine } from './load-engine.ts'
 import { fileURLToPath } from 'node:url'
 
 const PACKS_DIR = fileURLToPath(new URL('../../../../packs', import.meta.url))
+// The local hook loads every shipped pack per invocation: seconds on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 const HASH = 'b'.repeat(64)
 const BASH_EVENT = {
@@ -184,7 +186,10 @@ describe('remote mode against a loopback daemon', () => {
     expect(seen[0]!.body).toEqual({
       tool_name: 'Bash',
       parameters: { command: 'npm test' },
-      metadata: { session_id: 'sess-42', cwd: '/home/dev/project', permission_mode: 'default', tool_use_id: 'toolu_1' },
+      metadata: {
+        session_id: 'sess-42', cwd: '/home/dev/project', permission_mode: 'default', tool_use_id: 'toolu_1',
+        tool_origin: 'builtin', tool_name: 'Bash',
+      },
       client_kind: 'claude-code',
       org_domain: 'default.org',
       hitl_timeout_secs: 300,
@@ -277,10 +282,18 @@ describe('local mode (engine in-process, the repo packs)', () => {
     expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
   })
 
-  it('unclassified tools: no opinion by default, ask with --unknown ask', async () => {
-    const unknown = { tool_name: 'SomeNewTool', tool_input: { x: 1 } }
+  it('unclassified MCP tools: no opinion by default, ask with --unknown ask', async () => {
+    const unknown = { tool_name: 'mcp__acme__some_new_tool', tool_input: { x: 1 } }
     expect((await local(unknown)).stdout).toBe('{"hookSpecificOutput":{"hookEventName":"PreToolUse"}}\n')
     expect((await local(unknown, { unknown: 'ask' })).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+  })
+
+  it('a Claude Code built-in the claude-code pack does not know is asked, never "no opinion"', async () => {
+    const r = await local({ tool_name: 'SomeNewTool', tool_input: { x: 1 } })
+    expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } })
+    // Monitor runs a shell command: judged like Bash, so a force push to main is denied
+    const monitor = await local({ tool_name: 'Monitor', tool_input: { description: 'x', timeout_ms: 1000, command: 'git push --force origin main' }, cwd: '/home/dev/project' })
+    expect(monitor.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
   })
 
   it('session history persists across invocations so session rules fire without a daemon', async () => {

@@ -51,5 +51,9 @@ export function hookMetadata(input: HookInput): JsonObject {
     const value = input[key]
     if (typeof value === 'string' && value !== '') metadata[key] = value
   }
+  // Claude Code names MCP tools `mcp__<server>__<tool>`; anything else is one of its built-ins. The
+  // claude-code pack asks about built-ins it does not know (instead of "no opinion").
+  metadata.tool_origin = input.tool_name.startsWith('mcp__') ? 'mcp' : 'builtin'
+  metadata.tool_name = input.tool_name
   return metadata
 }

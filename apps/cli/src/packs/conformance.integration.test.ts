@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadPackSet, normalize, parseYaml, type JsonObject, type JsonValue } from '@permit0/engine'
+import { canonicalJson, loadPackSet, normalize, parseYaml, sha256Hex, type JsonObject, type JsonValue } from '@permit0/engine'
 import { describe, expect, it } from 'vitest'
 import { readPacksDir } from './packs-dir.ts'
 
@@ -37,6 +37,25 @@ const VECTORS: [string, JsonObject, string, JsonObject, string?][] = [
   ['gmail_summarize_inbox', { max: 20 }, 'unknown.unclassified', { raw_tool_name: 'gmail_summarize_inbox' }],
   ['gmail_mark_read', { message_id: 'm', read: 'maybe' }, 'email.mark_read', { message_id: 'm', read: null }],
 ]
+
+/**
+ * Where we deliberately differ from the reference (issue 14): our engine's hash of an unknown
+ * tool covers its parameters (`raw_parameters_sha256`, any pack), and our email pack's recipient scope is the
+ * worst of to, cc and bcc (an external `to` with an internal `cc` is `mixed`); our send normalizers add
+ * `secrets` (secret_facts over subject and body), so sends are compared without it and without hash.
+ */
+function deliberateDifferences(label: string, tool: string, params: JsonObject, expected: JsonObject): JsonObject {
+  if (expected['raw_tool_name'] !== undefined) {
+    return { ...expected, raw_parameters_sha256: sha256Hex(canonicalJson(params)) }
+  }
+  if (label !== 'our packs') return expected
+  // our send normalizers also run the shared secret detector over subject and body
+  const ours = tool.endsWith('_send') ? { ...expected, secrets: { found: false, kinds: [], oversized: false } } : expected
+  if (tool.endsWith('_send') && params['cc'] !== undefined && expected['recipient_scope'] === 'external') {
+    return { ...ours, recipient_scope: 'mixed' }
+  }
+  return ours
+}
 
 describe.skipIf(!present)('conformance with the reference corpus', () => {
   const corpusDir = join(REFERENCE, 'corpora/calibration')
@@ -69,7 +88,7 @@ describe.skipIf(!present)('conformance with the reference corpus', () => {
         expect(r.ok).toBe(true)
         if (!r.ok) return
         expect(r.action.actionType).toBe(actionType)
-        expect(r.action.parameters).toEqual(expected)
+        expect(r.action.parameters).toEqual(deliberateDifferences(label, tool, params, expected))
         expect(r.action.normHash).toMatch(/^[0-9a-f]{64}$/)
       })
     })
@@ -88,9 +107,13 @@ describe.skipIf(!present)('conformance with the reference corpus', () => {
     for (const c of calls) {
       const a = normalize(ours.packSet.registry, { ...c, metadata: {} }, { orgDomain: 'calibration.test' })
       const b = normalize(theirs.packSet.registry, { ...c, metadata: {} }, { orgDomain: 'calibration.test' })
-      expect(a.ok && { t: a.action.actionType, p: a.action.parameters, h: a.action.normHash }, c.toolName).toEqual(
-        b.ok && { t: b.action.actionType, p: b.action.parameters, h: b.action.normHash },
-      )
+      const view = (r: typeof a, drop: boolean) => {
+        if (!r.ok) return false
+        const { secrets: _secrets, ...p } = r.action.parameters
+        return drop ? { t: r.action.actionType, p } : { t: r.action.actionType, p: r.action.parameters, h: r.action.normHash }
+      }
+      const deliberate = a.ok && a.action.parameters['secrets'] !== undefined
+      expect(view(a, deliberate), c.toolName).toEqual(view(b, deliberate))
     }
   })
 })

@@ -1,12 +1,13 @@
 import type { ApprovalQueue, ApprovalRecord, Clock, OpenApproval } from '@permit0/approvals'
 import type { CheckAccepted, CheckActionRequest, CheckRequest, CheckResponse } from '@permit0/contracts'
-import type {
-  DecisionSource,
-  JsonObject,
-  JsonValue,
-  PolicyStore,
-  RawToolCall,
-  Verdict,
+import {
+  UNKNOWN_ACTION_TYPE,
+  type DecisionSource,
+  type JsonObject,
+  type JsonValue,
+  type PolicyStore,
+  type RawToolCall,
+  type Verdict,
 } from '@permit0/engine'
 import type { NewAuditEntry } from '@permit0/store'
 import { ServerError, ServerErrorCode } from './errors.ts'
@@ -320,7 +321,8 @@ export function createResolutionEffects(deps: {
           reviewedAtMs: resolution.resolvedAtMs,
         },
       })
-      if (deps.humanCache.enabled && permission !== 'human') {
+      // A person's answer on an unknown tool answers that call only: never cached.
+      if (deps.humanCache.enabled && permission !== 'human' && approval.action.actionType !== UNKNOWN_ACTION_TYPE) {
         const now = deps.clock.now()
         await deps.policy.cacheSet({
           normHash: approval.action.normHash,

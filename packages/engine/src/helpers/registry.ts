@@ -4,7 +4,11 @@
  */
 import { CORE_HELPERS } from './core.ts'
 import { MONEY_HELPERS } from './money.ts'
+import { EMAIL_HELPERS } from './email.ts'
+import { FILE_TOOL_HELPERS } from './file-tools.ts'
+import { HOST_TOOL_HELPERS } from './host-tools.ts'
 import { PATH_HELPERS } from './path.ts'
+import { SECRET_HELPERS } from './secrets.ts'
 import { SHELL_HELPERS } from './shell.ts'
 import { SQL_HELPERS } from './sql.ts'
 import { URL_HELPERS } from './url.ts'
@@ -13,7 +17,11 @@ import type { HelperDef } from './types.ts'
 const HELPER_GROUPS: readonly (readonly HelperDef[])[] = [
   CORE_HELPERS,
   MONEY_HELPERS,
+  EMAIL_HELPERS,
+  FILE_TOOL_HELPERS,
+  HOST_TOOL_HELPERS,
   PATH_HELPERS,
+  SECRET_HELPERS,
   SHELL_HELPERS,
   SQL_HELPERS,
   URL_HELPERS,

@@ -8,6 +8,8 @@ import type { JsonValue } from '../types.ts'
 export interface HelperDef {
   readonly name: string
   readonly arity: number
+  /** `arity` is a minimum: the helper takes any number of further arguments (`secret_facts`). */
+  readonly variadic?: boolean
   readonly description: string
   readonly fn: (args: readonly JsonValue[]) => JsonValue
 }

@@ -224,8 +224,9 @@ function compileParameter(
       r.error('unknown_helper', [...path, 'compute'], `unknown helper '${compute}'`, 'compute')
       return undefined
     }
-    if (args.length !== helper.arity) {
-      r.error('helper_arity', [...path, 'args'], `helper '${compute}' takes ${helper.arity} argument(s), got ${args.length}`, 'args')
+    if (helper.variadic === true ? args.length < helper.arity : args.length !== helper.arity) {
+      const takes = helper.variadic === true ? `at least ${helper.arity}` : String(helper.arity)
+      r.error('helper_arity', [...path, 'args'], `helper '${compute}' takes ${takes} argument(s), got ${args.length}`, 'args')
       return undefined
     }
     if (r.issues.length > before) return undefined
@@ -272,7 +273,7 @@ function compileParameter(
 
 /**
  * A `from`/`args` path. It reads the "effective parameters": the call's parameters (a
- * non-object is visible as `_raw`), with `org_domain` replaced by the context's org domain when
+ * non-object is visible as `_raw`; `_params` is the whole value), with `org_domain` replaced by the context's org domain when
  * one is set (anti-spoofing), and `metadata.*` reading the call metadata.
  */
 export function compileParamPath(source: string): PathResolver {
@@ -280,6 +281,8 @@ export function compileParamPath(source: string): PathResolver {
   const segs = compiled.segments
   if (compiled.root === 'metadata') return (input) => walkPath(input.metadata, segs)
   const first = (segs[0] as { key: string }).key
+  // `_params`: the whole parameters value (for helpers that judge or digest every parameter).
+  if (first === '_params' && segs.length === 1) return (input) => input.parameters
   return (input) => {
     if (first === 'org_domain' && input.ctx.orgDomain !== undefined) {
       return walkPath(input.ctx.orgDomain, segs, 1)

@@ -3,6 +3,7 @@ import { loadPackSet, type PackFile } from '../packs/load-pack-set.ts'
 import type { JsonObject, JsonValue, NormAction } from '../types.ts'
 import { stripClientPrefix, requireClientKind, parseClientKind } from './client.ts'
 import { normalize } from './normalize.ts'
+import { sha256Hex } from '../canonical/norm-hash.ts'
 
 const normalizer = (id: string, priority: number, body: string): string =>
   `permit0_pack: t/p\nid: ${id}\npriority: ${priority}\n${body}`
@@ -130,8 +131,19 @@ describe('dispatch', () => {
     const a = ok(norm('gmail_summarize_inbox', { max: 20, a: 'x' }, { files }))
     expect(a.actionType).toBe('unknown.unclassified')
     expect(a.channel).toBe('gmail_summarize_inbox')
-    expect(a.parameters).toEqual({ raw_tool_name: 'gmail_summarize_inbox' })
+    expect(a.parameters).toEqual({ raw_tool_name: 'gmail_summarize_inbox', raw_parameters_sha256: sha256Hex('{"a":"x","max":20}') })
     expect(a.execution.surfaceCommand).toBe('{"a":"x","max":20}')
+  })
+
+  it("an unknown tool's norm_hash covers every parameter, nested ones included, and not their order", () => {
+    const hash = (p: JsonValue): string => ok(norm('acme_runner', p, { files })).normHash
+    const base = hash({ cmd: 'echo hi', opts: { cwd: '/tmp', env: ['A=1'] } })
+    expect(hash({ opts: { env: ['A=1'], cwd: '/tmp' }, cmd: 'echo hi' })).toBe(base)
+    expect(hash({ cmd: 'rm -rf ~', opts: { cwd: '/tmp', env: ['A=1'] } })).not.toBe(base)
+    expect(hash({ cmd: 'echo hi', opts: { cwd: '/', env: ['A=1'] } })).not.toBe(base)
+    expect(hash({ cmd: 'echo hi', opts: { cwd: '/tmp', env: ['A=2'] } })).not.toBe(base)
+    expect(hash({ cmd: 'echo hi', opts: { cwd: '/tmp', env: ['A=1'] }, extra: null })).not.toBe(base)
+    expect(ok(norm('other_runner', { cmd: 'echo hi', opts: { cwd: '/tmp', env: ['A=1'] } }, { files })).normHash).not.toBe(base)
   })
 
   it('generic (non exact-tool) normalizers match any tool, metadata included', () => {

@@ -132,16 +132,25 @@ function surfaceCommand(parameters: JsonValue, toolName: string): string {
   return toolName
 }
 
-/** The `unknown.unclassified` action for a call no normalizer claims (original tool name). */
+/**
+ * The `unknown.unclassified` action for a call no normalizer claims (original tool name). Its
+ * norm_hash covers the tool name AND every parameter (`raw_parameters_sha256`, the SHA-256 of their
+ * canonical JSON), so a verdict on one call of an unknown tool can never answer another call of it.
+ */
 export function fallbackAction(call: RawToolCall, sha256: Sha256Hex = sha256Hex): NormAction {
-  const parameters: JsonObject = { raw_tool_name: call.toolName }
-  const [domain, verb] = UNKNOWN_ACTION_TYPE.split('.') as [string, string]
   let command: string
+  let digest: string
   try {
     command = canonicalJson(call.parameters)
+    digest = sha256(command)
   } catch {
+    // Not canonicalisable: no two such calls may share a hash-keyed verdict; the tool name and the
+    // failure marker still differ from every hashable call.
     command = ''
+    digest = 'unhashable'
   }
+  const parameters: JsonObject = { raw_tool_name: call.toolName, raw_parameters_sha256: digest }
+  const [domain, verb] = UNKNOWN_ACTION_TYPE.split('.') as [string, string]
   return {
     actionType: UNKNOWN_ACTION_TYPE,
     domain,

@@ -60,7 +60,7 @@ export const SESSION_BLOCK_RULES: readonly SessionBlockRule[] = [
     reason: 'Sensitive data read followed by external send in same session',
     fires: ({ session, actionType, parameters }) =>
       SEND_TYPES.has(actionType) &&
-      parameters['recipient_scope'] === 'external' &&
+      (parameters['recipient_scope'] === 'external' || parameters['recipient_scope'] === 'mixed') &&
       lastN(session.records, 3).some((r) => r.flags.includes('EXPOSURE')),
   },
   {

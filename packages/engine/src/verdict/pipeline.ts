@@ -8,6 +8,7 @@ import { assessRisk, type AssessInput, type AssessReport } from '../risk/assess.
 import type { CompiledRiskRule } from '../risk/compile-risk-rule.ts'
 import { routeTier, type HybridScorer } from '../scoring/hybrid.ts'
 import type { SessionContext } from '../session/session.ts'
+import { UNKNOWN_ACTION_TYPE } from '../taxonomy/taxonomy.ts'
 import {
   DecisionSource,
   Permission,
@@ -162,10 +163,14 @@ function decideVerdict(
   return { permission: routeTier(risk), source: DecisionSource.Scorer, action, risk, trace }
 }
 
-/** Whether a verdict may be written to the policy cache (engine Allow/Deny only). */
+/**
+ * Whether a verdict may be written to the policy cache (engine Allow/Deny only). A verdict on an
+ * unknown tool is never cached, whoever gave it.
+ */
 export function isCacheable(verdict: Verdict): boolean {
   return (
     verdict.permission !== Permission.Human &&
+    verdict.action.actionType !== UNKNOWN_ACTION_TYPE &&
     (verdict.source === DecisionSource.Scorer || verdict.source === DecisionSource.AgentReviewer)
   )
 }

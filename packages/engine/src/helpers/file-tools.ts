@@ -1,0 +1,132 @@
+/**
+ * What a listing or search tool (Claude Code's Glob, Grep and LS; the filesystem MCP server's
+ * list/tree/search tools) reaches: its directory and every pattern under it. A search is a read
+ * of everything it can match, so the directory is judged by what lives inside it (`~/.aws` and
+ * `~/.aws/` are both a secret directory; `~/.ssh/*`, `.env` at any depth and `*.pem` name secret files), and
+ * a pattern is resolved against the tool's directory, not the working directory. Built on
+ * `classifyPath` (helpers/path.ts), so paths are normalised exactly as for Read and Write
+ * (`..`, `//`, `~`, `$HOME`, trailing slashes, Windows separators).
+ */
+import type { JsonObject, JsonValue } from '../types.ts'
+import { classifyPath, classifyPaths, normalizePosix, PathKind, PathScope, resolvePath, worseKind, worseScope, type PathKind as Kind, type PathScope as Scope } from './path.ts'
+import type { HelperDef } from './types.ts'
+
+const GLOB_CHARS = /[*?[\]{}]/
+/** Directories that hold permit0's secrets beside its configuration (data dir, config home). */
+const GUARD_SECRET_HOME = /\/\.permit0(\/|$)|^\/(etc|var\/lib|opt|usr\/local\/etc)\/permit0(\/|$)/
+
+export interface SearchFacts {
+  readonly count: number
+  readonly scope: Scope
+  readonly kind: Kind
+  readonly dotfile: boolean
+  /** The search covers the file-system root or a whole home directory. */
+  readonly broad: boolean
+  readonly paths: readonly string[]
+}
+
+function strings(v: JsonValue | undefined): string[] {
+  if (typeof v === 'string') return v.trim() === '' ? [] : [v]
+  if (Array.isArray(v)) return v.flatMap((x) => strings(x))
+  return []
+}
+
+/** A pattern is absolute (or home-relative) on its own; otherwise it lives under `dir`. */
+function underDir(pattern: string, dir: string): string {
+  const p = pattern.trim().replace(/\\/g, '/')
+  if (p.startsWith('/') || /^(~|\$HOME|\$\{HOME\})(\/|$)/.test(p) || /^[A-Za-z]:\//.test(p)) return p
+  return `${dir.replace(/\/+$/, '')}/${p}`
+}
+
+/**
+ * Literal spellings a glob's last segment can match, for classifying by name: `id_rsa*` → `id_rsa`,
+ * `.env*` → `.env`, `{.npmrc,.netrc}` → both, `*credentials*` → `credentials`.
+ */
+function literalNames(path: string): string[] {
+  const slash = path.lastIndexOf('/')
+  const dir = path.slice(0, slash + 1)
+  const base = path.slice(slash + 1)
+  if (!GLOB_CHARS.test(base)) return []
+  const brace = /\{([^{}]*)\}/.exec(base)
+  const expanded = brace === null || brace[1] === undefined
+    ? [base]
+    : brace[1].split(',').map((alt) => base.slice(0, brace.index) + alt + base.slice(brace.index + brace[0].length))
+  return expanded.map((b) => dir + b.replace(/\[[^\]]*\]/g, '').replace(/[*?]/g, '')).filter((p) => !p.endsWith('/'))
+}
+
+/** The literal directory before the first segment with a glob character. */
+function literalDir(path: string): string {
+  const segs = path.split('/')
+  const i = segs.findIndex((s) => GLOB_CHARS.test(s))
+  return i < 0 ? path : segs.slice(0, i).join('/') || '/'
+}
+
+/**
+ * Facts over a search: `dir` (default: the working directory) and `patterns` (globs or paths,
+ * relative to `dir`). Each target counts as itself, as the directory it names (what is inside:
+ * `<dir>/*`), and — for permit0's own homes — as the secrets kept there.
+ */
+export function classifySearch(dir: string | undefined, patterns: readonly string[], cwd?: string): SearchFacts {
+  const base = dir === undefined || dir.trim() === '' ? (cwd ?? '.') : dir
+  const targets = [base, ...patterns.map((p) => underDir(p, base))]
+  let scope: Scope = PathScope.Workspace
+  let kind: Kind = PathKind.Regular
+  let dotfile = false
+  let broad = false
+  const paths: string[] = []
+  for (const t of targets) {
+    const direct = classifyPath(t, cwd)
+    const { resolved } = resolvePath(t, cwd)
+    const folder = normalizePosix(literalDir(resolved))
+    const inside = classifyPath(`${folder}/*`, cwd)
+    for (const name of literalNames(resolved)) kind = worseKind(kind, classifyPath(name, cwd).kind)
+    scope = worseScope(worseScope(scope, direct.scope), inside.scope)
+    kind = worseKind(worseKind(kind, direct.kind), inside.kind)
+    if (GUARD_SECRET_HOME.test(folder)) kind = worseKind(kind, PathKind.GuardSecret)
+    dotfile ||= direct.dotfile
+    broad ||= direct.broad || classifyPath(folder, cwd).broad
+    paths.push(direct.resolved)
+  }
+  return { count: targets.length, scope, kind, dotfile, broad, paths }
+}
+
+function searchFactsJson(args: readonly JsonValue[]): JsonValue {
+  const dir = typeof args[0] === 'string' ? args[0] : undefined
+  const cwd = typeof args[1] === 'string' && args[1] !== '' ? args[1] : undefined
+  const f = classifySearch(dir, args.slice(2).flatMap((a) => strings(a)), cwd)
+  return { ...f, paths: [...f.paths] } satisfies JsonObject
+}
+
+/** `paths_facts(cwd, a, b, …)`: path_facts over several separate parameters (source and destination). */
+function pathsFactsJson(args: readonly JsonValue[]): JsonValue {
+  const cwd = typeof args[0] === 'string' && args[0] !== '' ? args[0] : undefined
+  const paths = args.slice(1).flatMap((a) => strings(a))
+  if (paths.length === 0) {
+    // A move or copy that names no path cannot be judged as being inside the project.
+    return { count: 0, scope: PathScope.Unknown, kind: PathKind.Regular, dotfile: false, broad: false, paths: [] } satisfies JsonObject
+  }
+  const f = classifyPaths(paths, cwd)
+  return { ...f, paths: [...f.paths] } satisfies JsonObject
+}
+
+export const FILE_TOOL_HELPERS: readonly HelperDef[] = [
+  {
+    name: 'paths_facts',
+    arity: 2,
+    variadic: true,
+    description:
+      'paths_facts(cwd, path, …) → path_facts over every path argument (strings or lists), e.g. a ' +
+      "move's source and destination; no path at all → scope unknown.",
+    fn: pathsFactsJson,
+  },
+  {
+    name: 'search_facts',
+    arity: 2,
+    variadic: true,
+    description:
+      'search_facts(dir, cwd, pattern, …) → {count, scope, kind, dotfile, broad, paths} like path_facts, ' +
+      'for listing/search tools: dir (default cwd) is judged by what lives inside it (`~/.aws` is a ' +
+      'secret directory), patterns (strings or lists) resolve under dir; the worst target wins.',
+    fn: searchFactsJson,
+  },
+]
