@@ -155,7 +155,12 @@ export async function runMcp(command: readonly string[], options: McpCommandOpti
   else {
     const stdio = new StdioServerTransport(process.stdin, process.stdout)
     // The stdio transport does not notice the client going away; end of input is exactly that.
-    process.stdin.once('end', () => void stdio.close())
+    // Clients stop a server with end of input, then SIGTERM: both shut down in order (parked
+    // approvals abandoned, queued audit entries written, the real server stopped).
+    const stop = (): void => void stdio.close()
+    process.stdin.once('end', stop)
+    process.once('SIGTERM', stop)
+    process.once('SIGINT', stop)
     client = stdio
   }
   const proxy = createMcpProxy({ client, upstream, gate, server, log: say })

@@ -87,7 +87,14 @@ export function denyReason(call: McpToolCall, r: CheckResponse): string {
     const who = r.reviewer !== undefined && r.reviewer !== '' ? ` ${r.reviewer}` : ''
     return `permit0: a reviewer${who} denied ${what}${r.reason !== undefined ? `: ${r.reason}` : ''}. Do not retry it.`
   }
-  const why = r.block_reason ?? r.reason ?? (r.flags !== undefined && r.flags.length > 0 ? `risk flags ${r.flags.join(', ')}` : 'policy')
+  const why =
+    r.block_reason ??
+    r.reason ??
+    (r.source === 'Denylist'
+      ? 'this exact action is on the deny list'
+      : r.flags !== undefined && r.flags.length > 0
+        ? `risk flags ${r.flags.join(', ')}`
+        : `decided by ${r.source}`)
   return `permit0 denied ${what}: ${why}`
 }
 
