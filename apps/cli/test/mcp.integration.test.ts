@@ -4,7 +4,7 @@
  * decisions over an embedded store in a temp data dir), or proxies a streamable-HTTP server
  * built with the SDK while a real `permit0 serve --ui` daemon decides (`--remote`).
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -299,5 +299,113 @@ describe('permit0 mcp --upstream (streamable HTTP) deciding on a daemon (--remot
     expect(result.isError).toBe(true)
     expect(text(result)).toContain('router config is off limits')
     expect(upstream.calls).not.toContain(args.url)
+  })
+})
+
+/** The CLI as a raw child: lines in, JSON-RPC lines out (what a misbehaving client sees). */
+function spawnRaw(args: readonly string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, 'mcp', ...args], { cwd: REPO_ROOT, env: { ...(process.env as Record<string, string>), ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  const messages: Record<string, unknown>[] = []
+  let stderr = ''
+  let buffer = ''
+  const waiters: Array<() => void> = []
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString()
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      messages.push(JSON.parse(buffer.slice(0, nl)) as Record<string, unknown>)
+      buffer = buffer.slice(nl + 1)
+      for (const w of waiters.splice(0)) w()
+    }
+  })
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  return {
+    send: (line: string) => child.stdin.write(`${line}\n`),
+    end: () => child.stdin.end(),
+    stderr: () => stderr,
+    exited,
+    async reply(id: number, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const found = messages.find((m) => m.id === id)
+        if (found !== undefined) return found
+        if (Date.now() > deadline) throw new Error(`no reply ${id}; stderr:\n${stderr}`)
+        await new Promise<void>((done) => {
+          waiters.push(done)
+          setTimeout(done, 200)
+        })
+      }
+    },
+  }
+}
+
+const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })
+
+describe('permit0 mcp with bad input', () => {
+  const base = mkdtempSync(join(tmpdir(), 'permit0-mcp-bad-'))
+  const root = join(base, 'project')
+  const dataDir = join(base, 'data')
+  mkdirSync(root)
+
+  it('answers malformed tools/call params with a JSON-RPC error, skips unparseable lines, forwards nothing of them', async () => {
+    const proxy = spawnRaw(['--name', 'filesystem', '--packs-dir', PACKS, '--data-dir', dataDir, '--cwd', root, '--', process.execPath, FS_SERVER, root], { HOME: base })
+    proxy.send(INIT)
+    expect((await proxy.reply(1)).result).toMatchObject({ serverInfo: { name: 'secure-filesystem-server' } })
+    proxy.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }))
+    proxy.send('{"jsonrpc": "2.0", "id": 2, "method": ')
+    proxy.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'write_file', arguments: 'rm -rf /' } }))
+    proxy.send(JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { arguments: { path: '/etc/passwd' } } }))
+    proxy.send(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/list' }))
+    expect((await proxy.reply(3)).error).toMatchObject({ code: -32602, message: expect.stringContaining('params.arguments (an object)') })
+    expect((await proxy.reply(4)).error).toMatchObject({ code: -32602 })
+    expect(((await proxy.reply(5)).result as { tools: unknown[] }).tools.length).toBeGreaterThan(5)
+    expect(proxy.stderr()).toContain('permit0 mcp: bad message from the client')
+    proxy.end()
+    expect(await proxy.exited).toBe(0)
+  })
+
+  it('a server that dies: the pending request gets an error and permit0 exits non-zero', async () => {
+    const dying = `process.stdin.once('data', () => process.exit(3))`
+    const proxy = spawnRaw(['--name', 'dying', '--remote', 'http://127.0.0.1:9', '--', process.execPath, '-e', dying], { HOME: base })
+    proxy.send(INIT)
+    expect((await proxy.reply(1)).error).toMatchObject({ message: expect.stringContaining("MCP server 'dying' exited before answering") })
+    expect(await proxy.exited).toBe(1)
+  })
+
+  it('an unreachable daemon refuses the call (fail closed) without forwarding it', async () => {
+    const proxy = spawnRaw(['--name', 'filesystem', '--remote', 'http://127.0.0.1:9', '--', process.execPath, FS_SERVER, root], { HOME: base })
+    proxy.send(INIT)
+    await proxy.reply(1)
+    proxy.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'write_file', arguments: { path: join(root, 'x.txt'), content: 'x' } } }))
+    const reply = await proxy.reply(2)
+    expect(reply.result).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringMatching(/^permit0 could not decide filesystem\/write_file, so it did not run: .*unreachable/) }] })
+    expect(existsSync(join(root, 'x.txt'))).toBe(false)
+    proxy.end()
+    await proxy.exited
+  })
+
+  it('a client that disconnects while a call is parked: the approval is recorded as abandoned', async () => {
+    const proxy = spawnRaw(['--name', 'filesystem', '--packs-dir', PACKS, '--data-dir', dataDir, '--budget', '120', '--cwd', root, '--', process.execPath, FS_SERVER, root], { HOME: base })
+    proxy.send(INIT)
+    await proxy.reply(1)
+    proxy.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'write_file', arguments: { path: join(root, '.env'), content: 'A=1' } } }))
+    let id: string | undefined
+    for (let i = 0; i < 200 && id === undefined; i += 1) {
+      const listed = capture()
+      await runApprovalsList({ dataDir, json: true }, { env: { HOME: base }, io: listed.io })
+      id = (JSON.parse(listed.out[0] ?? '[]') as { approval_id: string }[])[0]?.approval_id
+    }
+    expect(id).toBeDefined()
+    proxy.end()
+    expect(await proxy.exited).toBe(0)
+    const store = await openStoreWhenFree(dataDir, base)
+    try {
+      expect((await store.approvals.get(id as string))?.status).toBe('abandoned')
+      const page = await store.audit.list({ approvalId: id as string })
+      expect(page.entries.map((e) => e.kind)).toEqual(['approval_abandoned'])
+    } finally {
+      await store.close()
+    }
+    expect(existsSync(join(root, '.env'))).toBe(false)
   })
 })
