@@ -123,6 +123,7 @@ export async function runMcp(command: readonly string[], options: McpCommandOpti
         built,
         lease,
         approvalTtlMs,
+        startWaitMs: budgetMs,
         replicaId: `mcp-${server}-${process.pid}`,
         decideCommand: (id) => `permit0 approvals decide ${id} allow|deny${where}`,
         ...(options.orgDomain !== undefined && { orgDomain: options.orgDomain }),

@@ -30,6 +30,11 @@ export interface LocalBackendOptions {
   readonly lease: StoreLease
   /** How long a parked approval stays decidable (longer than the wait budget: a retry can get it). */
   readonly approvalTtlMs: number
+  /**
+   * How long a call waits for the store's first opening (a new data dir takes seconds to create)
+   * before it is refused, fail-closed, with a "retry" reason. Default 50 000 ms.
+   */
+  readonly startWaitMs?: number
   /** How often a parked call re-reads its approval. Default 1 000 ms. */
   readonly pollMs?: number
   readonly orgDomain?: string
@@ -174,10 +179,25 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
 
   let ready: Promise<void> | undefined
   const start = (): Promise<void> => (ready ??= options.lease.use(refreshLists))
+  /** The policy lists must be known before deciding: wait for them, within limits. */
+  const started = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('permit0 is still opening its local store (the first start creates it); retry the call in a few seconds')),
+        options.startWaitMs ?? 50_000,
+      )
+    })
+    try {
+      await Promise.race([start(), limit])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
 
   return {
     async check(request) {
-      await start()
+      await started()
       const tagged = { ...request, metadata: { ...request.metadata, [CONFIG_FINGERPRINT_KEY]: fingerprint } }
       const outcome = await decisions.check(tagged, { respondAsync: true })
       return outcome.status === 200
