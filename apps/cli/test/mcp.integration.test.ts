@@ -137,6 +137,16 @@ describe('permit0 mcp over stdio, in-process, in front of @modelcontextprotocol/
     const retry = await client.callTool({ name: 'write_file', arguments: args })
     expect(retry.isError, text(retry)).toBeFalsy()
     expect(readFileSync(args.path, 'utf8')).toBe(args.content)
+
+    // The human's verdict is bound to the action's norm_hash: the same action again is allowed
+    // from the policy cache, without a second approval.
+    const again = Date.now()
+    const third = await client.callTool({ name: 'write_file', arguments: args })
+    expect(third.isError, text(third)).toBeFalsy()
+    expect(Date.now() - again).toBeLessThan(BUDGET_SECS * 1000)
+    const after = capture()
+    expect(await runApprovalsList({ dataDir, json: true }, { ...deps, io: after.io })).toBe(0)
+    expect(JSON.parse(after.out[0] ?? '[]')).toEqual([])
   })
 
   it('a human’s deny reaches the model on the retry; deciding twice is refused', async () => {
@@ -280,6 +290,11 @@ describe('permit0 mcp --upstream (streamable HTTP) deciding on a daemon (--remot
     expect(retry.isError, text(retry)).toBeFalsy()
     expect(text(retry)).toBe(`fetched ${args.url}`)
     expect(upstream.calls.filter((u) => u === args.url)).toHaveLength(1)
+
+    // Bound to the norm_hash on the daemon: the same action again comes from its policy cache.
+    const again = await client.callTool({ name: 'fetch', arguments: args })
+    expect(again.isError, text(again)).toBeFalsy()
+    expect(upstream.calls.filter((u) => u === args.url)).toHaveLength(2)
   })
 
   it('a parked call decided while it waits resumes with the human’s deny', async () => {
