@@ -32,6 +32,8 @@ const BIN = resolve(REPO_ROOT, 'apps/cli/bin/permit0.js')
 const PACKS = resolve(REPO_ROOT, 'packs')
 const FS_SERVER = resolve(REPO_ROOT, 'apps/cli/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js')
 const BUDGET_SECS = 4
+/** One embedded store for the in-process tests (creating a data dir is the slow part). */
+const LOCAL_DATA = join(mkdtempSync(join(tmpdir(), 'permit0-mcp-data-')), 'data')
 const REMOTE_BUDGET_SECS = 8
 
 function capture() {
@@ -53,7 +55,12 @@ async function connect(args: readonly string[], env: Record<string, string>, std
   })
   transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
   const client = new Client({ name: 'permit0-test', version: '1.0.0' })
-  await client.connect(transport)
+  await client.connect(transport, { timeout: 180_000 })
+  // In-process mode opens its store shortly after start; calls wait for it only within the budget.
+  if (args.includes('--data-dir')) {
+    for (let i = 0; i < 1_800 && !stderr.join('').includes('local store ready'); i += 1) await new Promise((done) => setTimeout(done, 100))
+    expect(stderr.join('')).toContain('local store ready')
+  }
   return client
 }
 
@@ -61,7 +68,7 @@ describe('permit0 mcp over stdio, in-process, in front of @modelcontextprotocol/
   const base = mkdtempSync(join(tmpdir(), 'permit0-mcp-'))
   const home = join(base, 'home')
   const root = join(base, 'project')
-  const dataDir = join(base, 'data')
+  const dataDir = LOCAL_DATA
   const stderr: string[] = []
   let client: Client
   let direct: Client
@@ -359,7 +366,7 @@ const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', param
 describe('permit0 mcp with bad input', () => {
   const base = mkdtempSync(join(tmpdir(), 'permit0-mcp-bad-'))
   const root = join(base, 'project')
-  const dataDir = join(base, 'data')
+  const dataDir = LOCAL_DATA // no approval is pending there after the tests above
   mkdirSync(root)
 
   it('answers malformed tools/call params with a JSON-RPC error, skips unparseable lines, forwards nothing of them', async () => {

@@ -42,6 +42,9 @@ export const ServerNameSchema = z
 const SecondsSchema = (flag: string, max: number) =>
   z.coerce.number({ error: `${flag} must be a number of seconds` }).positive(`${flag} must be positive`).max(max, `${flag} must be at most ${max}`)
 
+/** In-process mode opens the local store this long after start unless a tool call needs it first. */
+const STORE_OPEN_DELAY_MS = 2_000
+
 /** Default lifetime of a parked approval: a human has this long to decide; a retry then gets it. */
 export const DEFAULT_APPROVAL_TTL_SECS = 600
 
@@ -129,8 +132,14 @@ export async function runMcp(command: readonly string[], options: McpCommandOpti
         ...(options.orgDomain !== undefined && { orgDomain: options.orgDomain }),
         onError: (err, context) => say(`permit0 mcp: ${context}: ${(err as Error).message}`),
       })
-      // Opened in the background: the client's initialize must not wait for the store.
-      local.start().catch((err: unknown) => say(`permit0 mcp: the local store cannot be opened; every tool call is refused: ${(err as Error).message}`))
+      // Opened on the first tool call or shortly after start, whichever comes first: PGlite's
+      // WASM work runs on this thread, and the client's handshake must not wait behind it.
+      const open = (): void =>
+        void local.start().then(
+          () => say(`permit0 mcp: guarding '${server}' in-process; local store ready`),
+          (err: unknown) => say(`permit0 mcp: the local store cannot be opened; every tool call is refused: ${(err as Error).message}`),
+        )
+      setTimeout(open, STORE_OPEN_DELAY_MS).unref()
       backend = local
     }
   } catch (err) {

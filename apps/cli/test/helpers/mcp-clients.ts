@@ -19,7 +19,7 @@ export interface McpBenchClient {
 
 async function connect(command: string, args: string[], env: Record<string, string>): Promise<McpBenchClient> {
   const client = new Client({ name: 'permit0-bench', version: '1.0.0' })
-  await client.connect(new StdioClientTransport({ command, args, cwd: REPO_ROOT, env: { ...(process.env as Record<string, string>), ...env }, stderr: 'ignore' }))
+  await client.connect(new StdioClientTransport({ command, args, cwd: REPO_ROOT, env: { ...(process.env as Record<string, string>), ...env }, stderr: 'ignore' }), { timeout: 300_000 })
   return {
     call: async (name, callArgs) => (await client.callTool({ name, arguments: callArgs }, undefined, { timeout: 300_000 })).isError === true,
     close: () => client.close(),
