@@ -346,6 +346,7 @@ function spawnRaw(args: readonly string[], env: Record<string, string>) {
     end: () => child.stdin.end(),
     stderr: () => stderr,
     exited,
+    peek: (id: number) => messages.find((m) => m.id === id),
     async reply(id: number, timeoutMs = 120_000): Promise<Record<string, unknown>> {
       const deadline = Date.now() + timeoutMs
       for (;;) {
@@ -412,10 +413,13 @@ describe('permit0 mcp with bad input', () => {
     await proxy.reply(1)
     proxy.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'write_file', arguments: { path: join(root, '.env'), content: 'A=1' } } }))
     let id: string | undefined
-    for (let i = 0; i < 200 && id === undefined; i += 1) {
+    for (let i = 0; i < 100 && id === undefined; i += 1) {
+      expect(proxy.peek(2), 'the parked call was answered early').toBeUndefined()
       const listed = capture()
       await runApprovalsList({ dataDir, json: true }, { env: { HOME: base }, io: listed.io })
       id = (JSON.parse(listed.out[0] ?? '[]') as { approval_id: string }[])[0]?.approval_id
+      // Leave the data dir free between looks: the proxy needs it to park the call.
+      if (id === undefined) await new Promise((done) => setTimeout(done, 1_000))
     }
     expect(id).toBeDefined()
     proxy.end()
