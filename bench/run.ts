@@ -16,6 +16,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   server: () => import('./server.bench.ts'),
   hardening: () => import('./hardening.bench.ts'),
   sql: () => import('./sql.bench.ts'),
+  mcp: () => import('./mcp.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

@@ -38,3 +38,13 @@ export interface CliContext {
 export function readCliEnv(source: Readonly<Record<string, string | undefined>> = process.env): CliEnv {
   return Object.freeze(CliEnvSchema.parse(source))
 }
+
+/**
+ * The whole environment (string values only), for child processes permit0 launches on the
+ * user's behalf (`permit0 mcp -- <server command>` passes it on unchanged, as the client would).
+ */
+export function childProcessEnv(source: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(source)) if (typeof value === 'string') env[key] = value
+  return env
+}

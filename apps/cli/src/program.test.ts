@@ -13,6 +13,9 @@ function commandPaths(command: Command, prefix: string[] = []): string[] {
 
 /** Usage-error exit code per command: 2, except `check`, whose 2 means deny (usage → 3, error). */
 const USAGE_CODE: Readonly<Record<string, number>> = {
+  approvals: 2,
+  'approvals decide': 2,
+  'approvals list': 2,
   audit: 2,
   'audit export': 2,
   'audit inspect': 2,
@@ -28,6 +31,8 @@ const USAGE_CODE: Readonly<Record<string, number>> = {
   gateway: 2,
   hook: 2,
   'hook install': 2,
+  mcp: 2,
+  'mcp install': 2,
   normalize: 2,
   pack: 2,
   'pack lock': 2,
@@ -50,6 +55,7 @@ const MISSING: readonly (readonly [string, string])[] = [
   ['audit verify', "missing required argument 'file'"],
   ['audit inspect', "missing required argument 'file'"],
   ['token revoke', "missing required argument 'name'"],
+  ['approvals decide', "missing required argument 'id'"],
   ['normalize', "required option '--input <json>' not specified"],
   ['calibrate validate', "required option '--profile <name|file>' not specified"],
   ['calibrate diff', "required option '--profile <name|file>' not specified"],

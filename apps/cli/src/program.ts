@@ -1,12 +1,14 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander'
 import { initParsers } from '@permit0/engine'
 import packageJson from '../package.json' with { type: 'json' }
+import { approvalsCommand } from './commands/approvals.ts'
 import { auditCommand } from './commands/audit/index.ts'
 import { calibrateCommand } from './commands/calibrate/index.ts'
 import { checkCommand } from './commands/check.ts'
 import { dbCommand } from './commands/db/index.ts'
 import { gatewayCommand } from './commands/gateway.ts'
 import { hookCommand } from './commands/hook.ts'
+import { mcpCommand } from './commands/mcp.ts'
 import { normalizeCommand } from './commands/normalize.ts'
 import { packCommand } from './commands/pack/index.ts'
 import { serveCommand } from './commands/serve.ts'
@@ -33,6 +35,8 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(auditCommand(ctx))
   program.addCommand(dbCommand(ctx))
   program.addCommand(tokenCommand(ctx))
+  program.addCommand(mcpCommand(ctx))
+  program.addCommand(approvalsCommand(ctx))
   return program
 }
 
