@@ -254,7 +254,7 @@ export function hookCommand(ctx: CliContext): Command {
   const hook = new Command('hook')
     .description('Claude Code PreToolUse hook: read the hook JSON on stdin, print one decision JSON line')
     .option('--remote <url>', 'delegate to a permit0 daemon (env PERMIT0_REMOTE, config `remote`)')
-    .option('--packs-dir <dir>', 'local mode: packs directory')
+    .option('--packs-dir <dir>', 'local mode: packs root used alone (default: shipped packs + ~/.permit0/packs + a trusted ./packs)')
     .option('--profile <name>', 'local mode: scoring profile')
     .option('--org-domain <domain>', 'your organisation domain (config `org_domain`; default default.org)')
     .option('--unknown <mode>', 'calls no pack classifies: ask | allow | deny | bypass (default bypass)')
@@ -277,7 +277,7 @@ or no opinion for unclassified calls under --unknown bypass. Invalid stdin or co
 Remote mode answers deny when the daemon errs or does not answer in time, ask when unreachable.
 
 Examples:
-  echo '{"tool_name":"Bash","tool_input":{"command":"ls"}}' | permit0 hook --packs-dir packs
+  echo '{"tool_name":"Bash","tool_input":{"command":"ls"}}' | permit0 hook
   permit0 hook --remote http://127.0.0.1:9090 < event.json
   permit0 hook install --write`,
     )
@@ -292,7 +292,10 @@ Examples:
         ppid: process.ppid,
         readFile: readFileOrUndefined,
         loadEngine: (o) =>
-          loadHookEngine(o, ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
+          loadHookEngine(o, {
+            ...(ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
+            ...(ctx.env.HOME ? { home: ctx.env.HOME } : {}),
+          }),
       })
     })
 

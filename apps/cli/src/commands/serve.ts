@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import { ConfigError, loadConfig } from '../config/load.ts'
 import type { ConfigInput } from '../config/schema.ts'
 import type { CliContext } from '../env.ts'
+import { PACKS_DIR_HELP } from '../engine-factory.ts'
 import { PacksDirError } from '../packs/index.ts'
 import { addStoreOptions } from '../store-options.ts'
 import { startServer, type ServerHandle, type StartServerOptions } from '../server/start-server.ts'
@@ -113,12 +114,12 @@ export function serveCommand(ctx?: CliContext): Command {
     .option('--insecure', 'allow a non-loopback --host without API tokens (everyone reaching it is admin)')
     .option('--ui', 'serve the dashboard at /ui/ and park HITL verdicts until a human decides')
     .option('--calibrate', 'park every fresh engine decision for a human (implies --ui)')
-    .option('--packs-dir <dir>', 'packs root (default PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
+    .option('--packs-dir <dir>', PACKS_DIR_HELP)
     .option('--profile <name>', 'scoring profile (profiles/<name>.profile.yaml)')
     .option('--org-domain <domain>', 'organisation mail domain used when a request carries none')
     .option('--approval-timeout <secs>', 'how long a parked request waits for a human (default 300)')
     .option('--no-cache-human-verdicts', 're-prompt for every HITL call instead of caching human Allow/Deny')
-    .option('--config <file>', 'settings file (default ./permit0.yaml when present)')
+    .option('--config <file>', 'settings file (default $PERMIT0_CONFIG_FILE, else ~/.permit0/permit0.yaml when present; never ./permit0.yaml)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .addOption(new Option('--ui-dir <dir>', 'dashboard build to serve (default apps/dashboard/dist)').hideHelp())
   return addStoreOptions(command)
