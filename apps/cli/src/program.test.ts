@@ -28,6 +28,7 @@ const USAGE_CODE: Readonly<Record<string, number>> = {
   gateway: 2,
   hook: 2,
   'hook install': 2,
+  login: 2,
   normalize: 2,
   pack: 2,
   'pack lock': 2,

@@ -7,6 +7,7 @@ import { checkCommand } from './commands/check.ts'
 import { dbCommand } from './commands/db/index.ts'
 import { gatewayCommand } from './commands/gateway.ts'
 import { hookCommand } from './commands/hook.ts'
+import { loginCommand } from './commands/login.ts'
 import { normalizeCommand } from './commands/normalize.ts'
 import { packCommand } from './commands/pack/index.ts'
 import { serveCommand } from './commands/serve.ts'
@@ -33,6 +34,7 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(auditCommand(ctx))
   program.addCommand(dbCommand(ctx))
   program.addCommand(tokenCommand(ctx))
+  program.addCommand(loginCommand(ctx))
   return program
 }
 

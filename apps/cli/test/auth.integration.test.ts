@@ -34,7 +34,7 @@ const HASH = 'a'.repeat(64)
 /** Every protected route with a body that passes validation; `ok` = roles allowed through. */
 const MATRIX: Array<{ method: string; path: string; body?: unknown; ok: readonly Role[] }> = [
   { method: 'POST', path: '/api/v1/check', body: { tool_name: 'gmail_read', parameters: { id: '1' } }, ok: ['agent', 'admin'] },
-  { method: 'POST', path: '/api/v1/check_action', body: { action_type: 'email.read', parameters: {} }, ok: ['agent', 'admin'] },
+  { method: 'POST', path: '/api/v1/check_action', body: { action_type: 'email.read', parameters: {} }, ok: ['admin'] },
   { method: 'POST', path: '/api/v1/audit/replay', body: { events: [] }, ok: ['agent', 'admin'] },
   { method: 'GET', path: '/api/v1/approvals', ok: ['viewer', 'approver', 'admin'] },
   { method: 'GET', path: `/api/v1/approvals/${ULID}`, ok: ['viewer', 'approver', 'admin'] },
@@ -171,6 +171,7 @@ describe('authentication switches on with the first token', () => {
     try {
       expect(server.authRequired).toBe(false)
       expect((await call(server.url, 'GET', '/api/v1/whoami')).body).toEqual({ role: 'admin', auth: false })
+      expect((await call(server.url, 'GET', '/api/v1/whoami', undefined, { anonymous: true })).status).toBe(401)
       const { secret } = await store.tokens.create({ name: 'ops', role: 'admin', nowMs: clock.now() })
       clock.advance(1_001)
       expect((await call(server.url, 'GET', '/api/v1/stats')).status).toBe(401)

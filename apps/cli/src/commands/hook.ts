@@ -52,6 +52,8 @@ export interface HookDeps {
   readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
   /** Time allowed beyond the daemon wait for the HTTP exchange; default 10 s. */
   readonly deadlineSlackMs?: number
+  /** Time this hook process has run so far (spent out of the host's timeout); default 0. */
+  readonly elapsedMs?: () => number
 }
 
 /**
@@ -94,6 +96,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
       config,
       waitSecs,
       deadlineMs: waitSecs * 1000 + (deps.deadlineSlackMs ?? 10_000),
+      hostDeadlineSecs: hookTimeout - (deps.elapsedMs?.() ?? 0) / 1_000,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     })
     isUnknown = outcome.action !== undefined && isUnknownAction(outcome.action)
@@ -265,7 +268,7 @@ export function hookCommand(ctx: CliContext): Command {
     .option('--data-dir <dir>', 'local mode: where session history lives (default ~/.permit0)')
     .option('--no-session', 'local mode: no cross-invocation session history')
     .addOption(
-      new Option('--timeout <secs>', 'the hook timeout the host runs under; daemon waits stay below it')
+      new Option('--timeout <secs>', "the host's hook timeout (Claude Code's `timeout`); the daemon answers ≥5 s before it")
         .argParser(parseSecs)
         .default(HOOK_TIMEOUT_SECS),
     )
@@ -289,6 +292,7 @@ Examples:
         env: ctx.env,
         homeDir: ctx.env.HOME || homedir(),
         nowMs: Date.now,
+        elapsedMs: () => process.uptime() * 1_000,
         ppid: process.ppid,
         readFile: readFileOrUndefined,
         loadEngine: (o) =>

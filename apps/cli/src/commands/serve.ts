@@ -72,6 +72,15 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
       `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
         (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
     )
+    if (server.reviewerToken !== undefined) {
+      deps.stderr(
+        `  no API tokens: deciding, reading and admin routes need the reviewer secret in ${server.reviewerTokenPath ?? '(memory)'}` +
+          `${server.reviewerTokenCreated === true ? ' (created, 0600)' : ''}\n` +
+          (server.loginUrl !== undefined
+            ? `  open the dashboard (one-time login link, valid 10 minutes; \`permit0 login\` makes a new one):\n    ${server.loginUrl}\n`
+            : ''),
+      )
+    }
     if (server.insecure) {
       deps.stderr(
         `\n  WARNING: --insecure: ${config.host} is reachable from other machines and no API token exists.\n` +
