@@ -84,7 +84,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     if (server.insecure) {
       deps.stderr(
         `\n  WARNING: --insecure: ${config.host} is reachable from other machines and no API token exists.\n` +
-          '  Anyone who can reach it can check, approve, deny and edit lists. Create tokens with\n' +
+          '  Anyone who can reach it can submit checks; deciding and admin need the reviewer secret. Create tokens with\n' +
           '  `permit0 token create --name <name> --role <role>` and restart without --insecure.\n\n',
       )
     }
@@ -120,7 +120,7 @@ export function serveCommand(ctx?: CliContext): Command {
     .description('Run the permit0 daemon: /api/v1/check, the approvals queue and (with --ui) the dashboard')
     .option('--port <port>', 'listen port (default 9090; 0 picks a free port)')
     .option('--host <host>', 'bind address (default 127.0.0.1; other addresses need API tokens)')
-    .option('--insecure', 'allow a non-loopback --host without API tokens (everyone reaching it is admin)')
+    .option('--insecure', 'allow a non-loopback --host without API tokens (anyone reaching it may check; deciding needs the reviewer secret)')
     .option('--ui', 'serve the dashboard at /ui/ and park HITL verdicts until a human decides')
     .option('--calibrate', 'park every fresh engine decision for a human (implies --ui)')
     .option('--packs-dir <dir>', PACKS_DIR_HELP)

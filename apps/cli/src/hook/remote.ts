@@ -1,4 +1,4 @@
-import { CheckAcceptedSchema, CheckResponseSchema } from '@permit0/contracts'
+import { CheckAcceptedSchema, CheckResponseSchema, MAX_HITL_TIMEOUT_SECS } from '@permit0/contracts'
 import type { JsonObject, JsonValue } from '@permit0/engine'
 import type { HookConfig } from './config.ts'
 import { type HookOutcome, outcomeFromVerdict } from './envelope.ts'
@@ -45,7 +45,9 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
     ...(config.hitlRouting !== undefined && { hitl_routing: config.hitlRouting }),
     hitl_timeout_secs: options.waitSecs,
     ...(options.hostDeadlineSecs !== undefined &&
-      options.hostDeadlineSecs > 0 && { client_deadline_secs: Math.round(options.hostDeadlineSecs * 1_000) / 1_000 }),
+      options.hostDeadlineSecs > 0 && {
+        client_deadline_secs: Math.min(MAX_HITL_TIMEOUT_SECS, Math.round(options.hostDeadlineSecs * 1_000) / 1_000),
+      }),
   }
   const controller = new AbortController()
   let timedOut = false

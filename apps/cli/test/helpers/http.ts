@@ -16,6 +16,12 @@ export function registerReviewerToken(baseUrl: string, token: string | undefined
   if (token !== undefined) reviewerTokens.set(baseUrl, token)
 }
 
+/** `Authorization` of the registered reviewer secret of `baseUrl` (empty when none), for raw `fetch`. */
+export function reviewerHeaders(baseUrl: string): Record<string, string> {
+  const token = reviewerTokens.get(baseUrl)
+  return token === undefined ? {} : { authorization: `Bearer ${token}` }
+}
+
 /** One JSON request against a base URL. */
 export async function call(
   baseUrl: string,
