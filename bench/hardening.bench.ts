@@ -15,6 +15,7 @@ import { loadConfig } from '../apps/cli/src/config/load.ts'
 import { readPacksDir } from '../apps/cli/src/packs/packs-dir.ts'
 import { startServer } from '../apps/cli/src/server/start-server.ts'
 import { checkBody, decideBody, fuzzEndpoint, fuzzPackLoader, type FuzzStats } from '../apps/cli/test/helpers/fuzz.ts'
+import { reviewerHeaders } from '../apps/cli/test/helpers/http.ts'
 import { emailPacksDir } from '../apps/cli/test/helpers/in-process.ts'
 import { spawnServe } from '../apps/cli/test/helpers/serve-process.ts'
 import { fmt, type BenchModule } from './types.ts'
@@ -86,7 +87,7 @@ interface Sample {
 }
 
 async function serverMemory(url: string): Promise<{ rssMb: number; heapMb: number }> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text())
+  const text = await fetch(`${url}/metrics`, { headers: reviewerHeaders(url) }).then((r) => r.text())
   const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1_048_576
   return { rssMb: value('permit0_process_resident_memory_bytes'), heapMb: value('permit0_nodejs_heap_size_used_bytes') }
 }

@@ -9,11 +9,12 @@
  *    sharing one PostgreSQL (a fresh database, dropped afterwards).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdtempSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import autocannon from 'autocannon'
 import { createDatabase } from '../apps/cli/test/helpers/database.ts'
+import { registerReviewerToken, reviewerHeaders } from '../apps/cli/test/helpers/http.ts'
 import { fmt, type BenchModule } from './types.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -75,11 +76,12 @@ interface Child {
 
 /** Spawns a server process and resolves when it prints `listening on <url>`. */
 function spawnListening(argv: readonly string[], env: Record<string, string> = {}): Promise<Child> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'permit0-bench-data-'))
   const child: ChildProcess = spawn(process.execPath, [...argv], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     // Never the user's ~/.permit0/data: a fresh data dir (and audit key) per process.
-    env: { ...process.env, PERMIT0_APPROVAL_POLL_MS: '1000', PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-bench-data-')), ...env },
+    env: { ...process.env, PERMIT0_APPROVAL_POLL_MS: '1000', PERMIT0_DATA_DIR: dataDir, ...env },
   })
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
   let output = ''
@@ -88,6 +90,8 @@ function spawnListening(argv: readonly string[], env: Record<string, string> = {
       output += c.toString()
       const m = /listening on (http:\/\/\S+)/.exec(output)
       if (m?.[1] !== undefined) {
+        // The bench decides as the human reviewer: the token-less daemon's secret from its data dir.
+        if (existsSync(join(dataDir, 'reviewer-token'))) registerReviewerToken(m[1], readFileSync(join(dataDir, 'reviewer-token'), 'utf8').trim())
         resolveChild({
           url: m[1],
           collect: () => child.kill('SIGUSR2'),
@@ -109,7 +113,7 @@ const spawnBareHono = (): Promise<Child> => spawnListening(['--import', 'tsx', '
 
 /** Server RSS and V8 heap in use, read from its own /metrics. */
 async function memory(url: string): Promise<{ rss: number; heap: number }> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text())
+  const text = await fetch(`${url}/metrics`, { headers: reviewerHeaders(url) }).then((r) => r.text())
   const read = (name: string): number => {
     const m = new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)
     if (m?.[1] === undefined) throw new Error(`no ${name} metric`)
@@ -138,7 +142,7 @@ async function settledMemory(server: Child): Promise<{ rss: number; heap: number
 }
 
 async function pendingIds(url: string): Promise<string[]> {
-  const body = (await fetch(`${url}/api/v1/approvals`).then((r) => r.json())) as { approvals: { approval_id: string }[] }
+  const body = (await fetch(`${url}/api/v1/approvals`, { headers: reviewerHeaders(url) }).then((r) => r.json())) as { approvals: { approval_id: string }[] }
   return body.approvals.map((a) => a.approval_id)
 }
 
@@ -195,7 +199,7 @@ async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promi
     const sent = performance.now()
     await fetch(`${decideOn.url}/api/v1/approvals/decide`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...reviewerHeaders(decideOn.url) },
       body: JSON.stringify({ approval_id: id, permission: 'allow', reviewer: 'bench' }),
     })
     const deadline = performance.now() + 30_000
@@ -210,7 +214,7 @@ async function parkAndResume(parkOn: Child, decideOn: Child, tag: string): Promi
   for (let i = 0; i < rest.length; i += 50) {
     await Promise.all(
       rest.slice(i, i + 50).map((id) =>
-        fetch(`${decideOn.url}/api/v1/approvals/decide`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ approval_id: id, permission: 'deny' }) }),
+        fetch(`${decideOn.url}/api/v1/approvals/decide`, { method: 'POST', headers: { 'content-type': 'application/json', ...reviewerHeaders(decideOn.url) }, body: JSON.stringify({ approval_id: id, permission: 'deny' }) }),
       ),
     )
   }

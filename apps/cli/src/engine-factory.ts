@@ -18,8 +18,9 @@ import {
   type PackFile,
   type PackSet,
   type Profile,
+  type ValidationIssue,
 } from '@permit0/engine'
-import { countErrors, formatIssueIn, readPacksDir, resolvePacksDir } from './packs/index.ts'
+import { countErrors, describePackRoots, formatIssueIn, readPackRoots, resolvePackRoots, type PackRoot } from './packs/index.ts'
 
 export interface EngineCliOptions {
   /** `--packs-dir` */
@@ -34,6 +35,10 @@ export interface EngineFactoryDeps {
   readonly cwd?: string
   /** `PERMIT0_PACKS_DIR`, passed in by the caller. */
   readonly packsDirEnv?: string
+  /** Home directory (`~/.permit0/packs`, trust records); default `os.homedir()`. */
+  readonly home?: string
+  /** The CLI's shipped packs; default `shippedPacksDir()`; `null` = none (tests). */
+  readonly shippedPacksDir?: string | null
   readonly lockfile?: LockfilePolicy
   readonly reviewer?: AgentReviewer
   readonly cacheTtlMs?: number
@@ -43,8 +48,10 @@ export interface BuiltEngine {
   readonly engine: Engine
   /** The loaded packs (for read-only listings such as `GET /api/v1/packs`). */
   readonly packSet: PackSet
-  /** Packs root used (absent when none exists). */
+  /** The first packs root used (the shipped packs unless --packs-dir/PERMIT0_PACKS_DIR). */
   readonly packsDir?: string
+  /** Every packs root loaded, in order (shipped, ~/.permit0/packs, a trusted ./packs; or the explicit one). */
+  readonly packRoots: readonly PackRoot[]
   readonly profile?: Profile
   readonly profilePath?: string
   readonly fingerprint: string
@@ -92,25 +99,36 @@ export function computeFingerprint(profileText: string | undefined, files: reado
 
 export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps = {}): BuiltEngine {
   const cwd = deps.cwd ?? process.cwd()
-  let dir: string | undefined
+  let roots: PackRoot[]
   let files: PackFile[]
+  let rootOf: (path: string) => string | undefined
   try {
-    dir = resolvePacksDir({
+    roots = resolvePackRoots({
       cwd,
       ...(options.packsDir === undefined ? {} : { flag: options.packsDir }),
       ...(deps.packsDirEnv === undefined ? {} : { env: deps.packsDirEnv }),
-    })?.dir
-    files = dir === undefined ? [] : readPacksDir(dir)
+      ...(deps.home === undefined ? {} : { home: deps.home }),
+      ...(deps.shippedPacksDir === undefined ? {} : { shippedDir: deps.shippedPacksDir }),
+    })
+    ;({ files, rootOf } = readPackRoots(roots))
   } catch (err) {
     throw new EngineConfigError(err instanceof Error ? err.message : String(err))
   }
   const loaded = loadPackSet(files, deps.lockfile === undefined ? {} : { lockfile: deps.lockfile })
-  const rendered = loaded.issues.map((i) => formatIssueIn(dir, i))
+  const render = (i: ValidationIssue): string => formatIssueIn(i.file === undefined ? undefined : rootOf(i.file), i)
+  const rendered = loaded.issues.map(render)
   if (!loaded.ok) {
     throw new EngineConfigError(
       `packs failed to load (${countErrors(loaded.issues)} errors):\n${rendered.join('\n')}`,
     )
   }
+  // No policy, no pass: an empty pack set would answer "no opinion" to everything.
+  if (loaded.packSet.packs.length === 0) {
+    throw new EngineConfigError(
+      `no packs loaded from ${describePackRoots(roots, deps.home === undefined ? {} : { home: deps.home })}: refusing to decide without a policy`,
+    )
+  }
+  const dir = roots[0]?.dir
   const profile = options.profile === undefined ? undefined : loadProfileFile(options.profile, cwd)
   const fingerprint = computeFingerprint(profile?.text, files)
   let engine: Engine
@@ -131,16 +149,21 @@ export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps =
     engine,
     packSet: loaded.packSet,
     ...(dir === undefined ? {} : { packsDir: dir }),
+    packRoots: roots,
     ...(profile ? { profile: profile.profile, profilePath: profile.path } : {}),
     fingerprint,
-    warnings: [...rendered, ...engine.warnings.map((i) => formatIssueIn(dir, i))],
+    warnings: [...rendered, ...engine.warnings.map(render)],
   }
 }
+
+/** `--packs-dir` help, shared by every command that loads packs. */
+export const PACKS_DIR_HELP =
+  'packs root used alone (default: $PERMIT0_PACKS_DIR, else the shipped packs + ~/.permit0/packs + a trusted ./packs)'
 
 /** Adds `--packs-dir`, `--org-domain` and `--profile` to a command. */
 export function withEngineOptions<T extends { option(flags: string, description: string): T }>(cmd: T): T {
   return cmd
-    .option('--packs-dir <dir>', 'packs root (default: $PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
+    .option('--packs-dir <dir>', PACKS_DIR_HELP)
     .option('--org-domain <domain>', "your organisation's mail domain (drives recipient_scope)")
     .option('--profile <name|file>', 'scoring profile: a name under ./profiles or a .profile.yaml path')
 }

@@ -9,6 +9,7 @@ import { dbCommand } from './commands/db/index.ts'
 import { gatewayCommand } from './commands/gateway.ts'
 import { hookCommand } from './commands/hook.ts'
 import { mcpCommand } from './commands/mcp.ts'
+import { loginCommand } from './commands/login.ts'
 import { normalizeCommand } from './commands/normalize.ts'
 import { packCommand } from './commands/pack/index.ts'
 import { serveCommand } from './commands/serve.ts'
@@ -37,6 +38,7 @@ export function createProgram(ctx: CliContext): Command {
   program.addCommand(tokenCommand(ctx))
   program.addCommand(mcpCommand(ctx))
   program.addCommand(approvalsCommand(ctx))
+  program.addCommand(loginCommand(ctx))
   return program
 }
 

@@ -34,7 +34,7 @@ const HASH = 'a'.repeat(64)
 /** Every protected route with a body that passes validation; `ok` = roles allowed through. */
 const MATRIX: Array<{ method: string; path: string; body?: unknown; ok: readonly Role[] }> = [
   { method: 'POST', path: '/api/v1/check', body: { tool_name: 'gmail_read', parameters: { id: '1' } }, ok: ['agent', 'admin'] },
-  { method: 'POST', path: '/api/v1/check_action', body: { action_type: 'email.read', parameters: {} }, ok: ['agent', 'admin'] },
+  { method: 'POST', path: '/api/v1/check_action', body: { action_type: 'email.read', parameters: {} }, ok: ['admin'] },
   { method: 'POST', path: '/api/v1/audit/replay', body: { events: [] }, ok: ['agent', 'admin'] },
   { method: 'GET', path: '/api/v1/approvals', ok: ['viewer', 'approver', 'admin'] },
   { method: 'GET', path: `/api/v1/approvals/${ULID}`, ok: ['viewer', 'approver', 'admin'] },
@@ -171,6 +171,7 @@ describe('authentication switches on with the first token', () => {
     try {
       expect(server.authRequired).toBe(false)
       expect((await call(server.url, 'GET', '/api/v1/whoami')).body).toEqual({ role: 'admin', auth: false })
+      expect((await call(server.url, 'GET', '/api/v1/whoami', undefined, { anonymous: true })).status).toBe(401)
       const { secret } = await store.tokens.create({ name: 'ops', role: 'admin', nowMs: clock.now() })
       clock.advance(1_001)
       expect((await call(server.url, 'GET', '/api/v1/stats')).status).toBe(401)
@@ -206,7 +207,10 @@ describe('binding beyond loopback', () => {
           start: (config, options) => startServer(config, { ...options, store, logger: pino({ level: 'silent' }) }),
           untilStopped: async (server) => {
             expect(server.insecure).toBe(true)
-            expect((await call(server.url.replace('0.0.0.0', '127.0.0.1'), 'GET', '/api/v1/stats')).status).toBe(200)
+            // Reachable by anyone, but deciding and reading still need the reviewer secret.
+            const url = server.url.replace('0.0.0.0', '127.0.0.1')
+            expect((await call(url, 'GET', '/api/v1/stats')).status).toBe(401)
+            expect((await call(url, 'GET', '/api/v1/stats', undefined, bearer(server.reviewerToken!))).status).toBe(200)
           },
         },
       )
@@ -230,10 +234,11 @@ describe('binding beyond loopback', () => {
 })
 
 /** A raw HTTP/1.1 request with a chosen Host header (fetch may not set one). */
-function rawRequest(url: string, init: { method: string; path: string; host: string; type?: string; body?: string }) {
+function rawRequest(url: string, init: { method: string; path: string; host: string; type?: string; body?: string; auth?: string }) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const target = new URL(url)
     const headers: Record<string, string> = { host: init.host }
+    if (init.auth !== undefined) headers.authorization = `Bearer ${init.auth}`
     if (init.type !== undefined) headers['content-type'] = init.type
     const req = httpRequest({ hostname: target.hostname, port: target.port, method: init.method, path: init.path, headers }, (res) => {
       let text = ''
@@ -253,18 +258,19 @@ describe('cross-site request forgery guards', () => {
     const server = await startTestServer({ ui: true })
     try {
       const host = new URL(server.url).host
+      const auth = server.reviewerToken!
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', undefined]) {
-        const r = await rawRequest(server.url, { method: 'POST', path: '/api/v1/approvals/decide', host, body: decide, ...(type && { type }) })
+        const r = await rawRequest(server.url, { method: 'POST', path: '/api/v1/approvals/decide', host, auth, body: decide, ...(type && { type }) })
         expect(r.status, String(type)).toBe(415)
         expect(JSON.parse(r.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
       }
-      const json = await rawRequest(server.url, { method: 'POST', path: '/api/v1/approvals/decide', host, type: 'application/json; charset=utf-8', body: decide })
+      const json = await rawRequest(server.url, { method: 'POST', path: '/api/v1/approvals/decide', host, auth, type: 'application/json; charset=utf-8', body: decide })
       expect(json.status).toBe(404) // reached the handler: unknown approval
       for (const ok of [host, `localhost:${server.port}`, `[::1]:${server.port}`, '127.0.0.1']) {
-        expect((await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: ok })).status, ok).toBe(200)
+        expect((await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: ok, auth })).status, ok).toBe(200)
       }
       for (const bad of ['attacker.example', `attacker.example:${server.port}`, '127.0.0.1.nip.io']) {
-        const r = await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: bad })
+        const r = await rawRequest(server.url, { method: 'GET', path: '/api/v1/stats', host: bad, auth })
         expect(`${bad} ${r.status}`).toBe(`${bad} 403`)
         expect(JSON.parse(r.body).error.message).toMatch(/DNS rebinding/)
       }

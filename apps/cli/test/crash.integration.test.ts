@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createDatabase } from './helpers/database.ts'
-import { call, externalMail } from './helpers/http.ts'
+import { call, externalMail, reviewerHeaders } from './helpers/http.ts'
 import { emailPacksDir } from './helpers/in-process.ts'
 import { spawnServe, type ServeChild } from './helpers/serve-process.ts'
 
@@ -80,7 +80,7 @@ async function crashAndCheck(args: readonly string[]): Promise<void> {
     expect(verify.body, JSON.stringify(verify.body)).toMatchObject({ ok: true })
     expect(verify.body.checked).toBeGreaterThanOrEqual(acked.decisions.size + acked.decided.size)
 
-    const exported = await fetch(`${url}/api/v1/audit/export?format=jsonl`).then((r) => r.text())
+    const exported = await fetch(`${url}/api/v1/audit/export?format=jsonl`, { headers: reviewerHeaders(url) }).then((r) => r.text())
     const entries = exported
       .trimEnd()
       .split('\n')

@@ -56,7 +56,8 @@ async function hook(options: HookOptions, stdin: unknown, configYaml?: string) {
 describe('permit0 hook → real permit0 serve (no --ui)', { timeout: 60_000 }, () => {
   let server: ServerHandle
   beforeAll(async () => {
-    server = await startTestServer()
+    // The org domain is the daemon's (the hook's org_domain counts only from an admin token).
+    server = await startTestServer({ orgDomain: 'acme.com' })
   }, 60_000)
   afterAll(() => server?.close(), 60_000)
 
@@ -94,7 +95,7 @@ describe('permit0 hook → real permit0 serve --ui (parked calls)', { timeout: 6
   let server: ServerHandle
   let events: Awaited<ReturnType<typeof openEventStream>>
   beforeAll(async () => {
-    server = await startTestServer({ ui: true })
+    server = await startTestServer({ ui: true, orgDomain: 'acme.com' })
     events = await openEventStream(server.url)
   }, 60_000)
   afterAll(async () => {

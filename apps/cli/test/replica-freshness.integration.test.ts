@@ -31,7 +31,8 @@ async function eventually(probe: () => Promise<boolean>, tries = 3_000): Promise
   throw new Error(`condition not reached after ${tries} attempts`)
 }
 
-const mail = (n: string) => ({ tool_name: 'gmail_send', parameters: { to: 'alice@acme.com', subject: n, body: 'hi' }, org_domain: 'acme.com' })
+// The org domain is the server's (`--org-domain`): an agent token's org_domain is ignored.
+const mail = (n: string) => ({ tool_name: 'gmail_send', parameters: { to: 'alice@acme.com', subject: n, body: 'hi' } })
 
 /**
  * Two `serve` processes on one PostgreSQL whose in-process caches would hold an entry for ten
@@ -53,7 +54,7 @@ describe.skipIf(BASE_URL === undefined)('replica freshness: two serve processes 
 
   beforeAll(async () => {
     db = await createDatabase(BASE_URL!, 'permit0_fresh')
-    const args = ['--ui', '--database-url', db.url, '--packs-dir', emailPacksDir()]
+    const args = ['--ui', '--database-url', db.url, '--packs-dir', emailPacksDir(), '--org-domain', 'acme.com']
     a = await spawnServe(args, env) // migrates
     adminSecret = await token('ops', 'admin')
     agentSecret = await token('bot', 'agent')

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import { runAuditVerify } from '../src/commands/audit/verify.ts'
-import { call, externalMail } from './helpers/http.ts'
+import { call, externalMail, reviewerHeaders } from './helpers/http.ts'
 import { emailPacksDir, REPO_ROOT } from './helpers/in-process.ts'
 import { spawnServe, type ServeChild } from './helpers/serve-process.ts'
 
@@ -48,7 +48,7 @@ describe('serve on a persistent data dir (the default store)', () => {
       expect(after).toHaveLength(5)
       expect(after.slice(2)).toEqual(before) // the old entries survived, unchanged
 
-      const exported = await fetch(`${server.url}/api/v1/audit/export?format=jsonl`).then((r) => r.text())
+      const exported = await fetch(`${server.url}/api/v1/audit/export?format=jsonl`, { headers: reviewerHeaders(server.url) }).then((r) => r.text())
       const file = join(dir, 'export.jsonl')
       writeFileSync(file, exported)
       const lines = exported.trimEnd().split('\n').map((l) => JSON.parse(l) as { sequence: number; signature: string; entry_hash: string })

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 import { CheckAcceptedSchema, CheckResponseSchema, ErrorEnvelopeSchema } from '@permit0/contracts'
 import type { ServerHandle } from '../src/server/start-server.ts'
-import { call, created, externalMail, openEventStream, postLarge, resolvedAs } from './helpers/http.ts'
+import { call, created, externalMail, openEventStream, postLarge, resolvedAs, reviewerHeaders } from './helpers/http.ts'
 import { startTestServer } from './helpers/in-process.ts'
 
 type Stream = Awaited<ReturnType<typeof openEventStream>>
@@ -251,7 +251,7 @@ describe('permit0 serve --ui: the seed behaviour matrix', () => {
     expect(stats.body.total_decisions).toBeGreaterThan(0)
     expect(stats.body.pending_approvals).toBe(0)
 
-    const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text())
+    const metrics = await fetch(`${server.url}/metrics`, { headers: reviewerHeaders(server.url) }).then((r) => r.text())
     expect(metrics).toMatch(/permit0_decisions_total\{permission="allow",source="HumanReviewer",tier="[A-Z]+"\} \d/)
     expect(metrics).toContain('permit0_parked_requests 0')
     expect(metrics).toContain('permit0_decide_duration_seconds_count')

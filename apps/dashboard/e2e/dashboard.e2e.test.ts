@@ -41,7 +41,8 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
   beforeAll(async () => {
     shots = UPDATE_SCREENSHOTS ? join(REPO_ROOT, 'docs/screenshots') : await mkdtemp(join(tmpdir(), 'permit0-shots-'))
     await mkdir(shots, { recursive: true })
-    serve = await startServe(['--approval-timeout', '120'])
+    // The org domain is the server's (an agent's per-request org_domain is ignored).
+    serve = await startServe(['--approval-timeout', '120', '--org-domain', ORG])
     browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS })
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     page.on('request', (req) => {
@@ -50,7 +51,11 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
       }
     })
     page.on('pageerror', (err) => pageErrors.push(err.message))
-    await page.goto(`${serve.baseUrl}/ui/`)
+    // Only a human decides: the browser signs in through the one-time link serve printed.
+    await page.goto(serve.loginUrl)
+    expect(new URL(page.url()).pathname).toBe('/ui/')
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'permit0_session')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
   }, 120_000)
 
   afterAll(async () => {
@@ -63,7 +68,7 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
     return fetch(`${serve.baseUrl}/api/v1/check`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tool_name: 'gmail_send', org_domain: ORG, ...body }),
+      body: JSON.stringify({ tool_name: 'gmail_send', ...body }),
     }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> }))
   }
 
@@ -154,7 +159,10 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
     await page.getByRole('button', { name: 'Add' }).click()
     const row = page.getByRole('table', { name: 'denylist' }).locator('tr', { hasText: hash })
     await row.waitFor()
-    const listed = (await (await fetch(`${serve.baseUrl}/api/v1/lists/denylist`)).json()) as { entries: { norm_hash: string }[] }
+    expect((await fetch(`${serve.baseUrl}/api/v1/lists/denylist`)).status).toBe(401) // the agent's curl
+    const listed = (await (
+      await fetch(`${serve.baseUrl}/api/v1/lists/denylist`, { headers: { authorization: `Bearer ${serve.reviewerToken}` } })
+    ).json()) as { entries: { norm_hash: string }[] }
     expect(listed.entries.map((e) => e.norm_hash)).toEqual([hash])
     await page.screenshot({ path: join(shots, 'policies.png') })
     await row.getByRole('button', { name: 'Remove' }).click()

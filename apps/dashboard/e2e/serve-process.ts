@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -21,6 +21,10 @@ export function freePort(): Promise<number> {
 export interface ServeProcess {
   readonly baseUrl: string
   readonly output: () => string
+  /** The one-time dashboard login link `serve --ui` printed (no API tokens). */
+  readonly loginUrl: string
+  /** The daemon's reviewer secret (`<data dir>/reviewer-token`), for direct API calls. */
+  readonly reviewerToken: string
   stop(): Promise<void>
 }
 
@@ -68,5 +72,14 @@ export async function startServe(extraArgs: readonly string[] = []): Promise<Ser
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  return { baseUrl, output: () => output, stop }
+  for (let attempt = 0; !/session\/login\?code=/.test(output); attempt++) {
+    if (attempt > 100) {
+      await stop()
+      throw new Error(`permit0 serve printed no login link:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const loginUrl = /(http:\/\/\S+\/api\/v1\/session\/login\?code=\S+)/.exec(output)?.[1] ?? ''
+  const reviewerToken = (await readFile(join(dataDir, 'reviewer-token'), 'utf8')).trim()
+  return { baseUrl, output: () => output, loginUrl, reviewerToken, stop }
 }

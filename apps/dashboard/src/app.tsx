@@ -170,8 +170,9 @@ function SignIn(props: { hadToken: boolean; onToken(token: string): void }) {
     <form className="panel stack signin" onSubmit={submit} aria-label="sign in">
       <h1>Sign in to permit0</h1>
       <p className="muted">
-        {props.hadToken ? 'The server rejected your token.' : 'This server requires an API token.'} Paste a viewer,
-        approver or admin token. It is kept only for this browser tab.
+        {props.hadToken ? 'The server rejected your token.' : 'This server requires a sign-in.'} On a local daemon, open
+        the one-time login link that <code>permit0 serve --ui</code> printed (or run <code>permit0 login</code>). Otherwise
+        paste a viewer, approver or admin token; it is kept only for this browser tab.
       </p>
       <label className="field">
         API token

@@ -90,6 +90,22 @@ interface Waiter {
 const DEFAULT_POLL_MS = 1_000
 const DEFAULT_SCAN_EVERY = 4
 export const SHUTDOWN_REASON = 'server shutting down'
+/** Why a blocking request's approval is abandoned when its caller goes away. */
+export const CLIENT_GONE_REASON = 'client disconnected'
+
+/**
+ * How an abandoned approval is audited — the one definition. Nobody decided and the caller stopped
+ * waiting (disconnected, its deadline passed, or the server stopped), so its host may have run the
+ * call: never recorded as a plain deny.
+ */
+export const ABANDONED_AUDIT = {
+  decision: 'human',
+  reason: 'abandoned — the host may have run the call',
+} as const
+
+/** The audit reason of an abandoned approval, with the queue's cause (`client disconnected`, …). */
+export const abandonedAuditReason = (cause: string | undefined): string =>
+  `${ABANDONED_AUDIT.reason} (${cause ?? CLIENT_GONE_REASON})`
 
 export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueue {
   const { repository, clock, replicaId, newId } = options
@@ -333,7 +349,7 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
             finish({ status: 'pending', record: current })
             return
           }
-          tryResolve(id, { status: 'abandoned', reason: 'client disconnected', resolvedAtMs: clock.now() })
+          tryResolve(id, { status: 'abandoned', reason: CLIENT_GONE_REASON, resolvedAtMs: clock.now() })
             .then((outcome) => {
               if (outcome !== undefined) finish({ status: 'resolved', record: outcome.record })
             })

@@ -1,7 +1,13 @@
 /** The parking approvals queue: durable, replica-safe, clock-injected. */
 
 /** Queue */
-export { createApprovalQueue, SHUTDOWN_REASON } from './approval-queue.ts'
+export {
+  ABANDONED_AUDIT,
+  abandonedAuditReason,
+  CLIENT_GONE_REASON,
+  createApprovalQueue,
+  SHUTDOWN_REASON,
+} from './approval-queue.ts'
 export type {
   ApprovalQueue,
   ApprovalQueueEvent,

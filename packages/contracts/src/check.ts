@@ -11,6 +11,13 @@ import {
 /** Longest accepted per-request HITL wait: one day. */
 export const MAX_HITL_TIMEOUT_SECS = 86_400
 
+/**
+ * `client_deadline_secs`: seconds after sending when the caller (or its host, e.g. Claude Code's
+ * hook timeout) stops waiting and may run the call anyway. A parked request is answered (denied,
+ * 408) at least 5 s before it. Our addition; upstream clients omit it.
+ */
+export const ClientDeadlineSchema = z.number().positive().max(MAX_HITL_TIMEOUT_SECS)
+
 /** `metadata` of a check request; well-known keys are typed, anything else passes through. */
 export const CheckMetadataSchema = z
   .object({
@@ -37,6 +44,7 @@ export const CheckRequestWireSchema = z
     hitl_routing: z.string().optional(),
     hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
     hitl_wait: z.boolean().optional(),
+    client_deadline_secs: ClientDeadlineSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.tool_name !== undefined && body.tool !== undefined) {
@@ -61,6 +69,7 @@ export const CheckRequestSchema = CheckRequestWireSchema.transform((body) => ({
   ...(body.hitl_routing !== undefined && { hitl_routing: body.hitl_routing }),
   ...(body.hitl_timeout_secs !== undefined && { hitl_timeout_secs: body.hitl_timeout_secs }),
   ...(body.hitl_wait !== undefined && { hitl_wait: body.hitl_wait }),
+  ...(body.client_deadline_secs !== undefined && { client_deadline_secs: body.client_deadline_secs }),
 }))
 export type CheckRequestWire = z.input<typeof CheckRequestSchema>
 export type CheckRequest = z.output<typeof CheckRequestSchema>
@@ -74,6 +83,7 @@ export const CheckActionRequestSchema = z.object({
   metadata: CheckMetadataSchema.optional(),
   hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
   hitl_wait: z.boolean().optional(),
+  client_deadline_secs: ClientDeadlineSchema.optional(),
 })
 export type CheckActionRequest = z.output<typeof CheckActionRequestSchema>
 

@@ -94,6 +94,7 @@ export const AuditEntryJsonSchema = AuditChainFieldsSchema.extend({
     })
     .optional(),
   retroactive_decision: PermissionSchema.optional(),
+  reason: z.string().optional(),
 })
 
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -187,6 +188,7 @@ export function auditBodyJson(entry: NewAuditEntry & { entryId: string; timestam
         occurred_at: fo.occurredAt,
       }),
     retroactive_decision: entry.retroactiveDecision,
+    reason: entry.reason,
   })
 }
 
@@ -268,6 +270,7 @@ export function auditEntryFromJson(value: unknown): AuditEntry {
       },
     ),
     ...opt('retroactiveDecision', j.retroactive_decision),
+    ...opt('reason', j.reason),
     prevHash: j.prev_hash,
     entryHash: j.entry_hash,
     signature: j.signature,

@@ -184,6 +184,11 @@ export interface NewAuditEntry {
   readonly failedOpen?: FailedOpenContext
   /** For failed-open replays: what the policy says now. */
   readonly retroactiveDecision?: Permission
+  /**
+   * Why the entry's decision is what it is when neither the engine nor a human gave it at that
+   * moment: an abandoned approval (`ABANDONED_AUDIT_REASON`), a replayed fail-open event.
+   */
+  readonly reason?: string
 }
 
 export interface AuditEntry extends NewAuditEntry {

@@ -52,6 +52,8 @@ export interface HookDeps {
   readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
   /** Time allowed beyond the daemon wait for the HTTP exchange; default 10 s. */
   readonly deadlineSlackMs?: number
+  /** Time this hook process has run so far (spent out of the host's timeout); default 0. */
+  readonly elapsedMs?: () => number
 }
 
 /**
@@ -94,6 +96,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
       config,
       waitSecs,
       deadlineMs: waitSecs * 1000 + (deps.deadlineSlackMs ?? 10_000),
+      hostDeadlineSecs: hookTimeout - (deps.elapsedMs?.() ?? 0) / 1_000,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     })
     isUnknown = outcome.action !== undefined && isUnknownAction(outcome.action)
@@ -254,7 +257,7 @@ export function hookCommand(ctx: CliContext): Command {
   const hook = new Command('hook')
     .description('Claude Code PreToolUse hook: read the hook JSON on stdin, print one decision JSON line')
     .option('--remote <url>', 'delegate to a permit0 daemon (env PERMIT0_REMOTE, config `remote`)')
-    .option('--packs-dir <dir>', 'local mode: packs directory')
+    .option('--packs-dir <dir>', 'local mode: packs root used alone (default: shipped packs + ~/.permit0/packs + a trusted ./packs)')
     .option('--profile <name>', 'local mode: scoring profile')
     .option('--org-domain <domain>', 'your organisation domain (config `org_domain`; default default.org)')
     .option('--unknown <mode>', 'calls no pack classifies: ask | allow | deny | bypass (default bypass)')
@@ -265,7 +268,7 @@ export function hookCommand(ctx: CliContext): Command {
     .option('--data-dir <dir>', 'local mode: where session history lives (default ~/.permit0)')
     .option('--no-session', 'local mode: no cross-invocation session history')
     .addOption(
-      new Option('--timeout <secs>', 'the hook timeout the host runs under; daemon waits stay below it')
+      new Option('--timeout <secs>', "the host's hook timeout (Claude Code's `timeout`); the daemon answers ≥5 s before it")
         .argParser(parseSecs)
         .default(HOOK_TIMEOUT_SECS),
     )
@@ -277,7 +280,7 @@ or no opinion for unclassified calls under --unknown bypass. Invalid stdin or co
 Remote mode answers deny when the daemon errs or does not answer in time, ask when unreachable.
 
 Examples:
-  echo '{"tool_name":"Bash","tool_input":{"command":"ls"}}' | permit0 hook --packs-dir packs
+  echo '{"tool_name":"Bash","tool_input":{"command":"ls"}}' | permit0 hook
   permit0 hook --remote http://127.0.0.1:9090 < event.json
   permit0 hook install --write`,
     )
@@ -289,10 +292,14 @@ Examples:
         env: ctx.env,
         homeDir: ctx.env.HOME || homedir(),
         nowMs: Date.now,
+        elapsedMs: () => process.uptime() * 1_000,
         ppid: process.ppid,
         readFile: readFileOrUndefined,
         loadEngine: (o) =>
-          loadHookEngine(o, ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
+          loadHookEngine(o, {
+            ...(ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
+            ...(ctx.env.HOME ? { home: ctx.env.HOME } : {}),
+          }),
       })
     })
 

@@ -9,6 +9,7 @@ import {
   type NormAction,
 } from '@permit0/engine'
 import { z } from 'zod'
+import { PACKS_DIR_HELP } from '../engine-factory.ts'
 import { countErrors, formatIssueIn, loadPacksFromDisk, PacksDirError } from '../packs/index.ts'
 import { ExitCode, processIo, type CommandIo } from './pack/io.ts'
 import type { CliContext } from '../env.ts'
@@ -93,7 +94,7 @@ export function runNormalize(options: NormalizeOptions, deps: NormalizeDeps): nu
     throw err
   }
   if (!loaded.ok) {
-    for (const i of loaded.issues) io.stderr(formatIssueIn(loaded.dir, i))
+    for (const i of loaded.issues) io.stderr(formatIssueIn(i.file === undefined ? undefined : loaded.rootOf(i.file), i))
     io.stderr(`error: ${countErrors(loaded.issues)} error(s) loading packs`)
     return ExitCode.Usage
   }
@@ -115,7 +116,7 @@ export function normalizeCommand(ctx: CliContext, io: CommandIo = processIo): Co
   return new Command('normalize')
     .description('Normalize one tool call with the installed packs and print the action as JSON')
     .requiredOption('--input <json>', "the call: {tool_name, parameters, metadata?} as JSON, or '-' for stdin")
-    .option('--packs-dir <dir>', 'packs root (default: PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
+    .option('--packs-dir <dir>', PACKS_DIR_HELP)
     .option('--org-domain <domain>', 'your organisation mail domain (drives recipient_scope)')
     .option('--client <kind>', 'strip the host prefix first: claude-code | claude-desktop | openclaw | raw')
     .option('--strict-lockfile', 'require a pack.lock.yaml in every pack')

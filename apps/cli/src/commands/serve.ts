@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import { ConfigError, loadConfig } from '../config/load.ts'
 import type { ConfigInput } from '../config/schema.ts'
 import type { CliContext } from '../env.ts'
+import { PACKS_DIR_HELP } from '../engine-factory.ts'
 import { PacksDirError } from '../packs/index.ts'
 import { addStoreOptions } from '../store-options.ts'
 import { startServer, type ServerHandle, type StartServerOptions } from '../server/start-server.ts'
@@ -91,10 +92,19 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
       `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
         (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
     )
+    if (server.reviewerToken !== undefined) {
+      deps.stderr(
+        `  no API tokens: deciding, reading and admin routes need the reviewer secret in ${server.reviewerTokenPath ?? '(memory)'}` +
+          `${server.reviewerTokenCreated === true ? ' (created, 0600)' : ''}\n` +
+          (server.loginUrl !== undefined
+            ? `  open the dashboard (one-time login link, valid 10 minutes; \`permit0 login\` makes a new one):\n    ${server.loginUrl}\n`
+            : ''),
+      )
+    }
     if (server.insecure) {
       deps.stderr(
         `\n  WARNING: --insecure: ${config.host} is reachable from other machines and no API token exists.\n` +
-          '  Anyone who can reach it can check, approve, deny and edit lists. Create tokens with\n' +
+          '  Anyone who can reach it can submit checks; deciding and admin need the reviewer secret. Create tokens with\n' +
           '  `permit0 token create --name <name> --role <role>` and restart without --insecure.\n\n',
       )
     }
@@ -130,15 +140,15 @@ export function serveCommand(ctx?: CliContext): Command {
     .description('Run the permit0 daemon: /api/v1/check, the approvals queue and (with --ui) the dashboard')
     .option('--port <port>', 'listen port (default 9090; 0 picks a free port)')
     .option('--host <host>', 'bind address (default 127.0.0.1; other addresses need API tokens)')
-    .option('--insecure', 'allow a non-loopback --host without API tokens (everyone reaching it is admin)')
+    .option('--insecure', 'allow a non-loopback --host without API tokens (anyone reaching it may check; deciding needs the reviewer secret)')
     .option('--ui', 'serve the dashboard at /ui/ and park HITL verdicts until a human decides')
     .option('--calibrate', 'park every fresh engine decision for a human (implies --ui)')
-    .option('--packs-dir <dir>', 'packs root (default PERMIT0_PACKS_DIR, ./packs, ~/.permit0/packs)')
+    .option('--packs-dir <dir>', PACKS_DIR_HELP)
     .option('--profile <name>', 'scoring profile (profiles/<name>.profile.yaml)')
     .option('--org-domain <domain>', 'organisation mail domain used when a request carries none')
     .option('--approval-timeout <secs>', 'how long a parked request waits for a human (default 300)')
     .option('--no-cache-human-verdicts', 're-prompt for every HITL call instead of caching human Allow/Deny')
-    .option('--config <file>', 'settings file (default ./permit0.yaml when present)')
+    .option('--config <file>', 'settings file (default $PERMIT0_CONFIG_FILE, else ~/.permit0/permit0.yaml when present; never ./permit0.yaml)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .addOption(new Option('--ui-dir <dir>', 'dashboard build to serve (default apps/dashboard/dist)').hideHelp())
     .option('--public-url <url>', 'base URL of approve/deny links in notifications (default the bound address)')

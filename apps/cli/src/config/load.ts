@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { ConfigSchema, type Config, type ConfigInput } from './schema.ts'
 
@@ -99,16 +100,28 @@ export interface LoadConfigOptions {
   readonly flags: Partial<ConfigInput>
   /** Defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>
-  /** `permit0.yaml` path; default `./permit0.yaml` (optional unless given explicitly); `false` = none. */
+  /**
+   * Settings file; default `$PERMIT0_CONFIG_FILE`, else `~/.permit0/permit0.yaml` (optional unless
+   * given explicitly); `false` = none. Never `./permit0.yaml`: the working directory is the
+   * agent's to write, and a file there must not choose the packs, the dashboard or the bind.
+   */
   readonly file?: string | false
   readonly cwd?: string
+  /** Home directory for the default file; default `$HOME` of `env`, else `os.homedir()`. */
+  readonly home?: string
 }
 
 /** Merges flags > `PERMIT0_*` env > permit0.yaml > defaults, validates once, freezes. */
 export function loadConfig(options: LoadConfigOptions): Config {
   const env = options.env ?? process.env
   const explicitFile = options.file === false ? undefined : (options.file ?? env.PERMIT0_CONFIG_FILE)
-  const file = options.file === false ? undefined : (explicitFile ?? resolve(options.cwd ?? process.cwd(), 'permit0.yaml'))
+  const home = options.home ?? (env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir())
+  const file =
+    options.file === false
+      ? undefined
+      : explicitFile !== undefined
+        ? resolve(options.cwd ?? process.cwd(), explicitFile)
+        : join(home, '.permit0', 'permit0.yaml')
   const definedFlags = Object.fromEntries(Object.entries(options.flags).filter(([, v]) => v !== undefined))
   const merged = { ...fileLayer(file, explicitFile !== undefined), ...envLayer(env), ...definedFlags }
   const parsed = ConfigSchema.safeParse(merged)

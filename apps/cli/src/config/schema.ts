@@ -51,7 +51,7 @@ export const ConfigSchema = z
     /** Largest accepted request body. */
     bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Allow a non-loopback `host` without API tokens (everyone who can reach it is admin). */
+    /** Allow a non-loopback `host` without API tokens (anyone reaching it may check; deciding needs the reviewer secret). */
     insecure: z.coerce.boolean().default(false),
     /** Directory of the built dashboard (`apps/dashboard/dist`). */
     uiDir: z.string().optional(),

@@ -193,6 +193,7 @@ describe('remote mode against a loopback daemon', () => {
       client_kind: 'claude-code',
       org_domain: 'default.org',
       hitl_timeout_secs: 300,
+      client_deadline_secs: 600, // the host's hook timeout (nothing spent yet): the daemon answers ≥5 s before
     })
   })
 

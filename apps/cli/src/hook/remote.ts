@@ -1,4 +1,4 @@
-import { CheckAcceptedSchema, CheckResponseSchema } from '@permit0/contracts'
+import { CheckAcceptedSchema, CheckResponseSchema, MAX_HITL_TIMEOUT_SECS } from '@permit0/contracts'
 import type { JsonObject, JsonValue } from '@permit0/engine'
 import type { HookConfig } from './config.ts'
 import { type HookOutcome, outcomeFromVerdict } from './envelope.ts'
@@ -15,6 +15,11 @@ export interface RemoteOptions {
   readonly waitSecs: number
   /** Hard deadline of the whole HTTP exchange, in ms. */
   readonly deadlineMs: number
+  /**
+   * Seconds until the host gives up on the hook (its hook timeout minus the time already spent),
+   * sent as `client_deadline_secs`: the daemon then answers at least 5 s before it.
+   */
+  readonly hostDeadlineSecs?: number
   readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
 }
 
@@ -39,6 +44,10 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
     org_domain: config.orgDomain,
     ...(config.hitlRouting !== undefined && { hitl_routing: config.hitlRouting }),
     hitl_timeout_secs: options.waitSecs,
+    ...(options.hostDeadlineSecs !== undefined &&
+      options.hostDeadlineSecs > 0 && {
+        client_deadline_secs: Math.min(MAX_HITL_TIMEOUT_SECS, Math.round(options.hostDeadlineSecs * 1_000) / 1_000),
+      }),
   }
   const controller = new AbortController()
   let timedOut = false

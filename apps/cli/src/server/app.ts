@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.ts'
 import { packRoutes } from './routes/packs.ts'
 import { policyRoutes } from './routes/policy.ts'
 import { replayRoutes } from './routes/replay.ts'
+import { sessionRoutes } from './routes/session.ts'
 import { requestGuards } from './request-guards.ts'
 import { securityHeaders } from './security-headers.ts'
 
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/calibration', calibrationRoutes(deps))
     .route('/api/v1/packs', packRoutes(deps))
     .route('/api/v1/audit', replayRoutes(deps))
+    .route('/api/v1/session', sessionRoutes(deps))
     .route('/api/v1', policyRoutes(deps))
     .route('/api/v1', healthRoutes(deps))
 

@@ -1,17 +1,23 @@
 import { hash } from 'node:crypto'
 import { isIP } from 'node:net'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import type { Clock } from '@permit0/approvals'
 import type { AppDeps, Authenticator, Role } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
+import { LOCAL_REVIEWER, SESSION_COOKIE, type ReviewerAuth } from './reviewer-auth.ts'
 
 /**
  * Who may call what (product §3.8): agents only check (and wait on their own parked checks,
  * replay fail-open events), viewers read, approvers read and decide, admins do everything.
+ * `/check_action` (the caller names the action type, skipping normalization) is admin only.
+ * Without API tokens, routes open to `agent` stay open on loopback and every other route needs
+ * the local reviewer secret or a dashboard session (admin).
  */
 export const ROLES = {
   check: ['agent', 'admin'],
+  checkAction: ['admin'],
   wait: ['agent', 'viewer', 'approver', 'admin'],
   read: ['viewer', 'approver', 'admin'],
   decide: ['approver', 'admin'],
@@ -20,12 +26,43 @@ export const ROLES = {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
+const REVIEWER_HINT =
+  'this daemon has no API tokens: deciding, reading and admin routes need the local reviewer secret ' +
+  '(Authorization: Bearer <contents of <data dir>/reviewer-token>) or a dashboard session from the login link `permit0 serve --ui` prints'
+
+/** True when API tokens are in force (then roles apply); false while none exists. */
+export async function tokensRequired(deps: Pick<AppDeps, 'auth'>): Promise<boolean> {
+  const auth = deps.auth
+  if (auth === undefined) return false
+  return auth.required === undefined ? true : auth.required()
+}
+
+/**
+ * The local reviewer behind a request of a tokenless daemon: the reviewer secret as bearer token,
+ * or a live dashboard session cookie. `undefined` when neither is presented or valid.
+ */
+function localReviewer(c: Context<AppEnv>, reviewer: ReviewerAuth): { name: string; role: Role; local: true } | undefined {
+  const principal = { name: LOCAL_REVIEWER, role: 'admin', local: true } as const
+  const secret = BEARER.exec(c.req.header('authorization') ?? '')?.[1]
+  if (secret !== undefined && reviewer.verifySecret(secret)) return principal
+  const session = getCookie(c, SESSION_COOKIE)
+  if (session !== undefined && reviewer.verifySession(session)) return principal
+  return undefined
+}
+
 /** Authenticates the bearer token (when tokens are in use) and checks its role. */
 export function requireRole(deps: Pick<AppDeps, 'auth'>, allowed: readonly Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const auth = deps.auth
     if (auth === undefined) return next()
-    if (auth.required !== undefined && !(await auth.required())) return next()
+    if (auth.required !== undefined && !(await auth.required())) {
+      // No API token: only a human holding the local reviewer secret gets past the agent routes.
+      if (auth.reviewer === undefined) return next()
+      const principal = localReviewer(c, auth.reviewer)
+      if (principal !== undefined) c.set('principal', principal)
+      else if (!allowed.includes('agent')) throw new ServerError(ServerErrorCode.Unauthorized, REVIEWER_HINT)
+      return next()
+    }
     const header = c.req.header('authorization')
     if (header === undefined || header === '') {
       throw new ServerError(ServerErrorCode.Unauthorized, 'missing bearer token (Authorization: Bearer <token>)')
@@ -45,6 +82,14 @@ export function requireRole(deps: Pick<AppDeps, 'auth'>, allowed: readonly Role[
     c.set('principal', principal)
     return next()
   }
+}
+
+/**
+ * True when the caller may choose server-owned context (`org_domain`, a replayed action type): an
+ * admin token, the reviewer secret of a tokenless daemon, or an app built without authentication.
+ */
+export function isAdmin(deps: Pick<AppDeps, 'auth'>, c: Context<AppEnv>): boolean {
+  return deps.auth === undefined || c.get('principal')?.role === 'admin'
 }
 
 export interface TokenAuthenticatorOptions {

@@ -1,4 +1,4 @@
-import type { ApprovalQueue, ApprovalRecord, Clock, OpenApproval } from '@permit0/approvals'
+import { abandonedAuditReason, ABANDONED_AUDIT, type ApprovalQueue, type ApprovalRecord, type Clock, type OpenApproval } from '@permit0/approvals'
 import type { CheckAccepted, CheckActionRequest, CheckRequest, CheckResponse } from '@permit0/contracts'
 import {
   UNKNOWN_ACTION_TYPE,
@@ -98,10 +98,15 @@ const withoutCacheWrites = (store: PolicyStore): PolicyStore => ({
 const nonEmpty = (value: JsonValue | undefined): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined
 
+/** The daemon answers a caller that declared a deadline at least this long before it. */
+export const HOST_DEADLINE_MARGIN_MS = 5_000
+
 interface Prepared {
   readonly call: RawToolCall
   readonly context: JsonObject
   readonly timeoutSecs?: number
+  /** `client_deadline_secs`: when the caller (its host) stops waiting, as an absolute time. */
+  readonly deadlineAtMs?: number
   readonly wait: boolean
   /** `hitl_routing: cc-prompt`: the agent host prompts natively; a `human` verdict never parks. */
   readonly hostPrompts: boolean
@@ -146,7 +151,11 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       return { status: 200, body: toCheckResponse(verdict) }
     }
 
-    const timeoutMs = prepared.timeoutSecs !== undefined ? prepared.timeoutSecs * 1_000 : deps.approvalTimeoutMs
+    let timeoutMs = prepared.timeoutSecs !== undefined ? prepared.timeoutSecs * 1_000 : deps.approvalTimeoutMs
+    if (prepared.deadlineAtMs !== undefined) {
+      // Answer (deny) at least HOST_DEADLINE_MARGIN_MS before the caller's host gives up and runs it.
+      timeoutMs = Math.max(0, Math.min(timeoutMs, prepared.deadlineAtMs - HOST_DEADLINE_MARGIN_MS - clock.now()))
+    }
     const input: OpenApproval = {
       kind: mode.calibrate ? 'calibration' : 'hitl',
       action: verdict.action,
@@ -190,7 +199,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         const secs = Math.round((approval.expiresAtMs - approval.createdAtMs) / 1_000)
         throw new ServerError(
           ServerErrorCode.ApprovalTimeout,
-          `approval ${approval.id} timed out after ${secs}s; no human decision`,
+          `approval ${approval.id} timed out after ${secs}s with no human decision: denied`,
           { record: approval },
         )
       }
@@ -214,6 +223,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
 
   return {
     async check(request, options = {}) {
+      const receivedAtMs = clock.now()
       const metadata = request.metadata as JsonObject
       const call: RawToolCall = { toolName: request.tool_name, parameters: request.parameters as JsonValue, metadata }
       const verdict = await deps.engine.check(call, engineContext(request.org_domain, request.client_kind))
@@ -230,6 +240,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           call,
           context,
           ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
+          ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
           wait: request.hitl_wait !== false,
           hostPrompts: hostPrompts(request.hitl_routing),
         },
@@ -238,6 +249,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     },
 
     async checkAction(request, options = {}) {
+      const receivedAtMs = clock.now()
       const metadata = (request.metadata ?? {}) as JsonObject
       const verdict = await deps.engine.checkAction(
         { actionType: request.action_type, channel: request.source, parameters: request.parameters as JsonObject },
@@ -251,6 +263,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           call,
           context: { tool_name: toolName, parameters: call.parameters, metadata },
           ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
+          ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
           wait: request.hitl_wait !== false,
           hostPrompts: false,
         },
@@ -336,11 +349,17 @@ export function createResolutionEffects(deps: {
       }
       return
     }
+    if (resolution.status === 'expired') {
+      // The caller was answered (408 → its client denies) before its deadline: a real deny.
+      await deps.audit.append({ ...common, kind: 'approval_expired', decision: 'deny', decisionSource: approval.engineSource })
+      return
+    }
     await deps.audit.append({
       ...common,
-      kind: resolution.status === 'expired' ? 'approval_expired' : 'approval_abandoned',
-      decision: 'deny',
+      kind: 'approval_abandoned',
+      decision: ABANDONED_AUDIT.decision,
       decisionSource: approval.engineSource,
+      reason: abandonedAuditReason(resolution.reason),
     })
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { AppEnv } from './env.ts'
 import type { CheckEngine, DecisionService, ServeMode } from './decision-service.ts'
 import type { Metrics } from './metrics.ts'
+import type { ReviewerAuth } from './reviewer-auth.ts'
 
 export type Role = 'agent' | 'viewer' | 'approver' | 'admin'
 
@@ -14,6 +15,11 @@ export interface Authenticator {
   /** False while no API token exists (then every request acts as admin). Absent → always true. */
   required?(): Promise<boolean>
   verify(secret: string): Promise<{ name: string; role: Role } | undefined>
+  /**
+   * The local reviewer secret guarding every non-agent route while no API token exists. Absent →
+   * such a daemon lets everyone act as admin (only tests and `createApp` callers that opt out).
+   */
+  readonly reviewer?: ReviewerAuth
 }
 
 /** Everything the HTTP app needs; built by `commands/serve.ts` (or a test). */

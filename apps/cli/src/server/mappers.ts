@@ -109,7 +109,7 @@ export function toWireAuditEntry(entry: AuditEntry): WireAuditEntry {
     surface_command: action.execution.surfaceCommand,
     ...(entry.approvalId !== undefined && { approval_id: entry.approvalId }),
     ...(entry.humanReview !== undefined && { reviewer: entry.humanReview.reviewer }),
-    ...(entry.humanReview?.reason !== undefined && { reason: entry.humanReview.reason }),
+    ...((entry.humanReview?.reason ?? entry.reason) !== undefined && { reason: entry.humanReview?.reason ?? entry.reason }),
     ...(entry.engineDecision !== undefined && { engine_permission: entry.engineDecision }),
     ...(entry.engineSource !== undefined && { engine_source: entry.engineSource }),
     ...(entry.sessionId !== undefined && { session_id: entry.sessionId }),

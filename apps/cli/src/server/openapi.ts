@@ -59,7 +59,7 @@ const json = (name: SchemaName, description: string) => ({
 })
 const errors = {
   '400': json('Error', 'Invalid request (body, query or JSON)'),
-  '401': json('Error', 'Missing or invalid bearer token (when tokens are configured)'),
+  '401': json('Error', 'Missing or invalid bearer token (API token, or the reviewer secret / session of a token-less daemon)'),
   '403': json('Error', 'The token role may not call this route'),
 }
 
@@ -100,11 +100,26 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/api/v1/check_action': {
         post: {
-          summary: 'Decide a pre-normalized action',
+          summary: 'Decide a pre-normalized action (admin: the caller names the action type)',
           requestBody: body('CheckActionRequest'),
           responses: { '200': json('CheckResponse', 'The verdict'), '202': json('CheckAccepted', 'Parked'), '408': json('Error', 'Timed out'), ...errors },
         },
       },
+      '/api/v1/session/login': {
+        get: {
+          summary: 'Exchange a one-time login code (the link serve --ui prints) for an HttpOnly, SameSite=Strict session cookie',
+          security: [{}],
+          parameters: [{ name: 'code', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: { '303': { description: 'Session cookie set; redirect to /ui/' }, '401': json('Error', 'Invalid, used or expired code') },
+        },
+      },
+      '/api/v1/session/link': {
+        post: {
+          summary: 'A new one-time login link (reviewer secret of a token-less daemon)',
+          responses: { '200': { description: '{login_url, expires_at}' }, ...errors },
+        },
+      },
+      '/api/v1/session/logout': { post: { summary: 'End the dashboard session', security: [{}], responses: { '200': { description: '{ok: true}' } } } },
       '/api/v1/approvals': { get: { summary: 'Pending approvals, oldest first', responses: { '200': json('ApprovalList', 'Queue'), ...errors } } },
       '/api/v1/approvals/decide': {
         post: {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppDeps } from './deps.ts'
 import type { AppEnv } from './env.ts'
-import { isLoopbackHost } from './auth.ts'
+import { isLoopbackHost, tokensRequired } from './auth.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
 
 /** Public routes authenticated by their own signatures (signed approval links, Slack). */
@@ -23,7 +23,7 @@ export function requestGuards(deps: Pick<AppDeps, 'auth' | 'anyHost'>): Middlewa
     // are reached through --public-url, whatever Host that carries.
     if (deps.anyHost !== true && !c.req.path.startsWith(NOTIFY_PREFIX)) {
       const host = hostName(c.req.header('host') ?? '')
-      if (!isLoopbackHost(host) && !(await authRequired(deps))) {
+      if (!isLoopbackHost(host) && !(await tokensRequired(deps))) {
         throw new ServerError(
           ServerErrorCode.Forbidden,
           `Host '${host.slice(0, 100)}' is not served by a loopback daemon without API tokens (DNS rebinding protection): ` +
@@ -42,11 +42,6 @@ export function requestGuards(deps: Pick<AppDeps, 'auth' | 'anyHost'>): Middlewa
     }
     return next()
   }
-}
-
-async function authRequired(deps: Pick<AppDeps, 'auth'>): Promise<boolean> {
-  if (deps.auth === undefined) return false
-  return deps.auth.required === undefined ? true : deps.auth.required()
 }
 
 /** The host name of a `Host` header (`[::1]:9090` → `::1`, `localhost:9090` → `localhost`). */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
@@ -26,6 +27,7 @@ import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
 import { describePacks } from './packs-info.ts'
 import { createCachedPolicyRepository } from './policy-cache.ts'
+import { createReviewerAuth, loadOrCreateReviewerToken, LOGIN_PATH, REVIEWER_TOKEN_FILE, type ReviewerAuth } from './reviewer-auth.ts'
 
 export const SERVER_VERSION = '0.1.0'
 
@@ -52,6 +54,12 @@ export interface StartServerOptions {
   readonly engine?: Engine
   readonly replicaId?: string
   readonly cwd?: string
+  /**
+   * Where the reviewer secret of a tokenless daemon lives. Default `<data dir>/reviewer-token`
+   * for a persistent store (also with --database-url: the data dir then holds only secrets); an
+   * injected or in-memory store gets an in-memory secret (read it from `ServerHandle.reviewerToken`).
+   */
+  readonly reviewerTokenPath?: string
 }
 
 export interface ServerHandle {
@@ -64,6 +72,14 @@ export interface ServerHandle {
   readonly authRequired: boolean
   /** Bound to a non-loopback address without tokens (`--insecure`). */
   readonly insecure: boolean
+  /** Without API tokens: the local reviewer secret (deciding, reading and admin routes need it). */
+  readonly reviewerToken?: string
+  /** Where the reviewer secret is stored (absent when it is in memory only). */
+  readonly reviewerTokenPath?: string
+  /** Told once when the reviewer secret file was created. */
+  readonly reviewerTokenCreated?: boolean
+  /** With `--ui` and no API tokens: the one-time dashboard login link (valid 10 minutes). */
+  readonly loginUrl?: string
   /** Stops accepting, answers parked requests, closes the store (when it opened it). Idempotent. */
   close(): Promise<void>
 }
@@ -182,8 +198,36 @@ export async function startServer(config: Config, options: StartServerOptions = 
     }
     logger.warn({ host: config.host }, 'INSECURE: no API tokens; anyone who can reach this address is admin')
   }
+  // Without API tokens, a local reviewer secret guards everything but the agent routes.
+  let reviewer: ReviewerAuth | undefined
+  let reviewerSecret: { token: string; created: boolean; path?: string } | undefined
+  if (activeTokens.length === 0) {
+    try {
+      const path =
+        options.reviewerTokenPath ??
+        (options.store === undefined && options.memoryStore !== true
+          ? resolve(
+              resolveDataDir(
+                { ...(config.dataDir !== undefined && { dataDir: config.dataDir }) },
+                { env: options.env ?? {}, cwd, ...(options.homeDir !== undefined && { homeDir: options.homeDir }) },
+              ),
+              REVIEWER_TOKEN_FILE,
+            )
+          : undefined)
+      reviewerSecret =
+        path === undefined ? { token: randomBytes(32).toString('base64url'), created: false } : { ...loadOrCreateReviewerToken(path), path }
+    } catch (err) {
+      await stopChanges?.()
+      if (ownsStore) await store.close()
+      throw err
+    }
+    reviewer = createReviewerAuth({ token: reviewerSecret.token, clock, ...(reviewerSecret.path !== undefined && { tokenPath: reviewerSecret.path }) })
+  }
   // Always installed: off while no token exists, on from the first token (even one created later).
-  const auth = createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0, cacheTtlMs: config.tokenCacheTtlMs })
+  const auth = Object.assign(
+    createTokenAuthenticator({ tokens: store.tokens, clock, required: activeTokens.length > 0, cacheTtlMs: config.tokenCacheTtlMs }),
+    reviewer !== undefined ? { reviewer } : {},
+  )
   onTokenRevoked = (name) => auth.revoked(name)
   onFeedStatus = (status) => (status === 'lost' ? auth.suspend() : auth.resume())
 
@@ -284,6 +328,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
   logger.info({ url, replicaId, ui: config.ui, calibrate: config.calibrate, store: store.kind }, 'permit0 serve listening')
 
+  const loginUrl = config.ui && reviewer !== undefined ? `${url}${LOGIN_PATH}?code=${reviewer.newLoginCode().code}` : undefined
   let closing: Promise<void> | undefined
   return {
     url,
@@ -293,6 +338,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
     replicaId,
     authRequired: activeTokens.length > 0,
     insecure: exposed && activeTokens.length === 0,
+    ...(reviewerSecret !== undefined && {
+      reviewerToken: reviewerSecret.token,
+      reviewerTokenCreated: reviewerSecret.created,
+      ...(reviewerSecret.path !== undefined && { reviewerTokenPath: reviewerSecret.path }),
+    }),
+    ...(loginUrl !== undefined && { loginUrl }),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))

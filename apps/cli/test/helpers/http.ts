@@ -6,17 +6,39 @@ export interface JsonReply {
   readonly headers: Headers
 }
 
+/**
+ * Reviewer secrets of the tokenless test daemons, by base URL: `call()` and `openEventStream()`
+ * present it as the human at the dashboard would (pass `anonymous: true` to act as the agent).
+ */
+const reviewerTokens = new Map<string, string>()
+
+export function registerReviewerToken(baseUrl: string, token: string | undefined): void {
+  if (token !== undefined) reviewerTokens.set(baseUrl, token)
+}
+
+/** `Authorization` of the registered reviewer secret of `baseUrl` (empty when none), for raw `fetch`. */
+export function reviewerHeaders(baseUrl: string): Record<string, string> {
+  const token = reviewerTokens.get(baseUrl)
+  return token === undefined ? {} : { authorization: `Bearer ${token}` }
+}
+
 /** One JSON request against a base URL. */
 export async function call(
   baseUrl: string,
   method: string,
   path: string,
   body?: unknown,
-  init: { headers?: Record<string, string>; signal?: AbortSignal; raw?: string } = {},
+  init: { headers?: Record<string, string>; signal?: AbortSignal; raw?: string; anonymous?: boolean } = {},
 ): Promise<JsonReply> {
+  const reviewer = reviewerTokens.get(baseUrl)
+  const explicitAuth = Object.keys(init.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...init.headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(reviewer !== undefined && !explicitAuth && init.anonymous !== true && { authorization: `Bearer ${reviewer}` }),
+      ...init.headers,
+    },
     ...(init.raw !== undefined ? { body: init.raw } : body !== undefined && { body: JSON.stringify(body) }),
     ...(init.signal !== undefined && { signal: init.signal }),
   })
@@ -39,7 +61,7 @@ export const externalMail = (body = 'See you tomorrow at noon') => ({
  * Subscribes to `GET /api/v1/approvals/stream` and hands out events in order; `next(pred)` waits
  * for the next matching event (an event, not a sleep).
  */
-export async function openEventStream(baseUrl: string, token?: string) {
+export async function openEventStream(baseUrl: string, token: string | undefined = reviewerTokens.get(baseUrl)) {
   const controller = new AbortController()
   const res = await fetch(`${baseUrl}/api/v1/approvals/stream`, {
     signal: controller.signal,

@@ -7,6 +7,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../src/config/load.ts'
 import type { ConfigInput } from '../../src/config/schema.ts'
 import { startServer, type ServerHandle } from '../../src/server/start-server.ts'
+import { registerReviewerToken } from './http.ts'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..')
 
@@ -21,8 +22,11 @@ export function emailPacksDir(): string {
   return emailPacks
 }
 
-/** A real `serve` on a free loopback port over in-memory PGlite and the repo's own packs. */
-export function startTestServer(
+/**
+ * A real `serve` on a free loopback port over in-memory PGlite and the repo's own packs. Its
+ * reviewer secret (no API tokens) is registered with `call()`, which then acts as the reviewer.
+ */
+export async function startTestServer(
   flags: Partial<ConfigInput> = {},
   options: { clock?: Clock; store?: Store } = {},
 ): Promise<ServerHandle> {
@@ -34,7 +38,7 @@ export function startTestServer(
   })
   // Without a data dir or database URL: a throwaway in-memory store (never ~/.permit0/data).
   const memoryStore = options.store === undefined && flags.dataDir === undefined && flags.databaseUrl === undefined
-  return startServer(config, {
+  const handle = await startServer(config, {
     cwd: REPO_ROOT,
     logger: pino({ level: 'silent' }),
     memoryStore,
@@ -43,4 +47,6 @@ export function startTestServer(
     ...(options.clock && { clock: options.clock }),
     ...(options.store && { store: options.store }),
   })
+  registerReviewerToken(handle.url, handle.reviewerToken)
+  return handle
 }

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { registerReviewerToken } from './http.ts'
 import { REPO_ROOT } from './in-process.ts'
 
 export interface ServeChild {
@@ -16,11 +17,12 @@ export interface ServeChild {
  * address it listens on (the event of becoming ready, no polling).
  */
 export function spawnServe(args: readonly string[], env: Record<string, string> = {}): Promise<ServeChild> {
+  const childEnv = { ...process.env, PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-serve-')), ...env }
   const child: ChildProcess = spawn(
     process.execPath,
     ['apps/cli/bin/permit0.js', 'serve', '--port', '0', '--log-level', 'warn', ...args],
     // A fresh data dir unless the caller chose one (the default ~/.permit0/data is never touched).
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PERMIT0_DATA_DIR: mkdtempSync(join(tmpdir(), 'permit0-serve-')), ...env } },
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv },
   )
   let output = ''
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
@@ -29,6 +31,14 @@ export function spawnServe(args: readonly string[], env: Record<string, string> 
       output += chunk.toString()
       const match = /listening on (http:\/\/\S+)/.exec(output)
       if (match?.[1] !== undefined) {
+        // The reviewer secret of a tokenless daemon: the test acts as the human reviewer.
+        const dataDirArg = args.indexOf('--data-dir')
+        const dataDir = dataDirArg >= 0 ? args[dataDirArg + 1] : childEnv.PERMIT0_DATA_DIR
+        try {
+          registerReviewerToken(match[1], readFileSync(join(dataDir ?? '', 'reviewer-token'), 'utf8').trim())
+        } catch {
+          // a daemon with API tokens has none
+        }
         child.stderr?.off('data', onData)
         child.stderr?.on('data', (c: Buffer) => (output += c.toString()))
         resolve({

@@ -48,14 +48,14 @@ function yamlFiles(dir: string): string[] {
     .map((n) => join(dir, n))
 }
 
-/** Case directories: the corpus, then every `<pack>/tests/shared/` under the packs root. */
-export function caseDirectories(corpus: string | undefined, packsDir: string | undefined, cwd: string): string[] {
+/** Case directories: the corpus, then every `<pack>/tests/shared/` under each packs root. */
+export function caseDirectories(corpus: string | undefined, packsDirs: readonly string[], cwd: string): string[] {
   const dirs: string[] = []
   const corpusDir = resolve(cwd, corpus ?? 'corpora/calibration')
   if (!isDir(corpusDir)) {
     if (corpus !== undefined) throw new EngineConfigError(`--corpus ${corpus}: not a directory`)
   } else dirs.push(corpusDir)
-  if (packsDir !== undefined) {
+  for (const packsDir of packsDirs) {
     const walk = (d: string, depth: number): void => {
       for (const name of readdirSync(d).sort()) {
         if (name.startsWith('.') || name.startsWith('_')) continue
@@ -97,7 +97,7 @@ export async function runCalibrateTest(options: CalibrateTestOptions, deps: Cali
       { cwd, ...(deps.packsDirEnv === undefined ? {} : { packsDirEnv: deps.packsDirEnv }) },
     )
     for (const w of built.warnings) deps.stderr(`${w}\n`)
-    const files = caseDirectories(options.corpus, built.packsDir, cwd).flatMap(yamlFiles)
+    const files = caseDirectories(options.corpus, built.packRoots.map((r) => r.dir), cwd).flatMap(yamlFiles)
     const store = createMemoryPolicyStore({ fingerprint: built.fingerprint })
     const nowMs = deps.nowMs ?? Date.now()
     const results: CaseResult[] = []

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import { ExitCode, processIo, type CommandIo } from './io.ts'
 import type { CliContext } from '../../env.ts'
+import { shippedPacksDir } from '../../packs/index.ts'
 
 export interface PackNewOptions {
   /** `<owner>/<name>` */
@@ -20,7 +21,8 @@ export interface PackNewDeps {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/
-const REPO_TEMPLATE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../packs/_template')
+/** The template shipped with the CLI (`<shipped packs>/_template`). */
+const shippedTemplate = (): string => join(shippedPacksDir() ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../packs'), '_template')
 
 function listFiles(dir: string, rel = ''): string[] {
   const out: string[] = []
@@ -42,7 +44,7 @@ export function runPackNew(options: PackNewOptions, deps: PackNewDeps): number {
   }
   const [owner, name] = parts as [string, string]
   const packsDir = resolve(deps.cwd, options.packsDir ?? 'packs')
-  const template = deps.templateDir ?? (existsSync(join(packsDir, '_template')) ? join(packsDir, '_template') : REPO_TEMPLATE)
+  const template = deps.templateDir ?? (existsSync(join(packsDir, '_template')) ? join(packsDir, '_template') : shippedTemplate())
   if (!existsSync(template) || !statSync(template).isDirectory()) {
     io.stderr(`error: template not found: ${template}`)
     return ExitCode.Usage
@@ -85,7 +87,11 @@ export function packNewCommand(ctx: CliContext, io: CommandIo = processIo): Comm
     .description('Scaffold a new pack from packs/_template')
     .argument('<owner/name>', 'pack id, e.g. acme/mail')
     .option('--packs-dir <dir>', 'packs root to create it in (default: PERMIT0_PACKS_DIR, then ./packs)')
-    .addHelpText('after', '\nExample:\n  $ permit0 pack new acme/mail\n')
+    .addHelpText(
+      'after',
+      '\nA pack in ./packs is not loaded implicitly: use --packs-dir packs while authoring, then\n' +
+        '`permit0 pack trust ./packs` (or copy it to ~/.permit0/packs).\n\nExample:\n  $ permit0 pack new acme/mail\n',
+    )
     .action((id: string, opts: { packsDir?: string }) => {
       const packsDir = opts.packsDir ?? (ctx.env.PERMIT0_PACKS_DIR || undefined)
       process.exitCode = runPackNew({ id, ...(packsDir ? { packsDir } : {}) }, { io, cwd: process.cwd() })

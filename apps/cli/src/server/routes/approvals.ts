@@ -49,9 +49,10 @@ export function approvalRoutes(
       const started = performance.now()
       let outcome = 'error'
       try {
-        // With tokens the reviewer is the token's name, never a field the client chooses.
+        // With tokens the reviewer is the token's name, never a field the client chooses; the
+        // local reviewer of a tokenless daemon (the person at the dashboard) names themself.
         const principal = c.get('principal')
-        const reviewer = principal === undefined ? body.reviewer : principal.name
+        const reviewer = principal === undefined || principal.local === true ? body.reviewer : principal.name
         const record = await requireQueue(body.approval_id).decide(body.approval_id, {
           permission: body.permission,
           ...(reviewer !== undefined && { reviewer }),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { CheckActionRequestSchema, CheckRequestSchema } from '@permit0/contracts'
-import { ROLES, requireRole } from '../auth.ts'
+import { CheckActionRequestSchema, CheckRequestSchema, type CheckRequest } from '@permit0/contracts'
+import { isAdmin, ROLES, requireRole } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { parseJson } from '../validate.ts'
@@ -8,12 +8,23 @@ import { parseJson } from '../validate.ts'
 const wantsAsync = (prefer: string | undefined): boolean =>
   prefer !== undefined && /(^|[\s,;])respond-async($|[\s,;])/i.test(prefer)
 
-/** `POST /check` and `POST /check_action`. */
+/**
+ * The server owns the context: a request's `org_domain` is honoured only from an admin (an admin
+ * token, or the reviewer secret on a tokenless daemon; or an app built without authentication).
+ * Anyone else's is dropped and the server's `--org-domain` applies, so an agent cannot make an
+ * external recipient internal.
+ */
+export function ownedContext(request: CheckRequest, admin: boolean): CheckRequest {
+  if (admin || request.org_domain === undefined) return request
+  const { org_domain: _ignored, ...rest } = request
+  return rest
+}
+
+/** `POST /check` (agents) and `POST /check_action` (admins: the caller names the action type). */
 export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
-  const guard = requireRole(deps, ROLES.check)
   return new Hono<AppEnv>()
-    .post('/check', guard, async (c) => {
-      const body = await parseJson(c, CheckRequestSchema)
+    .post('/check', requireRole(deps, ROLES.check), async (c) => {
+      const body = ownedContext(await parseJson(c, CheckRequestSchema), isAdmin(deps, c))
       const outcome = await deps.decisions.check(body, {
         signal: c.req.raw.signal,
         respondAsync: wantsAsync(c.req.header('prefer')),
@@ -21,7 +32,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')
       return c.json(outcome.body, outcome.status)
     })
-    .post('/check_action', guard, async (c) => {
+    .post('/check_action', requireRole(deps, ROLES.checkAction), async (c) => {
       const body = await parseJson(c, CheckActionRequestSchema)
       const outcome = await deps.decisions.checkAction(body, {
         signal: c.req.raw.signal,

@@ -9,7 +9,7 @@ import {
 } from '@permit0/contracts'
 import type { JsonObject, PolicyStore, Verdict } from '@permit0/engine'
 import type { AuditEntry } from '@permit0/store'
-import { ROLES, requireRole } from '../auth.ts'
+import { isAdmin, ROLES, requireRole } from '../auth.ts'
 import type { CheckEngine } from '../decision-service.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
@@ -37,19 +37,27 @@ const readOnly = (store: PolicyStore): PolicyStore => ({
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
 
+/** The audit `reason` of every replayed entry (marks it as a client report the server re-decided). */
+export const REPLAYED_REASON =
+  'replayed fail-open event: the client reports it ran while the daemon was unreachable; the decision is the server re-deciding the call now'
+
 /**
- * Fail-open backfill: `POST /replay` re-scores every event a client let through while the daemon
- * was unreachable and appends a `failed_open` audit entry (decision allow — it already ran — with
- * the retroactive verdict beside it). `GET /failed_open_windows` summarises the outages.
+ * Fail-open backfill: `POST /replay` re-decides every event a client let through while the daemon
+ * was unreachable — the same engine, packs, org domain and (read-only) lists as `/check` — and
+ * appends a `failed_open` audit entry whose decision is the server's own verdict (the client never
+ * sets a permission or a source; source `FailedOpen`, `reason` marks it as replayed).
+ * Pre-normalized events (`__action:<type>`) and a per-event `org_domain` are honoured only from an
+ * admin, as on `/check_action` and `/check`. `GET /failed_open_windows` summarises the outages.
  */
 export function replayRoutes(deps: ReplayDeps) {
   const policy = readOnly(deps.store.policy)
 
-  async function rescore(event: FailedOpenEvent, metadata: JsonObject): Promise<Verdict> {
+  async function rescore(event: FailedOpenEvent, metadata: JsonObject, admin: boolean): Promise<Verdict> {
     const engine = deps.engine
     if (engine === undefined) throw new Error('no engine configured')
     const nowMs = deps.clock.now()
     if (event.tool_name.startsWith(ACTION_PREFIX)) {
+      if (!admin) throw new Error('a pre-normalized action (__action:) can only be replayed with an admin token')
       const parameters = event.parameters
       return engine.checkAction(
         {
@@ -60,10 +68,10 @@ export function replayRoutes(deps: ReplayDeps) {
         { store: policy, nowMs },
       )
     }
-    // Strip host prefixes and use the org domain as the live /check did (upstream replays
-    // OpenClaw names unstripped and ignores the caller's org domain).
+    // Strip host prefixes as the live /check did; the org domain is the server's (an admin's
+    // per-event value only), as on /check.
     const clientKind = str(metadata.client_kind) ?? (metadata.client === '@permit0/openclaw' ? 'openclaw' : undefined)
-    const orgDomain = str(metadata.org_domain)
+    const orgDomain = admin ? str(metadata.org_domain) : undefined
     return engine.check(
       { toolName: event.tool_name, parameters: event.parameters, metadata },
       {
@@ -87,6 +95,7 @@ export function replayRoutes(deps: ReplayDeps) {
       if (deps.engine === undefined) {
         throw new ServerError(ServerErrorCode.ShuttingDown, 'this daemon has no engine to re-score replayed events')
       }
+      const admin = isAdmin(deps, c)
       let accepted = 0
       const rejected: ReplayResponse['rejected'] = []
       for (const [index, event] of body.events.entries()) {
@@ -97,7 +106,7 @@ export function replayRoutes(deps: ReplayDeps) {
         }
         let verdict: Verdict
         try {
-          verdict = await rescore(event, metadata)
+          verdict = await rescore(event, metadata, admin)
         } catch (err) {
           rejected.push({ event_id: event.event_id, error: `retro-score failed: ${(err as Error).message}` })
           continue
@@ -107,8 +116,9 @@ export function replayRoutes(deps: ReplayDeps) {
         try {
           await deps.store.audit.append({
             kind: 'failed_open',
-            decision: 'allow',
+            decision: verdict.permission,
             decisionSource: 'FailedOpen',
+            reason: REPLAYED_REASON,
             action: verdict.action,
             rawToolCall: { toolName: event.tool_name, parameters: event.parameters, metadata },
             ...(verdict.risk !== undefined && { risk: verdict.risk }),
