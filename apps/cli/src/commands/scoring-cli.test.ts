@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { runCalibrateDiff, runCalibrateValidate } from './calibrate/profile-commands.ts'
 import { runCalibrateTest } from './calibrate/test.ts'
 import { CHECK_EXIT, runCheck } from './check.ts'
@@ -13,6 +13,9 @@ const PACKS = join(REPO, 'packs')
 const SHARED = '/work/shared/reference'
 const REQUIRE_ALL = process.env['PERMIT0_REQUIRE_ALL'] === '1'
 const haveShared = existsSync(join(SHARED, 'corpora/calibration'))
+
+// Each command loads every shipped pack: seconds on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 function capture() {
   const out: string[] = []

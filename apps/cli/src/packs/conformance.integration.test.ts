@@ -8,8 +8,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { canonicalJson, loadPackSet, normalize, parseYaml, sha256Hex, type JsonObject, type JsonValue } from '@permit0/engine'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { readPacksDir } from './packs-dir.ts'
+
+// Loads our whole pack set and the reference's: seconds on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 const REFERENCE = process.env.PERMIT0_REFERENCE_DIR ?? '/work/shared/reference'
 const present = existsSync(join(REFERENCE, 'packs')) && existsSync(join(REFERENCE, 'corpora/calibration'))

@@ -110,7 +110,7 @@ const SUPPLEMENTARY: readonly Supplementary[] = [
   {
     // `password = hunter2hunter2`, `"api_key": "…"`, `token: …`, `Authorization: Bearer …`.
     kind: 'CredentialAssignment',
-    re: /(?:^|[^A-Za-z0-9])["']?(?:[A-Za-z0-9]+[_-])*(?:password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s*(?:[:=]|=>)\s*["']?([^\s"',;&]{8,})/gi,
+    re: /(?:^|[^A-Za-z0-9])["']?(?:[A-Za-z0-9]+[_-])*(?:password|passwd|passphrase|pwd|pw|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key|token)["']?\s*(?:[:=]|=>)\s*["']?([^\s"',;&]{8,})/gi,
     accept: literalCredential,
   },
   { kind: 'BearerToken', re: /\b(?:Bearer|Token)\s+([A-Za-z0-9._~+/=-]{20,})/, accept: (v) => !PLACEHOLDER.test(v) },
