@@ -9,11 +9,12 @@ import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createKyselyStore } from '../src/kysely-store.ts'
+import { pgliteOptions } from '../src/pglite-options.ts'
 import type { Database } from '../src/schema.ts'
 import { auditInput } from './fixtures.ts'
 
 describe('audit append with a cached head (sole-writer embedded store)', () => {
-  const pglite = new PGlite()
+  const pglite = new PGlite(pgliteOptions(true))
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   const signingKey = new Uint8Array(32).fill(7)
   const open = () =>
