@@ -14,10 +14,11 @@ import type { PGliteOptions } from '@electric-sql/pglite'
  *   PGlite's default — a committed transaction is in the files (the OS page cache) before the
  *   query returns, which is what survives a `kill -9` of the daemon (the crash tests); fsync to the
  *   disk was never done by PGlite and is not by us.
- * - `loadDataDir`: a new data directory starts from a pristine cluster shipped with the store
- *   (`assets/`, made by `scripts/make-pglite-template.ts` from this PGlite version's initdb) instead of
- *   running initdb in a second WASM instance (seconds, and hundreds of MB the process keeps).
- *   Absent for another PGlite version → initdb as before.
+ * - `loadDataDir`: a new data directory (or an in-memory store) starts from a cluster shipped with
+ *   the store (`assets/`, made by `scripts/make-pglite-template.ts`: this PGlite version's initdb
+ *   plus the migrations of the time, recorded in `kysely_migration`, so `migrate()` applies only
+ *   newer ones) instead of running initdb in a second WASM instance (seconds, and hundreds of MB
+ *   the process keeps). Absent for another PGlite version → initdb and every migration, as before.
  */
 export const PGLITE_START_PARAMS: readonly string[] = [
   '--single',

@@ -48,5 +48,5 @@ describe('audit append with a cached head (sole-writer embedded store)', () => {
     for await (const line of a.audit.exportLines()) sessions.push((JSON.parse(line) as { session_id?: unknown }).session_id)
     expect(sessions).toEqual(['a-1', 'b-1', 'a-2', 'a-3'])
     expect(await a.audit.verify()).toMatchObject({ ok: true })
-  })
+  }, 60_000) // starts PGlite and migrates inside the test
 })
