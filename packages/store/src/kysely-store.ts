@@ -787,10 +787,33 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           ...(opts.publicKeys ?? []),
           ...known.map((k) => k.public_key),
         ]
+        // The head row is read first: entries appended meanwhile only extend the chain past it. A
+        // chain cut short in the database (its last batches deleted, which no signature can reveal
+        // offline) no longer reaches the head.
+        const head = await auditDb.selectFrom('audit_head').select(['sequence', 'entry_hash']).where('id', '=', 1).executeTakeFirstOrThrow()
+        const headSequence = num(head.sequence)
+        let atHead: string | undefined
         const parsed = async function* () {
-          for await (const text of exportLines()) yield JSON.parse(text) as unknown
+          for await (const text of exportLines()) {
+            const value = JSON.parse(text) as { sequence?: unknown; entry_hash?: unknown }
+            if (value.sequence === headSequence) atHead = String(value.entry_hash)
+            yield value
+          }
         }
-        return verifyAuditChain(parsed(), keys)
+        const result = await verifyAuditChain(parsed(), keys)
+        if (!result.ok || headSequence === 0 || atHead === head.entry_hash) return result
+        return {
+          ok: false,
+          checked: result.checked,
+          failure: {
+            index: result.checked,
+            sequence: headSequence,
+            reason:
+              atHead === undefined
+                ? `the chain ends at entry ${result.lastSequence ?? 0} but the chain head records entry ${headSequence} (entries were deleted)`
+                : `entry ${headSequence} differs from the chain head's hash`,
+          },
+        }
       }),
 
     head: () =>

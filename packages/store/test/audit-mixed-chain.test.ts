@@ -66,7 +66,7 @@ async function exportJson(store: Store): Promise<Record<string, unknown>[]> {
   return out
 }
 
-async function continueAndVerify(config: StoreConfig): Promise<void> {
+async function continueAndVerify(config: StoreConfig): Promise<Record<string, unknown>[]> {
   const store = createStore({ ...config, audit: { signingKey: seed } })
   try {
     await store.migrate()
@@ -84,6 +84,28 @@ async function continueAndVerify(config: StoreConfig): Promise<void> {
     const sig = tampered[1]!.signature as string
     tampered[1]!.signature = (sig[0] === 'f' ? 'e' : 'f') + sig.slice(1)
     expect(await verifyAuditChain(tampered, [signer.publicKey])).toMatchObject({ ok: false, failure: { index: 1, sequence: 2, reason: 'invalid signature' } })
+    return lines
+  } finally {
+    await store.close()
+  }
+}
+
+/**
+ * Deletes the chain's last batch straight in the database (the head row untouched): what is left
+ * still verifies offline — every remaining batch is whole and signed — but the store's own
+ * verification sees the chain stop short of its head.
+ */
+async function cutLastBatch(lines: Record<string, unknown>[], db: Kysely<Database>, config: StoreConfig): Promise<void> {
+  const start = lines.findLastIndex((l, i) => i < lines.length - 1 && l.signature !== undefined) + 1
+  const from = lines[start]!.sequence as number
+  await db.deleteFrom('audit_entries').where('sequence', '>=', from).execute()
+  await db.destroy()
+  expect(await verifyAuditChain(lines.slice(0, start), [signer.publicKey])).toMatchObject({ ok: true })
+  const store = createStore({ ...config, audit: { signingKey: seed } })
+  try {
+    const result = await store.audit.verify()
+    expect(result).toMatchObject({ ok: false, failure: { sequence: 33 } })
+    if (!result.ok) expect(result.failure.reason).toBe(`the chain ends at entry ${from - 1} but the chain head records entry 33 (entries were deleted)`)
   } finally {
     await store.close()
   }
@@ -99,8 +121,10 @@ describe('mixed audit chains (per-entry signatures, then batch signatures)', () 
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
     await writeLegacyEntries(db, 3)
     await db.destroy()
-    await continueAndVerify({ kind: 'embedded', dataDir: dir })
-  }, 120_000)
+    const lines = await continueAndVerify({ kind: 'embedded', dataDir: dir })
+    const again = new PGlite(join(dir, PGLITE_SUBDIR))
+    await cutLastBatch(lines, new Kysely<Database>({ dialect: new PGliteDialect(again) }), { kind: 'embedded', dataDir: dir })
+  }, 180_000)
 
   it.skipIf(!RUN_POSTGRES)('PostgreSQL', async () => {
     const database = await createTestDatabase()
@@ -111,7 +135,9 @@ describe('mixed audit chains (per-entry signatures, then batch signatures)', () 
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) })
       await writeLegacyEntries(db, 3)
       await db.destroy()
-      await continueAndVerify({ kind: 'postgres', url: database.url })
+      const lines = await continueAndVerify({ kind: 'postgres', url: database.url })
+      const raw = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) })
+      await cutLastBatch(lines, raw, { kind: 'postgres', url: database.url })
     } finally {
       await database.drop()
     }
