@@ -17,6 +17,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   hardening: () => import('./hardening.bench.ts'),
   sql: () => import('./sql.bench.ts'),
   mcp: () => import('./mcp.bench.ts'),
+  daemon: () => import('./daemon.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

@@ -132,6 +132,40 @@ describe('audit export → verify / inspect (embedded store)', () => {
     expect(await runAuditInspect({ file: broken }, { io: b.io })).toBe(1)
     expect(b.err[0]).toMatch(/broken\.jsonl:2: not valid JSON/)
   })
+
+  it('verifies batch-signed exports and names a forged batch signature or entries left unsigned', async () => {
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => store.audit.append(entry(100 + i))))
+    const file = join(dir, 'batched.jsonl')
+    const c = capture()
+    expect(await runAuditExport({ format: 'jsonl', output: file }, { io: c.io, env: {}, openStore: keepOpen })).toBe(0)
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(parsed.filter((l) => l.signature !== undefined).length).toBeLessThan(parsed.length) // 5 single + batches
+    const ok = capture()
+    expect(await runAuditVerify({ file, publicKey: [publicKey] }, { io: ok.io, env: {} })).toBe(0)
+    expect(ok.out[0]).toMatch(new RegExp(`^PASS: ${parsed.length} entries`))
+
+    // The signed last entry cut off: its batch is named from its first entry (line numbers 1-based).
+    const last = burst.at(-1)!
+    const firstOfBatch = parsed.findLastIndex((l, i) => i < parsed.length - 1 && l.signature !== undefined) + 1
+    const cut = join(dir, 'cut.jsonl')
+    writeFileSync(cut, `${lines.slice(0, -1).join('\n')}\n`)
+    const u = capture()
+    expect(await runAuditVerify({ file: cut, publicKey: [publicKey] }, { io: u.io, env: {} })).toBe(1)
+    expect(u.out[0]).toMatch(new RegExp(`^FAILED: entry at line ${firstOfBatch + 1} \\(seq ${String(parsed[firstOfBatch]!.sequence)}, .*not covered by any batch signature`))
+
+    // A forged batch signature is named at the batch end, with the entries it covers.
+    const forged = parsed.map((l) => ({ ...l }))
+    const sig = forged.at(-1)!.signature as string
+    forged.at(-1)!.signature = (sig[0] === 'a' ? 'b' : 'a') + sig.slice(1)
+    const bad = join(dir, 'forged.jsonl')
+    writeFileSync(bad, `${forged.map((l) => JSON.stringify(l)).join('\n')}\n`)
+    const f = capture()
+    expect(await runAuditVerify({ file: bad, publicKey: [publicKey] }, { io: f.io, env: {} })).toBe(1)
+    expect(f.out[0]).toBe(
+      `FAILED: entry at line ${parsed.length} (seq ${last.sequence}, id ${last.entryId}): invalid batch signature (it covers entries ${String(parsed[firstOfBatch]!.sequence)}–${last.sequence})`,
+    )
+  })
 })
 
 describe('store options and db status', () => {
@@ -168,7 +202,9 @@ describe('store options and db status', () => {
       const first = capture()
       expect(await runDbMigrate({}, { io: first.io, env: {}, homeDir: home })).toBe(0)
       const dataDir = join(home, '.permit0', 'data')
-      expect(first.out).toEqual([`embedded store ${dataDir}: applied 2025-01-15-001-init`])
+      // A new embedded data dir starts from the cluster shipped with the store, which already holds
+      // every migration (packages/store/scripts/make-pglite-template.ts: regenerate it when adding one).
+      expect(first.out).toEqual([`embedded store ${dataDir}: up to date (1 migrations)`])
       expect(first.err[0]).toMatch(/^created audit signing key .*audit-signing\.key \(public key [0-9a-f]{64}\)$/)
       expect(statSync(join(dataDir, 'audit-signing.key')).mode & 0o777).toBe(0o600)
       const again = capture()

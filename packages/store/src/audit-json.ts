@@ -44,8 +44,14 @@ export const AuditChainFieldsSchema = z.object({
   sequence: z.number().int().positive(),
   prev_hash: Hex64,
   entry_hash: Hex64,
-  signature: z.string().regex(/^[0-9a-f]{128}$/, 'expected 128 lowercase hex characters'),
+  /**
+   * ed25519 over `entry_hash`, on the last entry of each group-committed batch (`batch_end`), and on
+   * every entry written before batch signatures (docs/audit.md §3). Not part of the hashed form.
+   */
+  signature: z.string().regex(/^[0-9a-f]{128}$/, 'expected 128 lowercase hex characters').optional(),
   key_id: z.string().min(1),
+  /** Hashed: this entry closes its batch and must carry the batch signature. */
+  batch_end: z.literal(true).optional(),
 })
 
 export const AuditEntryJsonSchema = AuditChainFieldsSchema.extend({
@@ -273,8 +279,9 @@ export function auditEntryFromJson(value: unknown): AuditEntry {
     ...opt('reason', j.reason),
     prevHash: j.prev_hash,
     entryHash: j.entry_hash,
-    signature: j.signature,
+    ...opt('signature', j.signature),
     keyId: j.key_id,
+    ...opt('batchEnd', j.batch_end),
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { acquireDataDirLock } from './lock-file.ts'
+import { pgliteOptions } from './pglite-options.ts'
 import type { Database } from './schema.ts'
 import type { Store, StoreConfig } from './store.ts'
 
@@ -15,6 +16,8 @@ export const PGLITE_SUBDIR = 'pgdata'
 /**
  * Embedded PGlite: in memory without `dataDir`, else persisted in `<dataDir>/pgdata` under
  * `<dataDir>/permit0.lock`. One connection: the dialect serializes every query and transaction.
+ * Started with smaller memory settings and, when new, from a shipped pristine cluster
+ * (`pglite-options.ts`).
  */
 export function createEmbeddedStore(config: Extract<StoreConfig, { kind: 'embedded' }>): Store {
   const dir = config.dataDir === undefined ? undefined : resolve(config.dataDir)
@@ -29,7 +32,9 @@ export function createEmbeddedStore(config: Extract<StoreConfig, { kind: 'embedd
   }
   let pglite: PGlite
   try {
-    pglite = new PGlite(dir === undefined ? undefined : join(dir, PGLITE_SUBDIR))
+    const pgdata = dir === undefined ? undefined : join(dir, PGLITE_SUBDIR)
+    const fresh = pgdata === undefined || !existsSync(join(pgdata, 'PG_VERSION'))
+    pglite = new PGlite(pgdata, pgliteOptions(fresh))
   } catch (err) {
     release()
     throw err

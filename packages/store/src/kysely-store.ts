@@ -597,14 +597,34 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     readonly head: { readonly sequence: number; readonly hash: string }
   }
 
-  /** Chains, hashes and signs `batch` after `head` (entries that cannot be hashed are refused alone). */
+  /**
+   * Chains and hashes `batch` after `head` and signs its last entry once (marked `batch_end`, which
+   * is hashed): the signature over that hash covers the whole batch through the chain. An entry that
+   * cannot be hashed is refused alone and the rest is chained again without it.
+   */
   function chainBatch(batch: readonly QueuedAppend[], head: { readonly sequence: number; readonly hash: string }): Chained {
+    const refused: { readonly q: QueuedAppend; readonly err: unknown }[] = []
+    let queue = batch
+    for (;;) {
+      const attempt = tryChain(queue, head)
+      if (attempt.failed === undefined) return { ...attempt.chained, refused }
+      const failed = attempt.failed
+      refused.push({ q: queue[failed.at] as QueuedAppend, err: failed.err })
+      queue = queue.filter((_, i) => i !== failed.at)
+    }
+  }
+
+  function tryChain(
+    queue: readonly QueuedAppend[],
+    head: { readonly sequence: number; readonly hash: string },
+  ): { chained: Omit<Chained, 'refused'>; failed?: undefined } | { failed: { at: number; err: unknown } } {
     let sequence = head.sequence
     let prevHash = head.hash
     const written: { readonly q: QueuedAppend; readonly stored: AuditEntry }[] = []
-    const refused: { readonly q: QueuedAppend; readonly err: unknown }[] = []
     const rows: Insertable<Database['audit_entries']>[] = []
-    for (const q of batch) {
+    const last = queue.length - 1
+    for (let i = 0; i <= last; i++) {
+      const q = queue[i] as QueuedAppend
       const { entry_id, timestamp, ...rest } = q.body
       const json: AuditEntryJson = {
         entry_id: entry_id ?? null,
@@ -614,15 +634,15 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         prev_hash: prevHash,
         key_id: signer.keyId,
       }
+      if (i === last) json.batch_end = true
       let stored: AuditEntry
       try {
         const entryHash = computeEntryHash(json)
         json.entry_hash = entryHash
-        json.signature = signer.sign(entryHash)
+        if (i === last) json.signature = signer.sign(entryHash)
         stored = auditEntryFromJson(json)
       } catch (err) {
-        refused.push({ q, err })
-        continue
+        return { failed: { at: i, err } }
       }
       sequence += 1
       prevHash = stored.entryHash
@@ -646,7 +666,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         entry_json: JSON.stringify(json),
       })
     }
-    return { written, refused, rows, head: { sequence, hash: prevHash } }
+    return { chained: { written, rows, head: { sequence, hash: prevHash } } }
   }
 
   /** Multi-row insert + head update in one statement (a data-modifying CTE). */
@@ -768,10 +788,33 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           ...(opts.publicKeys ?? []),
           ...known.map((k) => k.public_key),
         ]
+        // The head row is read first: entries appended meanwhile only extend the chain past it. A
+        // chain cut short in the database (its last batches deleted, which no signature can reveal
+        // offline) no longer reaches the head.
+        const head = await auditDb.selectFrom('audit_head').select(['sequence', 'entry_hash']).where('id', '=', 1).executeTakeFirstOrThrow()
+        const headSequence = num(head.sequence)
+        let atHead: string | undefined
         const parsed = async function* () {
-          for await (const text of exportLines()) yield JSON.parse(text) as unknown
+          for await (const text of exportLines()) {
+            const value = JSON.parse(text) as { sequence?: unknown; entry_hash?: unknown }
+            if (value.sequence === headSequence) atHead = String(value.entry_hash)
+            yield value
+          }
         }
-        return verifyAuditChain(parsed(), keys)
+        const result = await verifyAuditChain(parsed(), keys)
+        if (!result.ok || headSequence === 0 || atHead === head.entry_hash) return result
+        return {
+          ok: false,
+          checked: result.checked,
+          failure: {
+            index: result.checked,
+            sequence: headSequence,
+            reason:
+              atHead === undefined
+                ? `the chain ends at entry ${result.lastSequence ?? 0} but the chain head records entry ${headSequence} (entries were deleted)`
+                : `entry ${headSequence} differs from the chain head's hash`,
+          },
+        }
       }),
 
     head: () =>

@@ -202,10 +202,16 @@ export interface AuditEntry extends NewAuditEntry {
   readonly prevHash: string
   /** SHA-256 hex of the canonical form (docs/audit.md). */
   readonly entryHash: string
-  /** ed25519 over the ASCII of `entryHash`, 128 hex. */
-  readonly signature: string
+  /**
+   * ed25519 over the ASCII of `entryHash`, 128 hex: on the last entry of each group-committed batch
+   * (it covers the whole batch through the hash chain), and on every entry of chains written before
+   * batch signatures. Absent on the other entries of a batch.
+   */
+  readonly signature?: string
   /** Identifies the signing key: first 16 hex of SHA-256(public key). */
   readonly keyId: string
+  /** This entry closes its batch (hashed), so it carries the batch's signature. */
+  readonly batchEnd?: true
 }
 
 export interface AuditQuery {

@@ -9,11 +9,12 @@ import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createKyselyStore } from '../src/kysely-store.ts'
+import { pgliteOptions } from '../src/pglite-options.ts'
 import type { Database } from '../src/schema.ts'
 import { auditInput } from './fixtures.ts'
 
 describe('audit append with a cached head (sole-writer embedded store)', () => {
-  const pglite = new PGlite()
+  const pglite = new PGlite(pgliteOptions(true))
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   const signingKey = new Uint8Array(32).fill(7)
   const open = () =>
@@ -47,5 +48,5 @@ describe('audit append with a cached head (sole-writer embedded store)', () => {
     for await (const line of a.audit.exportLines()) sessions.push((JSON.parse(line) as { session_id?: unknown }).session_id)
     expect(sessions).toEqual(['a-1', 'b-1', 'a-2', 'a-3'])
     expect(await a.audit.verify()).toMatchObject({ ok: true })
-  })
+  }, 60_000) // starts PGlite and migrates inside the test
 })

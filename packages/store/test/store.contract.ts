@@ -366,6 +366,65 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         const broken = await verifyAuditChain(gap, [store.audit.publicKey])
         expect(broken).toMatchObject({ ok: false, failure: { sequence: lines[target + 1]!.sequence } })
       })
+
+      it('signs each group-committed batch once, on its last entry; tampering inside a batch or with its signature is named', async () => {
+        const burst = await Promise.all(Array.from({ length: 24 }, (_, i) => store.audit.append(auditInput({ sessionId: `batch-${i}` }))))
+        const lines = await exportJson(store)
+        const mine = lines.filter((l) => burst.some((e) => e.entryId === l.entry_id))
+        const signed = mine.filter((l) => l.signature !== undefined)
+        // Fewer signatures than entries, and exactly the batch ends carry one.
+        expect(signed.length).toBeGreaterThan(0)
+        expect(signed.length).toBeLessThan(mine.length)
+        for (const l of mine) expect(l.signature !== undefined, `seq ${String(l.sequence)}`).toBe(l.batch_end === true)
+        expect(mine.at(-1)!.batch_end).toBe(true)
+        expect(await verifyAuditChain(lines, [store.audit.publicKey])).toMatchObject({ ok: true, checked: lines.length })
+        expect(await store.audit.verify()).toMatchObject({ ok: true, checked: lines.length })
+
+        // An unsigned entry in the middle of a batch: any field changed is named at that entry.
+        const mid = lines.findIndex((l, i) => l.signature === undefined && i > 0 && lines[i - 1]!.signature === undefined)
+        expect(mid).toBeGreaterThan(0)
+        for (const field of Object.keys(lines[mid]!)) {
+          const tampered = lines.map((l) => ({ ...l }))
+          const original = tampered[mid]![field]
+          tampered[mid]![field] = typeof original === 'number' ? original + 1 : typeof original === 'string' ? `${original}0` : { x: 1 }
+          const result = await verifyAuditChain(tampered, [store.audit.publicKey])
+          expect(result.ok, `tampering ${field}`).toBe(false)
+          if (!result.ok) expect(result.failure.index, field).toBe(mid)
+        }
+        const end = lines.findIndex((l, i) => i > mid && l.batch_end === true)
+        const firstOfBatch = lines.findLastIndex((l, i) => i < mid && l.signature !== undefined) + 1
+        const check = (edit: (copy: Record<string, unknown>[]) => Record<string, unknown>[]) =>
+          verifyAuditChain(edit(lines.map((l) => ({ ...l }))), [store.audit.publicKey])
+        // The batch signature altered: named at the batch end, with the entries it covers.
+        const forged = await check((c) => {
+          const sig = c[end]!.signature as string
+          c[end]!.signature = (sig[0] === '0' ? '1' : '0') + sig.slice(1)
+          return c
+        })
+        expect(forged).toMatchObject({ ok: false, failure: { index: end, sequence: lines[end]!.sequence } })
+        if (!forged.ok) {
+          expect(forged.failure.reason).toContain(`invalid batch signature (it covers entries ${String(lines[firstOfBatch]!.sequence)}–${String(lines[end]!.sequence)})`)
+        }
+        // The batch signature removed, or moved onto an entry inside the batch.
+        const stripped = await check((c) => {
+          delete c[end]!.signature
+          return c
+        })
+        expect(stripped).toMatchObject({ ok: false, failure: { index: end } })
+        if (!stripped.ok) expect(stripped.failure.reason).toMatch(/no signature/)
+        const moved = await check((c) => {
+          c[mid]!.signature = c[end]!.signature
+          delete c[end]!.signature
+          return c
+        })
+        expect(moved).toMatchObject({ ok: false, failure: { index: mid } })
+        // The signed last entry cut off: the entries before it in its batch are not covered.
+        const cut = await check((c) => c.slice(0, end))
+        expect(cut).toMatchObject({ ok: false, failure: { index: firstOfBatch, sequence: lines[firstOfBatch]!.sequence } })
+        if (!cut.ok) expect(cut.failure.reason).toMatch(/not covered by any batch signature/)
+        // An export starting inside a batch verifies: its batch end signs it.
+        expect(await verifyAuditChain(lines.slice(mid), [store.audit.publicKey])).toMatchObject({ ok: true })
+      })
     })
 
     describe('API tokens', () => {

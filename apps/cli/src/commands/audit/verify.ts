@@ -53,6 +53,8 @@ export async function runAuditVerify(options: AuditVerifyOptions, deps: AuditVer
   const verifier = createAuditChainVerifier(keys)
   let first: number | undefined
   let last: number | undefined
+  /** Line of the first entry still awaiting its batch signature. */
+  let uncoveredLine = 0
   for await (const item of readJsonl(options.file)) {
     const reason = 'error' in item ? item.error : verifier.push(item.value)
     const value = 'value' in item ? (item.value as { sequence?: unknown; entry_id?: unknown } | null) : null
@@ -65,20 +67,26 @@ export async function runAuditVerify(options: AuditVerifyOptions, deps: AuditVer
     const sequence = (value as { sequence: number }).sequence
     first ??= sequence
     last = sequence
+    if (verifier.uncovered === 1) uncoveredLine = item.line
+  }
+  const unsigned = verifier.finish()
+  if (unsigned !== undefined) {
+    io.stdout(`FAILED: entry at line ${uncoveredLine} (seq ${unsigned.sequence}, id ${unsigned.entryId}): ${unsigned.reason}`)
+    return ExitCode.Failure
   }
   if (verifier.checked === 0) {
     io.stdout('No entries found.')
     return ExitCode.Ok
   }
   io.stdout(
-    `PASS: ${verifier.checked} entries (seq ${first}..${last}) verified: hashes, signatures (${keys.length} trusted key${keys.length === 1 ? '' : 's'}) and chain links.`,
+    `PASS: ${verifier.checked} entries (seq ${first}..${last}) verified: hashes, batch signatures (${keys.length} trusted key${keys.length === 1 ? '' : 's'}) and chain links.`,
   )
   return ExitCode.Ok
 }
 
 export function auditVerifyCommand(ctx: CliContext): Command {
   return new Command('verify')
-    .description('Verify an exported audit log (JSONL, oldest first): entry hashes, ed25519 signatures and chain links')
+    .description('Verify an exported audit log (JSONL, oldest first): entry hashes, chain links and the ed25519 signature of every batch')
     .argument('<file>', 'JSONL export (permit0 audit export --format jsonl)')
     .option('--public-key <hex>', 'trusted ed25519 public key (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--data-dir <dir>', 'also trust the key in <dir>/audit-signing.key')

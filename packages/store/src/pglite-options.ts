@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { PGliteOptions } from '@electric-sql/pglite'
+
+/**
+ * How the embedded store starts PGlite (measured in docs/benchmarks.md, "Daemon footprint"):
+ *
+ * - `startParams`: PGlite's own defaults (single-user backend, no background workers, synchronous
+ *   I/O) plus smaller memory settings. PostgreSQL's defaults size `shared_buffers` at 128 MB, which
+ *   PGlite's WASM heap touches and never gives back; 16 MB holds permit0's working set (policy
+ *   tables, the audit index pages that appends touch). Durability is unchanged: `-F` (no fsync) is
+ *   PGlite's default — a committed transaction is in the files (the OS page cache) before the
+ *   query returns, which is what survives a `kill -9` of the daemon (the crash tests); fsync to the
+ *   disk was never done by PGlite and is not by us.
+ * - `loadDataDir`: a new data directory (or an in-memory store) starts from a cluster shipped with
+ *   the store (`assets/`, made by `scripts/make-pglite-template.ts`: this PGlite version's initdb
+ *   plus the migrations of the time, recorded in `kysely_migration`, so `migrate()` applies only
+ *   newer ones) instead of running initdb in a second WASM instance (seconds, and hundreds of MB
+ *   the process keeps). Absent for another PGlite version → initdb and every migration, as before.
+ */
+export const PGLITE_START_PARAMS: readonly string[] = [
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  '-c', 'search_path=public',
+  '-c', 'exit_on_error=false',
+  '-c', 'log_checkpoints=false',
+  '-c', 'max_worker_processes=0',
+  '-c', 'max_parallel_workers=0',
+  '-c', 'max_parallel_workers_per_gather=0',
+  '-c', 'max_parallel_maintenance_workers=0',
+  '-c', 'io_method=sync',
+  '-c', 'shared_buffers=16MB',
+  '-c', 'wal_buffers=512kB',
+  '-c', 'work_mem=2MB',
+  '-c', 'maintenance_work_mem=8MB',
+  '-c', 'temp_buffers=1MB',
+]
+
+/** The installed PGlite version (its package.json), keying the template. */
+export function pgliteVersion(): string {
+  const require = createRequire(import.meta.url)
+  let dir = dirname(require.resolve('@electric-sql/pglite'))
+  for (let i = 0; i < 4; i++) {
+    const file = join(dir, 'package.json')
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }
+      if (pkg.name === '@electric-sql/pglite' && typeof pkg.version === 'string') return pkg.version
+    }
+    dir = dirname(dir)
+  }
+  return 'unknown'
+}
+
+/** Where the pristine-cluster template of `version` lives. */
+export function pgliteTemplatePath(version: string = pgliteVersion()): string {
+  return fileURLToPath(new URL(`../assets/pglite-${version}-pgdata.tar.gz`, import.meta.url))
+}
+
+let templateBytes: Uint8Array | null | undefined
+
+/** The template of the installed PGlite, or undefined (then PGlite runs initdb). Read once. */
+function template(): Uint8Array | undefined {
+  if (templateBytes === undefined) {
+    const path = pgliteTemplatePath()
+    templateBytes = existsSync(path) ? new Uint8Array(readFileSync(path)) : null
+  }
+  return templateBytes ?? undefined
+}
+
+/**
+ * PGlite options for a data directory (`undefined` = in memory). `fresh`: no cluster there yet
+ * (no `PG_VERSION`), so it may start from the template.
+ */
+export function pgliteOptions(fresh: boolean): PGliteOptions {
+  const bytes = fresh ? template() : undefined
+  return {
+    startParams: [...PGLITE_START_PARAMS],
+    ...(bytes === undefined ? {} : { loadDataDir: new Blob([bytes], { type: 'application/gzip' }) }),
+  }
+}
