@@ -19,7 +19,7 @@ import {
   type PackSet,
   type Profile,
 } from '@permit0/engine'
-import { countErrors, formatIssueIn, readPacksDir, resolvePacksDir } from './packs/index.ts'
+import { applyPackCache, countErrors, formatIssueIn, readPacksDir, resolvePacksDir, type PackCacheOptions } from './packs/index.ts'
 
 export interface EngineCliOptions {
   /** `--packs-dir` */
@@ -37,6 +37,10 @@ export interface EngineFactoryDeps {
   readonly lockfile?: LockfilePolicy
   readonly reviewer?: AgentReviewer
   readonly cacheTtlMs?: number
+  /** Keep the packs' parsed YAML in an on-disk cache (`packs/pack-cache.ts`); the hook does. */
+  readonly packCache?: PackCacheOptions
+  /** Told why the pack cache was not used or not written (rebuilt, unwritable). */
+  readonly onPackCacheNote?: (note: string) => void
 }
 
 export interface BuiltEngine {
@@ -104,7 +108,12 @@ export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps =
   } catch (err) {
     throw new EngineConfigError(err instanceof Error ? err.message : String(err))
   }
-  const loaded = loadPackSet(files, deps.lockfile === undefined ? {} : { lockfile: deps.lockfile })
+  if (deps.packCache !== undefined && files.length > 0) {
+    const cached = applyPackCache(files, deps.packCache)
+    files = cached.files
+    if (cached.note !== undefined) deps.onPackCacheNote?.(cached.note)
+  }
+  const loaded = loadPackSet(files, { sha256: nodeSha256Hex, ...(deps.lockfile === undefined ? {} : { lockfile: deps.lockfile }) })
   const rendered = loaded.issues.map((i) => formatIssueIn(dir, i))
   if (!loaded.ok) {
     throw new EngineConfigError(

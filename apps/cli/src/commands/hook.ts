@@ -20,9 +20,8 @@ import {
 import { buildRegistration, mergeIntoSettings } from '../hook/install.ts'
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
-import { evaluateRemote } from '../hook/remote.ts'
 import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
-import { loadHookEngine } from '../hook/load-engine.ts'
+import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
 import { parseYamlValue as parseYaml } from '../yaml-value.ts'
 
@@ -48,7 +47,7 @@ export interface HookDeps {
   /** Parent process id: the fallback session id (`ppid-<n>`). */
   readonly ppid: number
   readonly readFile: (path: string) => string | undefined
-  readonly loadEngine: (options: { packsDir?: string; profile?: string; orgDomain: string }) => Promise<LocalEngine>
+  readonly loadEngine: (options: LoadHookEngineOptions) => Promise<LocalEngine>
   readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
   /** Time allowed beyond the daemon wait for the HTTP exchange; default 10 s. */
   readonly deadlineSlackMs?: number
@@ -90,6 +89,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
       deps.stderr('permit0 hook: --session-id/--data-dir are ignored in remote mode (the daemon keeps sessions)\n')
     }
     const waitSecs = effectiveWaitSecs(config.hitlTimeoutSecs, hookTimeout)
+    const { evaluateRemote } = await import('../hook/remote.ts')
     outcome = await evaluateRemote(call, {
       config,
       waitSecs,
@@ -116,12 +116,14 @@ async function runLocal(
   hostSessionId: string | undefined,
 ): Promise<{ outcome: HookOutcome; isUnknown: boolean }> {
   const nowMs = deps.nowMs()
+  const dataDir = options.dataDir ?? nonEmpty(deps.env.PERMIT0_DATA_DIR) ?? join(deps.homeDir, '.permit0')
   let engine: LocalEngine
   try {
     engine = await deps.loadEngine({
       ...(options.packsDir !== undefined ? { packsDir: options.packsDir } : {}),
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       orgDomain: config.orgDomain,
+      cacheDir: join(dataDir, 'cache'),
     })
   } catch (err) {
     return {
@@ -133,7 +135,6 @@ async function runLocal(
   if (options.session !== false) {
     const sessionId =
       options.sessionId ?? nonEmpty(hostSessionId) ?? nonEmpty(deps.env.CLAUDE_SESSION_ID) ?? `ppid-${deps.ppid}`
-    const dataDir = options.dataDir ?? nonEmpty(deps.env.PERMIT0_DATA_DIR) ?? join(deps.homeDir, '.permit0')
     try {
       session = openSessionFile(dataDir, sessionId, nowMs)
     } catch (err) {
@@ -292,7 +293,10 @@ Examples:
         ppid: process.ppid,
         readFile: readFileOrUndefined,
         loadEngine: (o) =>
-          loadHookEngine(o, ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
+          loadHookEngine(o, {
+            ...(ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
+            onNote: (note) => process.stderr.write(`permit0 hook: ${note}\n`),
+          }),
       })
     })
 

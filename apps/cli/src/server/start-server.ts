@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
 import {
   createApprovalQueue,
@@ -18,6 +17,7 @@ import type { Config } from '../config/schema.ts'
 import { ConfigError, ConfigErrorCode } from '../config/load.ts'
 import { buildEngine as buildCliEngine, type BuiltEngine, EngineConfigError } from '../engine-factory.ts'
 import { openStore } from '../store-options.ts'
+import { shippedDashboardDir } from '../package-root.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
@@ -95,13 +95,6 @@ const pickStore = (store: Store) => ({
   health: () => store.health(),
   approvals: store.approvals,
 })
-
-/** The dashboard build shipped beside the CLI (`apps/dashboard/dist`), if present. */
-function defaultUiDir(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const candidate = resolve(here, '../../../dashboard/dist')
-  return existsSync(resolve(candidate, 'index.html')) ? candidate : undefined
-}
 
 /**
  * `serve` wiring: store → migrate → engine → cache reconciliation → approvals queue → app →
@@ -221,7 +214,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     metrics,
   })
   const shutdown = new AbortController()
-  const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : defaultUiDir()
+  const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
   const app = createApp({
     decisions,
     engine: checkEngine,

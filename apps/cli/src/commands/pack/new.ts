@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import { ExitCode, processIo, type CommandIo } from './io.ts'
 import type { CliContext } from '../../env.ts'
+import { cliAsset } from '../../package-root.ts'
 
 export interface PackNewOptions {
   /** `<owner>/<name>` */
@@ -20,7 +20,7 @@ export interface PackNewDeps {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/
-const REPO_TEMPLATE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../packs/_template')
+const shippedTemplate = (): string | undefined => cliAsset(['packs/_template', '../../packs/_template'], 'pack.yaml')
 
 function listFiles(dir: string, rel = ''): string[] {
   const out: string[] = []
@@ -42,7 +42,7 @@ export function runPackNew(options: PackNewOptions, deps: PackNewDeps): number {
   }
   const [owner, name] = parts as [string, string]
   const packsDir = resolve(deps.cwd, options.packsDir ?? 'packs')
-  const template = deps.templateDir ?? (existsSync(join(packsDir, '_template')) ? join(packsDir, '_template') : REPO_TEMPLATE)
+  const template = deps.templateDir ?? (existsSync(join(packsDir, '_template')) ? join(packsDir, '_template') : (shippedTemplate() ?? join(packsDir, '_template')))
   if (!existsSync(template) || !statSync(template).isDirectory()) {
     io.stderr(`error: template not found: ${template}`)
     return ExitCode.Usage
