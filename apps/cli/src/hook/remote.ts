@@ -1,7 +1,7 @@
 import { CheckAcceptedSchema, CheckResponseSchema } from '@permit0/contracts'
 import type { JsonObject, JsonValue } from '@permit0/engine'
 import type { HookConfig } from './config.ts'
-import { type HookOutcome, outcomeFromVerdict } from './envelope.ts'
+import { type HookOutcome, outcomeFromCheckResponse, parkedOutcome } from './envelope.ts'
 
 export interface RemoteCall {
   readonly toolName: string
@@ -86,8 +86,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
   }
   if (status === 202) {
     const parked = CheckAcceptedSchema.safeParse(json)
-    const id = parked.success ? parked.data.approval_id : '?'
-    return { decision: 'ask', reason: `permit0: waiting for approval ${id} on the dashboard`, failSafe: true }
+    return parkedOutcome(parked.success ? parked.data.approval_id : '?')
   }
   const parsed = CheckResponseSchema.safeParse(withHumanSpelling(json))
   if (!parsed.success) {
@@ -97,16 +96,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
       failSafe: true,
     }
   }
-  const r = parsed.data
-  return outcomeFromVerdict({
-    permission: r.permission,
-    source: r.source,
-    actionType: r.action_type,
-    ...(r.score !== undefined ? { score: r.score } : {}),
-    ...(r.tier !== undefined ? { tier: r.tier } : {}),
-    ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
-    ...(r.reason !== undefined ? { reason: r.reason } : {}),
-  })
+  return outcomeFromCheckResponse(parsed.data)
 }
 
 /** Upstream spells the HITL permission `humanintheloop`; treat it exactly like `human`. */
