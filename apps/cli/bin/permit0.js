@@ -2,6 +2,8 @@
 // The workspace's `permit0` (`pnpm permit0`, tests): runs the build (`pnpm build` first). The
 // published package's bin is `dist/bin.js` itself.
 import { existsSync } from 'node:fs'
+import process from 'node:process'
+import { URL } from 'node:url'
 
 const entry = new URL('../dist/bin.js', import.meta.url)
 if (!existsSync(entry)) {

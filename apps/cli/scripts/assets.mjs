@@ -7,7 +7,8 @@
  * - `LICENSE`, `README.md`
  */
 import { cpSync, existsSync, rmSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import process from 'node:process'
+import { URL, fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const repo = fileURLToPath(new URL('../../..', import.meta.url))

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import {
   createApprovalQueue,
