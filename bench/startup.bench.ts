@@ -5,12 +5,15 @@
  * 2. the local command hook (`permit0 hook --packs-dir packs`, one Bash PreToolUse event on stdin,
  *    warm pack cache) vs a `node -e ''` hook (target ≤ 3×, aim 2×);
  * 3. the same hook with a cold cache (first call after a pack change: every pack's YAML parsed).
+ * 4. Claude Code's http hook (`POST /api/v1/hooks/claude-code` on `serve`) p50 vs a bare Hono
+ *    handler parsing the same body (target ≤ 5 ms added), sequential requests, alternating.
  * Runs the built CLI (`pnpm build` first).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { spawnBareHono, spawnListening } from './server.bench.ts'
 import { fmt, type BenchModule } from './types.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -69,10 +72,44 @@ export function measureStartup(runs = RUNS): StartupFigures {
   }
 }
 
+const HTTP_SAMPLES = Number(process.env.PERMIT0_BENCH_HTTP_SAMPLES ?? 400)
+
+async function timedPost(url: string, body: string): Promise<number> {
+  const t0 = process.hrtime.bigint()
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  const text = await res.text()
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text}`)
+  return ms
+}
+
+/** p50 of the http hook (a cached allow) and of the bare Hono handler, sequential, alternating. */
+export async function measureHttpHook(samples = HTTP_SAMPLES): Promise<{ bare: number; hook: number }> {
+  const serve = await spawnListening([BIN, 'serve', '--port', '0', '--log-level', 'error', '--packs-dir', join(ROOT, 'packs')])
+  const bare = await spawnBareHono()
+  try {
+    const hookUrl = `${serve.url}/api/v1/hooks/claude-code`
+    const first = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: EVENT })
+    const answer = (await first.json()) as { hookSpecificOutput?: { permissionDecision?: string } }
+    if (answer.hookSpecificOutput?.permissionDecision !== 'allow') throw new Error(`http hook answered ${JSON.stringify(answer)}`)
+    const b: number[] = []
+    const h: number[] = []
+    for (let i = 0; i < samples; i++) {
+      b.push(await timedPost(`${bare.url}/api/v1/check`, EVENT))
+      h.push(await timedPost(hookUrl, EVENT))
+    }
+    return { bare: p50(b), hook: p50(h) }
+  } finally {
+    await serve.stop()
+    await bare.stop()
+  }
+}
+
 export const bench: BenchModule = {
   id: 'startup',
   async run() {
     const f = measureStartup()
+    const http = await measureHttpHook()
     const row = (what: string, ms: number, target: string): string =>
       `| ${what} | ${fmt(ms, 0)} ms | ${fmt(ms / f.node, 2)}× | ${target} |`
     return {
@@ -87,6 +124,13 @@ export const bench: BenchModule = {
         row('`permit0 --version`', f.version, '≤ 2×'),
         row('`permit0 hook` (local, warm pack cache)', f.hookWarm, '≤ 3× (aim 2×)'),
         row('`permit0 hook` (local, cold pack cache: every YAML parsed)', f.hookCold, 'first call after a pack change'),
+        '',
+        `Claude Code's http hook, ${HTTP_SAMPLES} sequential requests each, alternating (a Bash \`git status\` PreToolUse event; an allow served from the policy cache):`,
+        '',
+        '| endpoint | p50 | added | target |',
+        '|---|---:|---:|---|',
+        `| bare Hono handler (JSON parse + reply) | ${fmt(http.bare, 2)} ms | | |`,
+        `| \`POST /api/v1/hooks/claude-code\` | ${fmt(http.hook, 2)} ms | ${fmt(http.hook - http.bare, 2)} ms | ≤ 5 ms |`,
       ].join('\n'),
     }
   },
