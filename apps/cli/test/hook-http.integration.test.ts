@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runHook } from '../src/commands/hook.ts'
 import type { ServerHandle } from '../src/server/start-server.ts'
-import { call, created, openEventStream } from './helpers/http.ts'
+import { decideNextParked, openEventStream } from './helpers/http.ts'
 import { startTestServer } from './helpers/in-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'permit0-hook-http-'))
@@ -111,16 +111,7 @@ describe('POST /api/v1/hooks/claude-code against serve --ui (parked calls)', { t
     ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }],
   ] as const)('holds the request until a person decides %s', async (permission, expected) => {
     const answer = httpHook(server.url, event('gmail_send', { to: `h-${permission}@external-partner.com`, subject: 'Q', body: permission }))
-    const parked = await events.next(created)
-    if (parked.type !== 'approval.created') throw new Error('expected approval.created')
-    expect(parked.approval.session_id).toBe('cc-http-1')
-    const decided = await call(server.url, 'POST', '/api/v1/approvals/decide', {
-      approval_id: parked.approval.approval_id,
-      permission,
-      reviewer: 'ann',
-      reason: 'not this one',
-    })
-    expect(decided.status).toBe(200)
+    await decideNextParked(server.url, events, permission, 'cc-http-1')
     const r = await answer
     expect(r.status).toBe(200)
     expect(r.body.hookSpecificOutput).toEqual({ hookEventName: 'PreToolUse', ...expected })
