@@ -18,6 +18,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   sql: () => import('./sql.bench.ts'),
   mcp: () => import('./mcp.bench.ts'),
   daemon: () => import('./daemon.bench.ts'),
+  startup: () => import('./startup.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

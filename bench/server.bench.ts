@@ -67,7 +67,7 @@ async function throughput(bareUrl: string, server: Child): Promise<{ bare: numbe
   return { bare: (bare1 + bare2) / 2, check: (check1 + check2) / 2 }
 }
 
-interface Child {
+export interface Child {
   readonly url: string
   /** Asks the server for a full GC (servers spawned with `bench/gc-on-signal.mjs`). */
   collect(): void
@@ -75,7 +75,7 @@ interface Child {
 }
 
 /** Spawns a server process and resolves when it prints `listening on <url>`. */
-function spawnListening(argv: readonly string[], env: Record<string, string> = {}): Promise<Child> {
+export function spawnListening(argv: readonly string[], env: Record<string, string> = {}): Promise<Child> {
   const dataDir = mkdtempSync(join(tmpdir(), 'permit0-bench-data-'))
   const child: ChildProcess = spawn(process.execPath, [...argv], {
     cwd: ROOT,
@@ -109,7 +109,7 @@ function spawnListening(argv: readonly string[], env: Record<string, string> = {
 const spawnServe = (args: readonly string[]): Promise<Child> =>
   spawnListening(['--expose-gc', '--import', './bench/gc-on-signal.mjs', 'apps/cli/bin/permit0.js', 'serve', '--ui', '--port', '0', '--log-level', 'error', '--approval-timeout', '3600', ...args])
 
-const spawnBareHono = (): Promise<Child> => spawnListening(['--import', 'tsx', 'bench/bare-hono-server.ts'])
+export const spawnBareHono = (): Promise<Child> => spawnListening(['--import', 'tsx', 'bench/bare-hono-server.ts'])
 
 /** Server RSS and V8 heap in use, read from its own /metrics. */
 async function memory(url: string): Promise<{ rss: number; heap: number }> {

@@ -1,3 +1,11 @@
-import { main } from './program.ts'
+#!/usr/bin/env node
+import packageJson from '../package.json' with { type: 'json' }
 
-process.exitCode = await main(process.argv.slice(2))
+const argv = process.argv.slice(2)
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // The one answer that needs no module: `permit0 --version` costs a bare node start.
+  process.stdout.write(`${packageJson.version}\n`)
+} else {
+  const { main } = await import('./program.ts')
+  process.exitCode = await main(argv)
+}

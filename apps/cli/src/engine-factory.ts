@@ -20,7 +20,16 @@ import {
   type Profile,
   type ValidationIssue,
 } from '@permit0/engine'
-import { countErrors, describePackRoots, formatIssueIn, readPackRoots, resolvePackRoots, type PackRoot } from './packs/index.ts'
+import {
+  applyPackCache,
+  countErrors,
+  describePackRoots,
+  formatIssueIn,
+  readPackRoots,
+  resolvePackRoots,
+  type PackCacheOptions,
+  type PackRoot,
+} from './packs/index.ts'
 
 export interface EngineCliOptions {
   /** `--packs-dir` */
@@ -42,6 +51,10 @@ export interface EngineFactoryDeps {
   readonly lockfile?: LockfilePolicy
   readonly reviewer?: AgentReviewer
   readonly cacheTtlMs?: number
+  /** Keep the packs' parsed YAML in an on-disk cache (`packs/pack-cache.ts`); the hook does. */
+  readonly packCache?: PackCacheOptions
+  /** Told why the pack cache was not used or not written (rebuilt, unwritable). */
+  readonly onPackCacheNote?: (note: string) => void
 }
 
 export interface BuiltEngine {
@@ -114,7 +127,12 @@ export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps =
   } catch (err) {
     throw new EngineConfigError(err instanceof Error ? err.message : String(err))
   }
-  const loaded = loadPackSet(files, deps.lockfile === undefined ? {} : { lockfile: deps.lockfile })
+  if (deps.packCache !== undefined && files.length > 0) {
+    const cached = applyPackCache(files, deps.packCache)
+    files = cached.files
+    if (cached.note !== undefined) deps.onPackCacheNote?.(cached.note)
+  }
+  const loaded = loadPackSet(files, { sha256: nodeSha256Hex, ...(deps.lockfile === undefined ? {} : { lockfile: deps.lockfile }) })
   const render = (i: ValidationIssue): string => formatIssueIn(i.file === undefined ? undefined : rootOf(i.file), i)
   const rendered = loaded.issues.map(render)
   if (!loaded.ok) {

@@ -1,44 +1,55 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander'
-import { initParsers } from '@permit0/engine'
-import packageJson from '../package.json' with { type: 'json' }
-import { approvalsCommand } from './commands/approvals.ts'
-import { auditCommand } from './commands/audit/index.ts'
-import { calibrateCommand } from './commands/calibrate/index.ts'
-import { checkCommand } from './commands/check.ts'
-import { dbCommand } from './commands/db/index.ts'
-import { gatewayCommand } from './commands/gateway.ts'
-import { hookCommand } from './commands/hook.ts'
-import { mcpCommand } from './commands/mcp.ts'
-import { loginCommand } from './commands/login.ts'
-import { normalizeCommand } from './commands/normalize.ts'
-import { packCommand } from './commands/pack/index.ts'
-import { serveCommand } from './commands/serve.ts'
-import { tokenCommand } from './commands/token/index.ts'
 import { readCliEnv, type CliContext, type CliEnv } from './env.ts'
 import { applyExitOverride } from './usage-exit-code.ts'
+import { CLI_VERSION } from './version.ts'
+
+type CommandFactory = (ctx: CliContext) => Command
 
 /**
- * Builds the `permit0` program. Each command lives in `commands/<verb>.ts` and is added here;
- * `ctx.env` is the environment snapshot commands read instead of `process.env`.
+ * Every `permit0` command: its name and a loader for the module that builds it. Commands load
+ * lazily (one dynamic import per command), so `permit0 hook` never loads the server, the store or
+ * the dashboard, and `--version` loads nothing. `parsers: false` marks commands that never build
+ * an engine (or, like `hook`, load the WASM parsers themselves only when they do).
+ * Adding a command: one line here, `commands/<verb>.ts` exporting `<verb>Command(ctx)`.
  */
-export function createProgram(ctx: CliContext): Command {
+const COMMANDS: Readonly<Record<string, { load: () => Promise<CommandFactory>; parsers?: false }>> = {
+  hook: { load: async () => (await import('./commands/hook.ts')).hookCommand, parsers: false },
+  pack: { load: async () => (await import('./commands/pack/index.ts')).packCommand },
+  normalize: { load: async () => (await import('./commands/normalize.ts')).normalizeCommand },
+  serve: { load: async () => (await import('./commands/serve.ts')).serveCommand },
+  check: { load: async () => (await import('./commands/check.ts')).checkCommand },
+  calibrate: { load: async () => (await import('./commands/calibrate/index.ts')).calibrateCommand },
+  gateway: { load: async () => (await import('./commands/gateway.ts')).gatewayCommand },
+  audit: { load: async () => (await import('./commands/audit/index.ts')).auditCommand, parsers: false },
+  db: { load: async () => (await import('./commands/db/index.ts')).dbCommand, parsers: false },
+  token: { load: async () => (await import('./commands/token/index.ts')).tokenCommand, parsers: false },
+  mcp: { load: async () => (await import('./commands/mcp.ts')).mcpCommand },
+  approvals: { load: async () => (await import('./commands/approvals.ts')).approvalsCommand },
+  login: { load: async () => (await import('./commands/login.ts')).loginCommand, parsers: false },
+}
+
+/**
+ * Which commands an argv needs: the named one; none for a bare `--version`; all of them for
+ * help, no command, or a word that names none (so commander can list and suggest them).
+ */
+export function commandsFor(argv: readonly string[]): readonly string[] {
+  const first = argv.find((a) => !a.startsWith('-'))
+  if (first !== undefined && first !== 'help' && Object.hasOwn(COMMANDS, first)) return [first]
+  if (first === undefined && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V')) return []
+  return Object.keys(COMMANDS)
+}
+
+/**
+ * Builds the `permit0` program with the given commands (default: all). `ctx.env` is the
+ * environment snapshot commands read instead of `process.env`.
+ */
+export async function createProgram(ctx: CliContext, names: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
   const program = new Command('permit0')
     .description('Agent safety & permission framework: normalize, score and gate AI tool calls')
-    .version(packageJson.version)
+    .version(CLI_VERSION)
     .showHelpAfterError()
-  program.addCommand(hookCommand(ctx))
-  program.addCommand(packCommand(ctx))
-  program.addCommand(normalizeCommand(ctx))
-  program.addCommand(serveCommand(ctx))
-  program.addCommand(checkCommand(ctx))
-  program.addCommand(calibrateCommand(ctx))
-  program.addCommand(gatewayCommand(ctx))
-  program.addCommand(auditCommand(ctx))
-  program.addCommand(dbCommand(ctx))
-  program.addCommand(tokenCommand(ctx))
-  program.addCommand(mcpCommand(ctx))
-  program.addCommand(approvalsCommand(ctx))
-  program.addCommand(loginCommand(ctx))
+  const factories = await Promise.all(names.map((name) => COMMANDS[name]!.load()))
+  for (const factory of factories) program.addCommand(factory(ctx))
   return program
 }
 
@@ -54,9 +65,16 @@ export interface MainOptions {
  * own codes, usage errors there are 3). `--help`/`--version` exit 0.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  const program = applyExitOverride(createProgram({ env: options.env ?? readCliEnv() }), options.output ?? {})
   try {
-    await initParsers()
+    const names = commandsFor(argv)
+    const program = applyExitOverride(
+      await createProgram({ env: options.env ?? readCliEnv() }, names),
+      options.output ?? {},
+    )
+    if (names.some((name) => COMMANDS[name]!.parsers !== false)) {
+      const { initParsers } = await import('@permit0/engine')
+      await initParsers()
+    }
     await program.parseAsync([...argv], { from: 'user' })
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (err) {

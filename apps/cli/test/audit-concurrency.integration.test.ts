@@ -36,7 +36,7 @@ describe.skipIf(!RUN)('two replicas appending to one PostgreSQL (CLI flow)', () 
       // first replica creates the shared key and migrates; the second waits for it
       const start = (): Promise<{ child: ReturnType<typeof spawn>; done: Promise<number | null> }> =>
         new Promise((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', APPENDER, url.toString(), keyPath, '500'], { stdio: 'pipe' })
+          const child = spawn(process.execPath, ['--conditions=@permit0/source', '--import', 'tsx', APPENDER, url.toString(), keyPath, '500'], { stdio: 'pipe' })
           let stderr = ''
           child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
           const done = new Promise<number | null>((res) => child.on('close', (code) => res(code)))

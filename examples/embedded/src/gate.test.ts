@@ -33,7 +33,7 @@ describe('embedded engine example', () => {
   })
 
   it('the runnable script prints one verdict per call', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url)), PACKS], {
+    const out = execFileSync(process.execPath, ['--conditions=@permit0/source', '--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url)), PACKS], {
       encoding: 'utf8',
       cwd: fileURLToPath(new URL('..', import.meta.url)),
     })

@@ -5,7 +5,7 @@ const WORKER = fileURLToPath(new URL('./fixtures/store-worker.ts', import.meta.u
 
 /** Starts the store worker as a separate Node process (through tsx). */
 export function spawnWorker(args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: 'pipe' })
+  return spawn(process.execPath, ['--conditions=@permit0/source', '--import', 'tsx', WORKER, ...args], { stdio: 'pipe' })
 }
 
 /** Collects output until exit. */

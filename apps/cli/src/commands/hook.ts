@@ -1,7 +1,7 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import {
   HOOK_TIMEOUT_SECS,
@@ -17,13 +17,20 @@ import {
   isUnknownAction,
   toEnvelope,
 } from '../hook/envelope.ts'
-import { buildRegistration, mergeIntoSettings } from '../hook/install.ts'
+import {
+  type HookRegistration,
+  buildHttpRegistration,
+  buildRegistration,
+  isOlderThan,
+  mergeIntoSettings,
+  ON_FAILURE_MIN_VERSION,
+} from '../hook/install.ts'
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
-import { evaluateRemote } from '../hook/remote.ts'
 import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
-import { loadHookEngine } from '../hook/load-engine.ts'
+import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
+import { builtCliEntry } from '../package-root.ts'
 import { parseYamlValue as parseYaml } from '../yaml-value.ts'
 
 export interface HookOptions extends HookFlags {
@@ -48,7 +55,7 @@ export interface HookDeps {
   /** Parent process id: the fallback session id (`ppid-<n>`). */
   readonly ppid: number
   readonly readFile: (path: string) => string | undefined
-  readonly loadEngine: (options: { packsDir?: string; profile?: string; orgDomain: string }) => Promise<LocalEngine>
+  readonly loadEngine: (options: LoadHookEngineOptions) => Promise<LocalEngine>
   readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
   /** Time allowed beyond the daemon wait for the HTTP exchange; default 10 s. */
   readonly deadlineSlackMs?: number
@@ -92,6 +99,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
       deps.stderr('permit0 hook: --session-id/--data-dir are ignored in remote mode (the daemon keeps sessions)\n')
     }
     const waitSecs = effectiveWaitSecs(config.hitlTimeoutSecs, hookTimeout)
+    const { evaluateRemote } = await import('../hook/remote.ts')
     outcome = await evaluateRemote(call, {
       config,
       waitSecs,
@@ -119,12 +127,14 @@ async function runLocal(
   hostSessionId: string | undefined,
 ): Promise<{ outcome: HookOutcome; isUnknown: boolean }> {
   const nowMs = deps.nowMs()
+  const dataDir = options.dataDir ?? nonEmpty(deps.env.PERMIT0_DATA_DIR) ?? join(deps.homeDir, '.permit0')
   let engine: LocalEngine
   try {
     engine = await deps.loadEngine({
       ...(options.packsDir !== undefined ? { packsDir: options.packsDir } : {}),
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       orgDomain: config.orgDomain,
+      cacheDir: join(dataDir, 'cache'),
     })
   } catch (err) {
     return {
@@ -136,7 +146,6 @@ async function runLocal(
   if (options.session !== false) {
     const sessionId =
       options.sessionId ?? nonEmpty(hostSessionId) ?? nonEmpty(deps.env.CLAUDE_SESSION_ID) ?? `ppid-${deps.ppid}`
-    const dataDir = options.dataDir ?? nonEmpty(deps.env.PERMIT0_DATA_DIR) ?? join(deps.homeDir, '.permit0')
     try {
       session = openSessionFile(dataDir, sessionId, nowMs)
     } catch (err) {
@@ -165,7 +174,10 @@ const nonEmpty = (v: string | undefined): string | undefined => (v === undefined
 export interface HookInstallOptions {
   readonly write?: boolean
   readonly settings?: string
-  readonly command?: string
+  /** With `--remote`: write the command form (`node … hook --remote URL`) instead of the http form. */
+  readonly command?: boolean
+  /** The command that runs the hook (default: this node and this permit0's built entry). */
+  readonly hookCommand?: string
   readonly matcher: string
   readonly timeout: number
   readonly remote?: string
@@ -178,21 +190,47 @@ export interface HookInstallDeps {
   readonly homeDir: string
   readonly readFile: (path: string) => string | undefined
   readonly writeFile: (path: string, text: string) => void
-  /** Absolute command that runs `permit0` on this machine. */
+  /** Absolute node + absolute built entry of this permit0 (`/usr/bin/node /…/dist/bin.js`). */
   readonly defaultCommand: string
+  /** Why the default command may not start (its entry missing), if so. */
+  readonly defaultCommandProblem?: string
+  /** `claude --version` output, or undefined when Claude Code is not on PATH. */
+  readonly claudeVersion: () => string | undefined
 }
 
-/** Prints the PreToolUse registration, or merges it into Claude Code's settings with `--write`. */
+/** The hook option that tells the hook the timeout the host runs it under (it keeps daemon waits below). */
+export const HOST_TIMEOUT_FLAG = '--timeout'
+
+/**
+ * Prints the PreToolUse registration, or merges it into Claude Code's settings with `--write`.
+ * `--remote URL` registers Claude Code's http hook against the daemon (`--command` keeps the
+ * command form); otherwise the command form runs this permit0 in local mode. Both carry
+ * `onFailure: "block"` and the explicit timeout.
+ */
 export function runHookInstall(options: HookInstallOptions, deps: HookInstallDeps): number {
   if (!Number.isInteger(options.timeout) || options.timeout < 30) {
     deps.stderr('permit0 hook install: --timeout must be an integer number of seconds ≥ 30\n')
     return 2
   }
-  const parts = [options.command ?? `${deps.defaultCommand} hook`]
-  if (options.remote) parts.push('--remote', shellQuote(options.remote))
-  if (options.packsDir) parts.push('--packs-dir', shellQuote(resolve(options.packsDir)))
-  if (options.timeout !== HOOK_TIMEOUT_SECS) parts.push('--timeout', String(options.timeout))
-  const registration = buildRegistration(parts.join(' '), options.timeout, options.matcher)
+  const http = options.remote !== undefined && options.command !== true && options.hookCommand === undefined
+  if (http && options.packsDir !== undefined) {
+    deps.stderr('permit0 hook install: --packs-dir is for the local command hook; the daemon behind --remote has its own packs\n')
+    return 2
+  }
+  let registration: HookRegistration
+  if (http) {
+    registration = buildHttpRegistration(options.remote as string, options.timeout, options.matcher)
+  } else {
+    if (options.hookCommand === undefined && deps.defaultCommandProblem !== undefined) {
+      deps.stderr(`permit0 hook install: warning: ${deps.defaultCommandProblem}\n`)
+    }
+    const parts = [`${options.hookCommand ?? deps.defaultCommand} hook`]
+    if (options.remote) parts.push('--remote', shellQuote(options.remote))
+    if (options.packsDir) parts.push('--packs-dir', shellQuote(resolve(options.packsDir)))
+    parts.push(HOST_TIMEOUT_FLAG, String(options.timeout))
+    registration = buildRegistration(parts.join(' '), options.timeout, options.matcher)
+  }
+  warnOnOldHost(deps)
   if (!options.write) {
     deps.stdout(`${JSON.stringify({ hooks: { PreToolUse: [registration] } }, null, 2)}\n`)
     return 0
@@ -204,8 +242,23 @@ export function runHookInstall(options: HookInstallOptions, deps: HookInstallDep
     return 1
   }
   deps.writeFile(path, merged.value)
-  deps.stderr(`permit0 hook install: registered the PreToolUse hook in ${path} (timeout ${options.timeout}s)\n`)
+  deps.stderr(
+    `permit0 hook install: registered the PreToolUse ${http ? 'http' : 'command'} hook in ${path} (timeout ${options.timeout}s, onFailure block)\n`,
+  )
   return 0
+}
+
+/** Claude Code before 2.1.295 ignores `onFailure`: say that a failing or timed-out hook lets the call run there. */
+function warnOnOldHost(deps: Pick<HookInstallDeps, 'claudeVersion' | 'stderr'>): void {
+  const text = deps.claudeVersion()
+  if (text === undefined) return
+  const older = isOlderThan(text, ON_FAILURE_MIN_VERSION)
+  if (older === true || older === undefined) {
+    deps.stderr(
+      `permit0 hook install: warning: Claude Code ${text.trim() || '(unknown version)'} is older than ${ON_FAILURE_MIN_VERSION} ` +
+        '(or its version is unreadable): it ignores onFailure "block", so a hook that times out or cannot start lets the tool call run there. Update Claude Code.\n',
+    )
+  }
 }
 
 function shellQuote(value: string): string {
@@ -239,12 +292,24 @@ function atomicWrite(path: string, text: string): void {
   renameSync(tmp, path)
 }
 
-/** `node /abs/apps/cli/bin/permit0.js` (or the running script when it is a JS file). */
-function permit0Command(): string {
-  const script = process.argv[1]
-  if (script && /permit0(\.m?js)?$/.test(script) && existsSync(script)) return `${process.execPath} ${resolve(script)}`
-  const bin = fileURLToPath(new URL('../../bin/permit0.js', import.meta.url))
-  return existsSync(bin) ? `${process.execPath} ${bin}` : 'permit0'
+/**
+ * The hook command `hook install` writes: the absolute node running now and the absolute built
+ * entry of this permit0 (no tsx, no pnpm, no PATH lookup), so it cannot fail to start because
+ * of the shell's environment.
+ */
+function permit0Command(): { command: string; problem?: string } {
+  const entry = builtCliEntry()
+  const command = `${shellQuote(process.execPath)} ${shellQuote(entry)}`
+  return existsSync(entry) ? { command } : { command, problem: `${entry} does not exist yet (run \`pnpm build\`); the hook cannot start until it does` }
+}
+
+/** `claude --version`, or undefined when Claude Code is not on PATH (or does not answer in 10 s). */
+function claudeVersion(): string | undefined {
+  try {
+    return execFileSync('claude', ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] })
+  } catch {
+    return undefined
+  }
 }
 
 const parseSecs = (v: string): number => {
@@ -299,6 +364,7 @@ Examples:
           loadHookEngine(o, {
             ...(ctx.env.PERMIT0_PACKS_DIR ? { packsDirEnv: ctx.env.PERMIT0_PACKS_DIR } : {}),
             ...(ctx.env.HOME ? { home: ctx.env.HOME } : {}),
+            onNote: (note) => process.stderr.write(`permit0 hook: ${note}\n`),
           }),
       })
     })
@@ -308,17 +374,22 @@ Examples:
     .description('print (or with --write, merge into ~/.claude/settings.json) the PreToolUse hook registration')
     .option('--write', 'merge into the settings file instead of printing')
     .option('--settings <path>', 'settings file (default $HOME/.claude/settings.json)')
-    .option('--command <cmd>', 'command that runs the hook (default: this permit0 with `hook`)')
+    .option('--command', 'with --remote: register the command hook (node … hook --remote URL) instead of the http hook')
+    .option('--hook-command <cmd>', 'command that runs the hook (default: this node and this permit0\'s built dist/bin.js)')
     .option('--matcher <regex>', 'tools to gate (Claude Code matcher)', '*')
     .addOption(new Option('--timeout <secs>', `hook timeout written to the registration (default ${HOOK_TIMEOUT_SECS})`).argParser(parseSecs))
-    .option('--remote <url>', 'register the hook in remote mode against this daemon')
+    .option('--remote <url>', 'register Claude Code\'s http hook against this daemon (POST /api/v1/hooks/claude-code)')
     .option('--packs-dir <dir>', 'register the hook in local mode with this packs directory')
     .addHelpText(
       'after',
       `
 Examples:
-  permit0 hook install                          # print the registration
-  permit0 hook install --write --remote http://127.0.0.1:9090`,
+  permit0 hook install                                          # print the local command hook
+  permit0 hook install --write --remote http://127.0.0.1:9090   # the http hook against a daemon
+  permit0 hook install --write --remote http://127.0.0.1:9090 --command   # the command form
+
+Every entry carries onFailure "block" (Claude Code >= ${ON_FAILURE_MIN_VERSION}): a hook that cannot start or
+times out blocks the call. The http hook sends $${'PERMIT0_TOKEN'} as its bearer token.`,
     )
     .action((_opts: unknown, cmd: Command) => {
       // `hook` shares some option names, and commander hands them to the parent: merge both levels.
@@ -329,7 +400,8 @@ Examples:
         homeDir: ctx.env.HOME || homedir(),
         readFile: readFileOrUndefined,
         writeFile: atomicWrite,
-        defaultCommand: permit0Command(),
+        ...(({ command, problem }) => ({ defaultCommand: command, ...(problem ? { defaultCommandProblem: problem } : {}) }))(permit0Command()),
+        claudeVersion,
       })
     })
   return hook

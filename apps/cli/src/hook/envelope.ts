@@ -68,6 +68,34 @@ export function outcomeFromVerdict(v: VerdictSummary): HookOutcome {
   }
 }
 
+/** A daemon's `/check` answer (`CheckResponse`, the fields a hook needs) → the hook's outcome. */
+export function outcomeFromCheckResponse(r: {
+  readonly permission: string
+  readonly source: string
+  readonly action_type: string
+  readonly score?: number | undefined
+  readonly tier?: string | undefined
+  readonly block_reason?: string | undefined
+  readonly reason?: string | undefined
+}): HookOutcome {
+  return outcomeFromVerdict({
+    permission: r.permission,
+    source: r.source,
+    actionType: r.action_type,
+    ...(r.score !== undefined ? { score: r.score } : {}),
+    ...(r.tier !== undefined ? { tier: r.tier } : {}),
+    ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+  })
+}
+
+/** A parked call the host cannot wait for (202 from the daemon): ask, naming the approval. */
+export const parkedOutcome = (approvalId: string): HookOutcome => ({
+  decision: 'ask',
+  reason: `permit0: waiting for approval ${approvalId} on the dashboard`,
+  failSafe: true,
+})
+
 /** `permit0: email.send (Scorer) — risk 65/100 HIGH`. */
 export function humanReason(v: VerdictSummary): string {
   const detail = v.blockReason ?? v.reason

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { type HookDeps, type HookOptions, runHook, runHookInstall } from '../commands/hook.ts'
+import { type HookDeps, type HookInstallOptions, type HookOptions, runHook, runHookInstall } from '../commands/hook.ts'
 import { resolveHookConfig } from './config.ts'
 import { applyUnknownPolicy, toEnvelope } from './envelope.ts'
 import { mergeIntoSettings, buildRegistration } from './install.ts'
@@ -370,15 +370,79 @@ describe('hook install', () => {
     expect(mergeIntoSettings('{ nope', reg).ok).toBe(false)
   })
 
-  it('--write honours $HOME and writes an explicit timeout', () => {
+  const install = (options: Partial<HookInstallOptions>, claude?: string) => {
     const files = new Map<string, string>()
     const out: string[] = []
+    const err: string[] = []
     const code = runHookInstall(
-      { write: true, matcher: '*', timeout: 600, remote: 'http://127.0.0.1:9090' },
-      { stdout: (t) => out.push(t), stderr: () => undefined, homeDir: '/home/u', readFile: (p) => files.get(p), writeFile: (p, t) => files.set(p, t), defaultCommand: '/usr/bin/node /x/permit0.js' },
+      { write: true, matcher: '*', timeout: 600, ...options },
+      {
+        stdout: (t) => out.push(t),
+        stderr: (t) => err.push(t),
+        homeDir: '/home/u',
+        readFile: (p) => files.get(p),
+        writeFile: (p, t) => files.set(p, t),
+        defaultCommand: '/usr/bin/node /x/dist/bin.js',
+        claudeVersion: () => claude,
+      },
     )
-    expect(code).toBe(0)
-    const doc = JSON.parse(files.get('/home/u/.claude/settings.json')!) as { hooks: { PreToolUse: { hooks: { command: string; timeout: number }[] }[] } }
-    expect(doc.hooks.PreToolUse[0]!.hooks[0]).toEqual({ type: 'command', command: '/usr/bin/node /x/permit0.js hook --remote http://127.0.0.1:9090', timeout: 600 })
+    const text = files.get('/home/u/.claude/settings.json')
+    const doc = text === undefined ? undefined : (JSON.parse(text) as { hooks: { PreToolUse: { matcher: string; hooks: unknown[] }[] } })
+    return { code, entry: doc?.hooks.PreToolUse.at(-1)?.hooks[0], stderr: err.join(''), stdout: out.join('') }
+  }
+
+  it('--remote writes the http hook with onFailure block, the timeout and the token header (default $HOME)', () => {
+    const r = install({ remote: 'http://127.0.0.1:9090/' }, '2.1.332 (Claude Code)')
+    expect(r.code).toBe(0)
+    expect(r.entry).toEqual({
+      type: 'http',
+      url: 'http://127.0.0.1:9090/api/v1/hooks/claude-code',
+      timeout: 600,
+      onFailure: 'block',
+      headers: { Authorization: 'Bearer $PERMIT0_TOKEN' },
+      allowedEnvVars: ['PERMIT0_TOKEN'],
+    })
+    expect(r.stderr).not.toContain('warning')
+  })
+
+  it('--remote --command keeps the command form: absolute node + built entry, host timeout passed, onFailure block', () => {
+    const r = install({ remote: 'http://127.0.0.1:9090', command: true, timeout: 900 })
+    expect(r.entry).toEqual({
+      type: 'command',
+      command: '/usr/bin/node /x/dist/bin.js hook --remote http://127.0.0.1:9090 --timeout 900',
+      timeout: 900,
+      onFailure: 'block',
+    })
+  })
+
+  it('local mode writes the command form with an absolute packs dir', () => {
+    const r = install({ packsDir: '/opt/packs' })
+    expect(r.entry).toEqual({ type: 'command', command: '/usr/bin/node /x/dist/bin.js hook --packs-dir /opt/packs --timeout 600', timeout: 600, onFailure: 'block' })
+  })
+
+  it.each([
+    ['2.1.294 (Claude Code)', true],
+    ['2.0.9 (Claude Code)', true],
+    ['garbage', true],
+    ['2.1.295 (Claude Code)', false],
+    ['3.0.0 (Claude Code)', false],
+  ] as const)('claude --version %s → warns that timeouts fail open there: %s', (version, warns) => {
+    const r = install({ remote: 'http://127.0.0.1:9090' }, version)
+    expect(r.code).toBe(0)
+    expect(r.stderr.includes('ignores onFailure')).toBe(warns)
+  })
+
+  it('replaces an earlier http or command permit0 entry on re-install', () => {
+    const files = new Map<string, string>()
+    const deps = { stdout: () => undefined, stderr: () => undefined, homeDir: '/h', readFile: (p: string) => files.get(p), writeFile: (p: string, t: string) => void files.set(p, t), defaultCommand: '/usr/bin/node /src/apps/cli/dist/bin.js', claudeVersion: () => undefined }
+    runHookInstall({ write: true, matcher: '*', timeout: 600, remote: 'http://a:1' }, deps)
+    runHookInstall({ write: true, matcher: '*', timeout: 600, remote: 'http://a:1', command: true }, deps)
+    runHookInstall({ write: true, matcher: '*', timeout: 600, remote: 'http://a:1' }, deps)
+    const doc = JSON.parse(files.get('/h/.claude/settings.json')!) as { hooks: { PreToolUse: unknown[] } }
+    expect(doc.hooks.PreToolUse).toHaveLength(1)
+  })
+
+  it('--packs-dir with the http hook is refused (the daemon has its own packs)', () => {
+    expect(install({ remote: 'http://127.0.0.1:9090', packsDir: '/p' }).code).toBe(2)
   })
 })

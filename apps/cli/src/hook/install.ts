@@ -1,22 +1,84 @@
 import type { Resolved } from './config.ts'
 
+/**
+ * Claude Code's hook entry `hook install` writes. `onFailure: "block"` sits on the entry itself
+ * (Claude Code ≥ 2.1.295; on the matcher group it does nothing): a hook that cannot start, times
+ * out or exits oddly then blocks the call instead of letting it run.
+ */
+export type HookEntry =
+  | { readonly type: 'command'; readonly command: string; readonly timeout: number; readonly onFailure: 'block' }
+  | {
+      readonly type: 'http'
+      readonly url: string
+      readonly timeout: number
+      readonly onFailure: 'block'
+      readonly headers: Readonly<Record<string, string>>
+      readonly allowedEnvVars: readonly string[]
+    }
+
 export interface HookRegistration {
   readonly matcher: string
-  readonly hooks: readonly [{ readonly type: 'command'; readonly command: string; readonly timeout: number }]
+  readonly hooks: readonly [HookEntry]
 }
 
-/** The `PreToolUse` entry `hook install` registers, with an explicit timeout in seconds. */
+/** The first Claude Code version that honours `onFailure: "block"`. */
+export const ON_FAILURE_MIN_VERSION = '2.1.295'
+/** The environment variable Claude Code substitutes into the http hook's Authorization header. */
+export const HOOK_TOKEN_ENV = 'PERMIT0_TOKEN'
+/** Where a daemon answers Claude Code's http hook. */
+export const HTTP_HOOK_PATH = '/api/v1/hooks/claude-code'
+
+/** The command form: the `PreToolUse` entry that runs `command`, with an explicit timeout in seconds. */
 export function buildRegistration(command: string, timeoutSecs: number, matcher: string): HookRegistration {
-  return { matcher, hooks: [{ type: 'command', command, timeout: timeoutSecs }] }
+  return { matcher, hooks: [{ type: 'command', command, timeout: timeoutSecs, onFailure: 'block' }] }
 }
 
-/** Does a `PreToolUse` entry run our hook (any earlier install, whatever its path)? */
+/** `http://host:port` → the daemon's http-hook URL; a URL already naming `/api/` is kept. */
+export function httpHookUrl(remote: string): string {
+  const trimmed = remote.trim().replace(/\/+$/, '')
+  return trimmed.includes('/api/') ? trimmed : `${trimmed}${HTTP_HOOK_PATH}`
+}
+
+/** The http form: Claude Code POSTs the hook JSON to the daemon, with the agent token from the env. */
+export function buildHttpRegistration(remote: string, timeoutSecs: number, matcher: string): HookRegistration {
+  return {
+    matcher,
+    hooks: [
+      {
+        type: 'http',
+        url: httpHookUrl(remote),
+        timeout: timeoutSecs,
+        onFailure: 'block',
+        headers: { Authorization: `Bearer $${HOOK_TOKEN_ENV}` },
+        allowedEnvVars: [HOOK_TOKEN_ENV],
+      },
+    ],
+  }
+}
+
+/** `2.1.332 (Claude Code)` → is it older than `min`? Undefined when no version is readable. */
+export function isOlderThan(versionText: string, min: string): boolean | undefined {
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(versionText)
+  if (!m) return undefined
+  const have = m.slice(1, 4).map(Number)
+  const want = min.split('.').map(Number)
+  for (let i = 0; i < 3; i++) {
+    if (have[i]! !== want[i]!) return have[i]! < want[i]!
+  }
+  return false
+}
+
+/** Does a `PreToolUse` entry run our hook (any earlier install, whatever its path or form)? */
 function isPermit0Entry(entry: unknown): boolean {
   const hooks = (entry as { hooks?: unknown })?.hooks
   if (!Array.isArray(hooks)) return false
   return hooks.some((h) => {
     const command = (h as { command?: unknown })?.command
-    return typeof command === 'string' && /permit0/.test(command) && /\bhook\b/.test(command)
+    const url = (h as { url?: unknown })?.url
+    return (
+      (typeof command === 'string' && /permit0|[/\\]dist[/\\]bin\.js\b/.test(command) && /\bhook\b/.test(command)) ||
+      (typeof url === 'string' && url.includes(HTTP_HOOK_PATH))
+    )
   })
 }
 

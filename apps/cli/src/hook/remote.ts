@@ -1,7 +1,7 @@
 import { CheckAcceptedSchema, CheckResponseSchema, MAX_HITL_TIMEOUT_SECS } from '@permit0/contracts'
 import type { JsonObject, JsonValue } from '@permit0/engine'
 import type { HookConfig } from './config.ts'
-import { type HookOutcome, outcomeFromVerdict } from './envelope.ts'
+import { type HookOutcome, outcomeFromCheckResponse, parkedOutcome } from './envelope.ts'
 
 export interface RemoteCall {
   readonly toolName: string
@@ -95,8 +95,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
   }
   if (status === 202) {
     const parked = CheckAcceptedSchema.safeParse(json)
-    const id = parked.success ? parked.data.approval_id : '?'
-    return { decision: 'ask', reason: `permit0: waiting for approval ${id} on the dashboard`, failSafe: true }
+    return parkedOutcome(parked.success ? parked.data.approval_id : '?')
   }
   const parsed = CheckResponseSchema.safeParse(withHumanSpelling(json))
   if (!parsed.success) {
@@ -106,16 +105,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
       failSafe: true,
     }
   }
-  const r = parsed.data
-  return outcomeFromVerdict({
-    permission: r.permission,
-    source: r.source,
-    actionType: r.action_type,
-    ...(r.score !== undefined ? { score: r.score } : {}),
-    ...(r.tier !== undefined ? { tier: r.tier } : {}),
-    ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
-    ...(r.reason !== undefined ? { reason: r.reason } : {}),
-  })
+  return outcomeFromCheckResponse(parsed.data)
 }
 
 /** Upstream spells the HITL permission `humanintheloop`; treat it exactly like `human`. */

@@ -1,2 +1,3 @@
 export * from './packs-dir.ts'
 export * from './report.ts'
+export * from './pack-cache.ts'

@@ -13,6 +13,7 @@ import { auditRoutes } from './routes/audit.ts'
 import { calibrationRoutes } from './routes/calibration.ts'
 import { checkRoutes } from './routes/check.ts'
 import { healthRoutes } from './routes/health.ts'
+import { CLAUDE_CODE_HOOK_PATH, hookFailureAnswer, hookRoutes } from './routes/hooks.ts'
 import { packRoutes } from './routes/packs.ts'
 import { policyRoutes } from './routes/policy.ts'
 import { replayRoutes } from './routes/replay.ts'
@@ -51,22 +52,24 @@ export function createApp(deps: AppDeps) {
       },
     }),
   )
-  app.onError(
-    createErrorHandler((err, c, status) => {
-      if (status >= 500) {
-        if ((err as { code?: string }).code?.startsWith('STORE_') === true) {
-          deps.metrics.storeErrors.inc({ operation: c.req.routePath })
-        }
-        const code = (err as { code?: string }).code
-        if (code === ServerErrorCode.ApprovalAbandoned || code === ServerErrorCode.ShuttingDown) {
-          // Expected during shutdown; log the outcome, not the approval's parameters.
-          deps.logger.warn({ code, requestId: c.get('requestId'), path: loggedPath(c.req.path) }, err instanceof Error ? err.message : String(err))
-        } else {
-          deps.logger.error({ err, requestId: c.get('requestId'), path: loggedPath(c.req.path) }, 'request failed')
-        }
+  const errorAnswer = createErrorHandler((err, c, status) => {
+    if (status >= 500) {
+      if ((err as { code?: string }).code?.startsWith('STORE_') === true) {
+        deps.metrics.storeErrors.inc({ operation: c.req.routePath })
       }
-    }),
-  )
+      const code = (err as { code?: string }).code
+      if (code === ServerErrorCode.ApprovalAbandoned || code === ServerErrorCode.ShuttingDown) {
+        // Expected during shutdown; log the outcome, not the approval's parameters.
+        deps.logger.warn({ code, requestId: c.get('requestId'), path: loggedPath(c.req.path) }, err instanceof Error ? err.message : String(err))
+      } else {
+        deps.logger.error({ err, requestId: c.get('requestId'), path: loggedPath(c.req.path) }, 'request failed')
+      }
+    }
+  })
+  // Claude Code reads a non-2xx answer from its http hook as "no decision": there, even the
+  // guards' and body limit's refusals are a 200 deny with the reason.
+  app.onError((err, c) => (c.req.path === CLAUDE_CODE_HOOK_PATH ? hookFailureAnswer(c, err) : errorAnswer(err, c)))
+
   app.notFound((c) =>
     c.json({ error: { code: ServerErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404),
   )
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps) {
 
   const routes = app
     .route('/api/v1', checkRoutes(deps))
+    .route('/api/v1', hookRoutes(deps))
     .route('/api/v1/approvals', approvalRoutes(deps))
     .route('/api/v1/audit', auditRoutes(deps))
     .route('/api/v1/calibration', calibrationRoutes(deps))

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import {
   createApprovalQueue,
@@ -20,6 +19,7 @@ import { ConfigError, ConfigErrorCode } from '../config/load.ts'
 import { buildEngine as buildCliEngine, type BuiltEngine, EngineConfigError } from '../engine-factory.ts'
 import { resolveNotifySettings, setupNotifications, type Notifications } from '../notify/setup.ts'
 import { openStore, resolveDataDir } from '../store-options.ts'
+import { shippedDashboardDir } from '../package-root.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
@@ -112,13 +112,6 @@ const pickStore = (store: Store) => ({
   health: () => store.health(),
   approvals: store.approvals,
 })
-
-/** The dashboard build shipped beside the CLI (`apps/dashboard/dist`), if present. */
-function defaultUiDir(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const candidate = resolve(here, '../../../dashboard/dist')
-  return existsSync(resolve(candidate, 'index.html')) ? candidate : undefined
-}
 
 /**
  * `serve` wiring: store → migrate → engine → cache reconciliation → approvals queue → app →
@@ -289,7 +282,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
     metrics,
   })
-  const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : defaultUiDir()
+  const shutdown = new AbortController()
+  const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
   const app = createApp({
     decisions,
     engine: checkEngine,

@@ -139,3 +139,25 @@ export async function postLarge(baseUrl: string, path: string, body: string): Pr
     req.end(body)
   })
 }
+
+/**
+ * Waits for the next parked call on the approvals stream, checks it came from `sessionId`, and
+ * decides it through the API as reviewer `ann` with the reason `not this one`.
+ */
+export async function decideNextParked(
+  baseUrl: string,
+  events: Awaited<ReturnType<typeof openEventStream>>,
+  permission: 'allow' | 'deny',
+  sessionId: string,
+): Promise<void> {
+  const parked = await events.next(created)
+  if (parked.type !== 'approval.created') throw new Error('expected approval.created')
+  if (parked.approval.session_id !== sessionId) throw new Error(`parked call from session ${parked.approval.session_id}, expected ${sessionId}`)
+  const decided = await call(baseUrl, 'POST', '/api/v1/approvals/decide', {
+    approval_id: parked.approval.approval_id,
+    permission,
+    reviewer: 'ann',
+    reason: 'not this one',
+  })
+  if (decided.status !== 200) throw new Error(`decide answered ${decided.status}: ${JSON.stringify(decided.body)}`)
+}

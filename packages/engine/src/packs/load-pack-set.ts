@@ -14,12 +14,18 @@ import { parseActionType } from '../taxonomy/taxonomy.ts'
 import { matchesToolPattern } from './glob.ts'
 import { isLockedPath, lockEntry, parseLockfile, type Lockfile } from './lockfile.ts'
 import { parseManifest, parseSourceManifest, type PackManifest } from './manifest.ts'
-import { parseYaml, type Position } from './yaml-source.ts'
+import { parseYaml, type ParsedYaml, type Position } from './yaml-source.ts'
 
 export interface PackFile {
   /** Forward-slash path relative to the packs root (or to the pack dir in `single` mode). */
   readonly path: string
   readonly text: string
+  /**
+   * The text's YAML already parsed to plain values (a cache the caller verified against `text`,
+   * e.g. `permit0`'s on-disk pack cache). When present the text is not parsed again, and issues
+   * in this file carry no line numbers.
+   */
+  readonly value?: unknown
 }
 
 export const LockfilePolicy = { Lazy: 'lazy', Strict: 'strict' } as const
@@ -30,6 +36,8 @@ export interface LoadPackSetOptions {
   readonly lockfile?: LockfilePolicy
   /** `root` (default): `files` are a packs root with many packs. `single`: one pack's own files. */
   readonly layout?: 'root' | 'single'
+  /** SHA-256 (text → 64 hex) for lockfile checks; default pure-JS. Node callers pass `node:crypto`'s. */
+  readonly sha256?: (text: string) => string
 }
 
 /** A risk-rule file as parsed YAML, for the scoring layer to validate and compile. */
@@ -105,7 +113,7 @@ export function loadPackSet(files: readonly PackFile[], options: LoadPackSetOpti
       .filter((f) => f.path.startsWith(prefix))
       .map((f) => ({ rel: f.path.slice(prefix.length), file: f }))
       .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
-    const loaded = loadPack(dir, own, policy, issues, normalizers, aliases, riskRules)
+    const loaded = loadPack(dir, own, policy, issues, normalizers, aliases, riskRules, options.sha256)
     packs.push(loaded)
   }
   issues.push(...unruledActionTypes(packs))
@@ -124,6 +132,7 @@ function loadPack(
   normalizers: CompiledNormalizer[],
   aliases: CompiledAlias[],
   riskRules: RiskRuleDocument[],
+  sha256?: (text: string) => string,
 ): LoadedPack {
   const byRel = new Map(own.map((o) => [o.rel, o.file]))
   const at = (file: PackFile, list: readonly ValidationIssue[], locate?: (p: IssuePath) => Position | undefined): void => {
@@ -132,7 +141,8 @@ function loadPack(
       issues.push({ ...i, file: i.file ?? file.path, ...(pos ? { line: pos.line, column: pos.column } : {}) })
     }
   }
-  const parse = (file: PackFile) => {
+  const parse = (file: PackFile): ParsedYaml => {
+    if (file.value !== undefined) return { value: file.value, issues: [], locate: () => undefined }
     const parsed = parseYaml(file.text)
     at(file, parsed.issues)
     return parsed
@@ -176,7 +186,7 @@ function loadPack(
         issues.push({ ...issue('lockfile_drift', [], `lockfile drift: ${rel} is not listed in ${lockPath}`), file: file.path })
         continue
       }
-      const actual = lockEntry(rel, file.text)
+      const actual = lockEntry(rel, file.text, sha256)
       if (actual.sha256 !== entry.sha256 || actual.size !== entry.size) {
         issues.push({ ...issue('lockfile_mismatch', [], `lockfile hash mismatch for ${rel}: file changed after 'pack lock' (locked sha256=${entry.sha256.slice(0, 12)}… size=${entry.size}, actual sha256=${actual.sha256.slice(0, 12)}… size=${actual.size})`), file: file.path })
       }

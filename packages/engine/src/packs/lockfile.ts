@@ -35,8 +35,8 @@ export function isLockedPath(rel: string): boolean {
 
 const utf8 = new TextEncoder()
 
-export function lockEntry(path: string, text: string): LockEntry {
-  return { path, sha256: sha256Hex(text), size: utf8.encode(text).length }
+export function lockEntry(path: string, text: string, sha256: (text: string) => string = sha256Hex): LockEntry {
+  return { path, sha256: sha256(text), size: utf8.encode(text).length }
 }
 
 function byteCompare(a: string, b: string): number {

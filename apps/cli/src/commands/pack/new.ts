@@ -1,10 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import { ExitCode, processIo, type CommandIo } from './io.ts'
 import type { CliContext } from '../../env.ts'
-import { shippedPacksDir } from '../../packs/index.ts'
+import { cliAsset } from '../../package-root.ts'
 
 export interface PackNewOptions {
   /** `<owner>/<name>` */
@@ -21,8 +20,7 @@ export interface PackNewDeps {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/
-/** The template shipped with the CLI (`<shipped packs>/_template`). */
-const shippedTemplate = (): string => join(shippedPacksDir() ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../packs'), '_template')
+const shippedTemplate = (): string | undefined => cliAsset(['packs/_template', '../../packs/_template'], 'pack.yaml')
 
 function listFiles(dir: string, rel = ''): string[] {
   const out: string[] = []
@@ -44,7 +42,7 @@ export function runPackNew(options: PackNewOptions, deps: PackNewDeps): number {
   }
   const [owner, name] = parts as [string, string]
   const packsDir = resolve(deps.cwd, options.packsDir ?? 'packs')
-  const template = deps.templateDir ?? (existsSync(join(packsDir, '_template')) ? join(packsDir, '_template') : shippedTemplate())
+  const template = deps.templateDir ?? (existsSync(join(packsDir, '_template')) ? join(packsDir, '_template') : (shippedTemplate() ?? join(packsDir, '_template')))
   if (!existsSync(template) || !statSync(template).isDirectory()) {
     io.stderr(`error: template not found: ${template}`)
     return ExitCode.Usage
@@ -87,11 +85,7 @@ export function packNewCommand(ctx: CliContext, io: CommandIo = processIo): Comm
     .description('Scaffold a new pack from packs/_template')
     .argument('<owner/name>', 'pack id, e.g. acme/mail')
     .option('--packs-dir <dir>', 'packs root to create it in (default: PERMIT0_PACKS_DIR, then ./packs)')
-    .addHelpText(
-      'after',
-      '\nA pack in ./packs is not loaded implicitly: use --packs-dir packs while authoring, then\n' +
-        '`permit0 pack trust ./packs` (or copy it to ~/.permit0/packs).\n\nExample:\n  $ permit0 pack new acme/mail\n',
-    )
+    .addHelpText('after', '\nExample:\n  $ permit0 pack new acme/mail\n')
     .action((id: string, opts: { packsDir?: string }) => {
       const packsDir = opts.packsDir ?? (ctx.env.PERMIT0_PACKS_DIR || undefined)
       process.exitCode = runPackNew({ id, ...(packsDir ? { packsDir } : {}) }, { io, cwd: process.cwd() })
