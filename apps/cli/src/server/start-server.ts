@@ -282,7 +282,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
     metrics,
   })
-  const shutdown = new AbortController()
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
   const app = createApp({
     decisions,
