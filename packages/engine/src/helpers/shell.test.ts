@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { getHelper } from './registry.ts'
-import { analyzeShell, preprocess, unwrap } from './shell.ts'
+import { analyzeShell } from './shell.ts'
 
 const CWD = '/home/dev/project'
 
@@ -105,16 +105,11 @@ describe('analyzeShell: scope facts', () => {
     expect(f.hosts).toEqual(['pypi.org'])
   })
 
-  it('reads here-documents and newlines as separate commands', () => {
-    expect(preprocess('a\nb')).toEqual({ text: 'a ; b', heredocs: [] })
-    expect(preprocess("cat <<'EOF' > f\nbody\nEOF\nls")).toEqual({ text: 'cat << EOF > f ; ls', heredocs: ['body'] })
-  })
-
-  it('unwraps sudo, env, timeout and xargs prefixes', () => {
-    expect(unwrap(['sudo', '-u', 'root', 'env', 'A=1', 'timeout', '5', 'rm', 'x'])).toMatchObject({
-      argv: ['rm', 'x'], sudo: true, env: ['A=1'],
-    })
-    expect(unwrap(['xargs', '-n', '1', 'rm', '-f'])).toMatchObject({ argv: ['rm', '-f'], xargs: true })
+  it('reads here-documents, newlines and wrapper prefixes', () => {
+    expect(analyzeShell("cat <<'EOF' > f\nrm -rf ~\nEOF\nls", CWD).deny).toBe(false)
+    expect(analyzeShell('echo hi # note\nrm -rf ~', CWD).denyReasons).toContain('recursive delete of /home/dev')
+    expect(analyzeShell('sudo -u root env A=1 timeout 5 rm -rf /', CWD)).toMatchObject({ sudo: true, deny: true })
+    expect(analyzeShell('ls | xargs -n 1 rm -f', CWD)).toMatchObject({ action: 'file.delete', targetScope: 'unknown' })
   })
 
   it('is exposed as the shell_facts and shell_action_type helpers', () => {
