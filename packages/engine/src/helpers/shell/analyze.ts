@@ -657,7 +657,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   if (name === 'docker' && pos[0] === 'run' && hasFlag(argv, '--privileged')) acc.ask.add('runs a privileged container')
   // destructive infra
   for (const o of ops) {
-    if (o.action === 'infra.terminate' && (hasFlag(argv, '--all', '-A', '--all-namespaces', '--force', '-auto-approve', '--auto-approve', '--yes', '-y', '--volumes') || /prod/i.test(argv.join(' ')))) {
+    if (o.action === 'infra.terminate' && (hasFlag(argv, '--all', '-A', '--all-namespaces') || /(^|[^a-z])prod/i.test(argv.join(' ')) || argv.includes('projects') && argv.includes('delete'))) {
       acc.deny.add(`destroys infrastructure without a second look (${argv.slice(0, 4).join(' ')})`)
     } else if (o.action === 'infra.terminate') acc.ask.add(`destroys infrastructure (${argv.slice(0, 4).join(' ')})`)
   }
