@@ -103,7 +103,7 @@ export const CREDENTIAL_DIRS: readonly string[] = [
 /** SSH files that are public or configuration, not keys (`~/.ssh/config` is persistence). */
 export const PUBLIC_SSH_FILES = /(\.pub|known_hosts|known_hosts\.old|config|authorized_keys2?)$/
 /** `.env.example` and friends document variables; they hold no secrets. */
-export const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults?)$/
+export const ENV_TEMPLATE = /^\.env(\.[a-z0-9_-]+)*\.(example|sample|template|dist|defaults?)$/
 
 /** Files that run code at login, on a schedule, on a git event, or grant access. */
 export const PERSISTENCE_BASENAMES: ReadonlySet<string> = new Set([

@@ -221,12 +221,16 @@ interface Unwrapped {
   argv: string[]
   words: Word[]
   inline: Inline[]
+  /** Argument vectors another program runs as commands (`screen cmd args`, `parallel cmd ::: a`). */
+  sub: Word[][]
   sudo: boolean
   xargs: boolean
   background: boolean
   env: string[]
   /** The command word is not a literal. */
   dynamicProgram?: string
+  /** `xargs -I <str>`. */
+  xargsReplace?: string
   remoteHost?: string
 }
 
@@ -241,7 +245,7 @@ function shellSplit(s: string): string[] {
 /** Removes wrappers; collects strings that will run as shell code. */
 function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
   let w = [...words]
-  const out: Unwrapped = { argv: [], words: [], inline: [], sudo: false, xargs: false, background: false, env: [] }
+  const out: Unwrapped = { argv: [], words: [], inline: [], sub: [], sudo: false, xargs: false, background: false, env: [] }
   const inline = (word: Word | undefined, kind: Inline['kind'], origin: string, extra: readonly Word[] = []): void => {
     if (word === undefined) return
     const all = [word, ...extra]
@@ -357,8 +361,12 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
     }
     if (name === 'xargs') {
       out.xargs = true
+      const ri = argv.findIndex((a) => a.startsWith('-I') || a === '-i' || a.startsWith('--replace'))
+      const ra = argv[ri] ?? ''
+      if (ri > 0) out.xargsReplace = ra === '-I' ? argv[ri + 1] ?? '{}' : ra.startsWith('-I') ? ra.slice(2) : ra.startsWith('--replace=') ? ra.slice(10) : '{}'
       const i = skipWith(argv, 1, { value: ['-I', '-i', '-n', '-P', '-d', '-L', '-l', '-s', '-E', '-e', '-a', '--max-args', '--delimiter', '--max-procs', '--arg-file', '--replace', '--max-lines', '--max-chars', '--eof'] })
-      w = w.slice(i)
+      const repl = out.xargsReplace
+      w = w.slice(i).map((x) => (repl !== undefined && x.text.includes(repl) ? { ...x, dynamic: true } : x))
       if (w.length === 0) w = wordsFromStrings(['echo'])
       continue
     }
@@ -370,8 +378,8 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         w = []
         break
       }
-      // `watch -x cmd args` or `watch cmd args`: watch joins the words and runs them with sh -c.
-      if (rest.length > 0) inline(rest[0], 'shell', 'watch', rest.slice(1))
+      // `watch -x cmd args` or `watch cmd args`: run as a command.
+      if (rest.length > 0) out.sub.push(rest)
       w = []
       break
     }
@@ -379,7 +387,9 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       const sep = argv.findIndex((a) => a === ':::' || a === '::::' || a === ':::+')
       const i = skipWith(argv, 1, { value: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '--delay', '--timeout', '-I', '--colsep', '-n', '--max-args'] })
       const cmdWords = w.slice(i, sep > 0 ? sep : undefined)
-      if (cmdWords.length > 0) inline(cmdWords[0], 'shell', 'parallel', cmdWords.slice(1))
+      const args = sep > 0 ? w.slice(sep + 1).filter((x) => !x.text.startsWith(':::')) : []
+      if (cmdWords.length === 1 && args.length === 0) inline(cmdWords[0], 'shell', 'parallel')
+      else if (cmdWords.length > 0) for (const a of args.length > 0 ? args : [{ text: '$PARALLEL', dynamic: true, subst: [], glob: false }]) out.sub.push([...cmdWords, a])
       w = []
       break
     }
@@ -396,13 +406,15 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         let i = sub + 1
         while (i < argv.length && (argv[i] as string).startsWith('-')) i += ['-d', '-P', '-b', '-h', '-v', '-f', '-Z', '-k', '-a', '-E', '-A', '-D', '-l', '-R', '-X', '-H', '-M', '-N', '-r', '-K', '-p', '-C', '-B'].includes(argv[i] as string) && !valueOpts.slice(0, 12).includes(argv[i] as string) ? 1 : 2
         const rest = w.slice(i).filter((x) => !/^(Enter|C-m|KPEnter)$/.test(x.text))
-        if (rest.length > 0) inline(rest[0], 'shell', `tmux ${argv[sub] as string}`, rest.slice(1))
+        if (rest.length === 1 || /^send/.test(argv[sub] as string)) inline(rest[0], 'shell', `tmux ${argv[sub] as string}`, rest.slice(1))
+        else if (rest.length > 1) out.sub.push(rest)
       } else if (name === 'screen') {
         const i = skipWith(argv, 1, { value: ['-S', '-c', '-t', '-p', '-X', '-e', '-h', '-L', '-Logfile', '-s', '-T'] })
         const rest = w.slice(i)
         const x = argv.indexOf('-X')
         if (x > 0 && argv[x + 1] === 'stuff') inline(w[x + 2], 'shell', 'screen -X stuff')
-        else if (rest.length > 0) inline(rest[0], 'shell', 'screen', rest.slice(1))
+        else if (rest.length === 1) inline(rest[0], 'shell', 'screen')
+        else if (rest.length > 1) out.sub.push(rest)
       }
       w = []
       break
@@ -452,7 +464,7 @@ const NON_READERS = new Set(['echo', 'printf', 'ls', 'mkdir', 'touch', 'rm', 'rm
 
 const NETWORK_CLIENT = /\b(requests\.|urllib|http\.client|httpx|aiohttp|socket\.|fetch\(|axios|https?\.request|https?\.get|net\.connect|XMLHttpRequest|WebSocket|LWP|Net::HTTP|HTTP::Tiny|IO::Socket|open-uri|Invoke-WebRequest|Invoke-RestMethod|curl|wget|smtplib|ftplib|paramiko|dns\.resolver|new Socket|TCPSocket|file_get_contents\(\s*['"]https?:|fsockopen)/
 const DESTRUCTIVE_CODE = /\b(rmtree|rm_rf|rm_r|rmSync|rmdirSync|remove_tree|rimraf|unlinkSync|os\.remove|os\.unlink|shutil\.move|File::Path|FileUtils\.rm|Remove-Item|deleteRecursively|fs\.rm\b|rm -rf|rm -fr)/
-const BROAD_PATH_LITERAL = /(['"])(\/|~\/?|\/home(\/[^/'"]*)?\/?|\/Users(\/[^/'"]*)?\/?|\/root\/?|\/\*|~\/\*|\/etc\/?|\/usr\/?|C:\\\\?)\1|expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|os\.homedir\(\)|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\(\s*['"]HOME['"]\s*\)|environ\[['"]HOME['"]\]/
+const BROAD_PATH_LITERAL = /(['"])(\/|~\/?|\/home(\/[^/'"]*)?\/?|\/Users(\/[^/'"]*)?\/?|\/root\/?|\/\*|~\/\*|\/etc\/?|\/usr\/?|C:\\\\?)\1|expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|homedir\(\)|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\(\s*['"]HOME['"]\s*\)|environ\[['"]HOME['"]\]/
 const FORK_CODE = /(os\.fork\(\).*){2}|while[^\n]*fork|fork\s+while\s+fork|fork\(\)\s*while|for\s*\(\s*;\s*;\s*\)\s*fork|cluster\.fork\(\)[^]*while|\{\s*fork\s*;?\s*redo\s*\}/
 const STRING_LITERAL = /(['"`])((?:\\.|(?!\1)[^\\\n]){1,400})\1/g
 const CODE_SHELL_CALL = /(?:system|popen|exec|execSync|execFileSync|spawnSync|spawn|check_output|check_call|getoutput|getstatusoutput|Popen|call|run|shell_exec|passthru|proc_open|`)\s*\(?\s*(?:\[\s*)?(['"])((?:\\.|(?!\1)[^\\\n]){1,400})\1/g
@@ -485,6 +497,9 @@ function judgeInlineCode(code: string, lang: string, cmd: Cmd, acc: Acc, depth: 
     acc.deny.add(`${lang} inline code deletes a home directory or the file system root`)
   }
   if (FORK_CODE.test(code)) acc.deny.add(`fork bomb in ${lang} inline code`)
+  if (/socket|TCPSocket|IO::Socket|fsockopen|net\.(connect|Socket)/.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|cmd\.exe|spawn\(\s*['"](ba|z)?sh|exec\s*\(|subprocess/.test(code)) {
+    acc.deny.add(`reverse shell in ${lang} inline code (a socket wired to a shell)`)
+  }
   if (/\/api\/v1\/(approvals|check|audit|policies|lists|packs)/.test(code) || /(127\.0\.0\.1|localhost|\[::1\]):9090\b/.test(code)) {
     acc.deny.add(`${lang} inline code calls permit0's own API`)
   }
@@ -509,6 +524,11 @@ function noteUrl(url: string, acc: Acc, who: string): void {
 const EXEC_SHELL = /(^|[^a-z])(sh|bash|zsh|dash|ksh|fish|cmd|powershell|pwsh|python[0-9.]*|perl|ruby|php|node)(\s|$|')/i
 
 function judgeNetworkTool(name: string, argv: readonly string[], acc: Acc): void {
+  if (['nc', 'ncat', 'netcat', 'nc.openbsd', 'nc.traditional', 'telnet'].includes(name)) {
+    const pos = positional(argv).filter((p) => !/^-/.test(p))
+    const [host, port] = pos
+    if (host !== undefined && port !== undefined && /^[0-9]+$/.test(port)) noteUrl(`http://${host.includes(':') ? `[${host}]` : host}:${port}/`, acc, name)
+  }
   if (['nc', 'ncat', 'netcat', 'nc.openbsd', 'nc.traditional'].includes(name)) {
     if (argv.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || a === '--exec' || a === '--sh-exec' || a === '--lua-exec')) {
       acc.deny.add(`${name} hands a shell to a network peer (reverse/bind shell)`)
@@ -660,6 +680,10 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     if (o.action === 'infra.terminate' && (hasFlag(argv, '--all', '-A', '--all-namespaces') || /(^|[^a-z])prod/i.test(argv.join(' ')) || argv.includes('projects') && argv.includes('delete'))) {
       acc.deny.add(`destroys infrastructure without a second look (${argv.slice(0, 4).join(' ')})`)
     } else if (o.action === 'infra.terminate') acc.ask.add(`destroys infrastructure (${argv.slice(0, 4).join(' ')})`)
+  }
+  if (['npx', 'pnpx', 'bunx'].includes(name) && hasFlag(argv, '-y', '--yes') || (['pnpm', 'yarn'].includes(name) && pos[0] === 'dlx')) {
+    acc.remoteCode = true
+    acc.ask.add(`downloads and runs a package without asking (${argv.slice(0, 3).join(' ')})`)
   }
   if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
 }
@@ -907,6 +931,7 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
     }
     collect(inl.text, inl.kind === 'remote' ? undefined : cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, inl.kind === 'remote')
   }
+  for (const sub of u.sub) handleCommand({ ...cmd, argv: sub, redirects: [], pipeFrom: [] }, acc, depth + 1)
   // find -exec/-execdir/-ok: the command runs once per match, `{}` being the match.
   if (name === 'find') {
     const root = positional(argv).find((p) => !p.startsWith('(') && !p.startsWith('!')) ?? '.'
@@ -924,7 +949,7 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   }
   // xargs: the command gets extra (unknown) arguments from stdin
   if (u.xargs && name !== 'echo') {
-    const withInput = [...u.words, { text: '$XARGS', dynamic: true, subst: [], glob: false }]
+    const withInput = [...u.words.map((w) => (u.xargsReplace !== undefined && w.text.includes(u.xargsReplace) ? { ...w, dynamic: true } : w)), ...xargsInput(cmd)]
     const ops = classifyCommand(withInput.map((w) => w.text), { piped: true, xargs: true }, acc.ctx)
     judgeCommand({ ...u, argv: withInput.map((w) => w.text), words: withInput }, cmd, acc, ops, depth)
     record(ops, cmd, acc, new Set(['$XARGS']))
@@ -954,7 +979,13 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
     noteReads(readTargets(argv, u.words).filter((a, i, all) => name !== 'git' || i > 0 || all.length > 1).filter((a) => name === 'git' ? /^(~|\/|\.)/.test(a) : false), cmd, acc, name)
   }
   if (name === 'curl' || name === 'wget' || NETWORK_PROGRAMS.has(name)) {
-    for (const a of argv.slice(1)) if (looksLikeUrl(a)) noteUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? a : `http://${a}`, acc, name)
+    for (const a of argv.slice(1)) {
+      if (looksLikeUrl(a) || /^(localhost|\[[0-9a-f:]+\]|[0-9.]+)(:[0-9]+)?(\/|$)/i.test(a)) noteUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? a : `http://${a}`, acc, name)
+      else if (/^:[0-9]+(\/|$)/.test(a)) noteUrl(`http://localhost${a}`, acc, name)
+    }
+    if (/\/api\/v1\/(approvals|check|audit|policies|lists|packs|tokens|admin)/i.test(cmd.text) || cmd.pipeFrom.some((c) => /\/api\/v1\/approvals/i.test(c.text))) {
+      acc.deny.add(`calls permit0's own API (${name})`)
+    }
     noteDownload(name, argv, cmd, acc)
   }
   if (NETWORK_PROGRAMS.has(name) || ['scp', 'rsync', 'sftp', 'rclone', 'ftp'].includes(name) && ops.some((o) => o.action === 'file.upload')) {
@@ -990,6 +1021,22 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
       acc.ops.push({ op: op('file.update', 'redirect', [p], true), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
     }
   }
+}
+
+/** What `xargs` appends: the words a literal upstream prints, a listed directory's entries, or unknown. */
+function xargsInput(cmd: Cmd): Word[] {
+  const dynamic: Word = { text: '$XARGS', dynamic: true, subst: [], glob: false }
+  const here = cmd.redirects.find((r) => r.op === '<<<' || r.op === '<<')
+  if (here?.body !== undefined && here.bodyDynamic !== true) return shellSplit(here.body).slice(0, 8).map((text) => ({ text, dynamic: false, subst: [], glob: false }))
+  const up = cmd.pipeFrom[cmd.pipeFrom.length - 1]
+  if (up === undefined) return [dynamic]
+  if (up.output !== undefined) return [...shellSplit(up.output).slice(0, 8).map((text) => ({ text, dynamic: false, subst: [], glob: false }))]
+  if (up.program === 'ls' || up.program === 'find' || up.program === 'fd') {
+    const dirs = up.argv.slice(1).filter((w) => !w.text.startsWith('-'))
+    const root = dirs[0]
+    if (root !== undefined && !root.dynamic) return [{ text: `${root.text.replace(/\/$/, '')}/*`, dynamic: false, subst: [], glob: true }]
+  }
+  return [dynamic]
 }
 
 function noteDownload(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): void {
@@ -1039,6 +1086,15 @@ function collect(text: string, cwd: string | undefined, acc: Acc, depth: number,
     acc.parseError = true
     acc.ask.add('command contains a NUL byte')
     return
+  }
+  // `/dev/tcp` and `/dev/udp` are bash's own sockets, whatever the parser made of the line.
+  for (const m of text.matchAll(/\/dev\/(tcp|udp)\/([^/\s]+)\/([0-9]+)/g)) {
+    acc.ctx.hosts.push(classifyHost(m[2] as string).host)
+    acc.egress.push(`/dev/${m[1] as string}`)
+    noteUrl(`http://${m[2] as string}:${m[3] as string}/`, acc, `/dev/${m[1] as string}`)
+    if (/(^|[\s;&|(])(exec|bash|sh|zsh|ksh|dash)\s/.test(text) && /<>|>&|0<&|<&/.test(text)) {
+      acc.deny.add(`connects a shell to a network socket (reverse shell via /dev/${m[1] as string})`)
+    } else acc.ask.add(`opens a raw network socket (/dev/${m[1] as string}/${m[2] as string})`)
   }
   const tree = parseBash(text)
   if (tree === undefined) {
@@ -1146,6 +1202,7 @@ export function analyzeShell(command: string, cwd?: string): ShellFacts {
     return k === PathKind.Secret || k === PathKind.GuardSecret
   }))
   const egress = acc.egress.length > 0
+  if (acc.secretReads.length > 0) acc.ask.add(`reads credentials (${[...new Set(acc.secretReads)].slice(0, 3).join(', ')})`)
   if (secretRead && egress) {
     const what = acc.secretReads[0] ?? 'a credential file'
     acc.deny.add(`exfiltration: reads ${what} and sends data over the network (${acc.egress[0] ?? 'network'}) on the same line`)

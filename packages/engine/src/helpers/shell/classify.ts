@@ -373,10 +373,10 @@ function classifyGit(argv: readonly string[], ctx: Ctx): Op[] {
       return [op('process.run', 'vcs')]
     case 'rm': {
       const recursive = hasShort(rest, 'r')
-      return [op(recursive ? 'file.delete_recursive' : 'file.delete', 'vcs', pos.slice(1), true)]
+      return [op(recursive ? 'file.delete_recursive' : 'file.delete', 'vcs', pos, true)]
     }
     case 'mv':
-      return [op('file.move', 'vcs', pos.slice(1), true)]
+      return [op('file.move', 'vcs', pos, true)]
     case 'clone': {
       for (const p of pos.slice(1)) if (looksLikeUrl(p) || remoteSpec(p) !== undefined) ctx.hosts.push(remoteSpec(p) ?? classifyUrl(p).host)
       return [op('file.download', 'vcs', pos.slice(2), true)]
@@ -712,7 +712,9 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       return [op('file.move', 'file', pos, true)]
     case 'cp': case 'install': case 'ditto':
       return [op('file.copy', 'file', pos.slice(-1), true)]
-    case 'mkdir': case 'touch': case 'ln': case 'mkfifo':
+    case 'ln':
+      return [op('file.create', 'file', pos.length > 1 ? pos.slice(-1) : pos, true)]
+    case 'mkdir': case 'touch': case 'mkfifo':
       return [op('file.create', 'file', pos, true)]
     case 'tar': case 'unzip': case 'zip': case 'gzip': case 'gunzip': case '7z': case 'xz': case 'bzip2':
       return [op('file.create', 'archive', [], false)]
