@@ -20,6 +20,7 @@ const PERMIT0_INSTALL = /\/node_modules\/(@permit0\/|permit0\/|\.pnpm\/@permit0\
 
 /** Claude Code settings and hooks: user, project, local and managed. */
 const HOST_SETTINGS = [
+  /\/\.claude$/,
   /\/\.claude\/settings(\.local)?\.json$/,
   /\/\.claude\/hooks(\/|$)/,
   /\/\.claude\.json$/,

@@ -263,6 +263,8 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       out.dynamicProgram = first.text
       break
     }
+    // `$X`, `$(echo rm)`: judged by its known value, but never allowed silently.
+    if (first.expanded === true) acc.ask.add(`the command word comes from a variable or substitution (${first.text.slice(0, 40)})`)
     const argv = w.map((x) => x.text)
     const name = base(first.text)
     if (ASSIGNMENT.test(first.text)) {
@@ -464,7 +466,7 @@ const NON_READERS = new Set(['echo', 'printf', 'ls', 'mkdir', 'touch', 'rm', 'rm
 
 const NETWORK_CLIENT = /\b(requests\.|urllib|http\.client|httpx|aiohttp|socket\.|fetch\(|axios|https?\.request|https?\.get|net\.connect|XMLHttpRequest|WebSocket|LWP|Net::HTTP|HTTP::Tiny|IO::Socket|open-uri|Invoke-WebRequest|Invoke-RestMethod|curl|wget|smtplib|ftplib|paramiko|dns\.resolver|new Socket|TCPSocket|file_get_contents\(\s*['"]https?:|fsockopen)/
 const DESTRUCTIVE_CODE = /\b(rmtree|rm_rf|rm_r|rmSync|rmdirSync|remove_tree|rimraf|unlinkSync|os\.remove|os\.unlink|shutil\.move|File::Path|FileUtils\.rm|Remove-Item|deleteRecursively|fs\.rm\b|rm -rf|rm -fr)/
-const BROAD_PATH_LITERAL = /(['"])(\/|~\/?|\/home(\/[^/'"]*)?\/?|\/Users(\/[^/'"]*)?\/?|\/root\/?|\/\*|~\/\*|\/etc\/?|\/usr\/?|C:\\\\?)\1|expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|homedir\(\)|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\(\s*['"]HOME['"]\s*\)|environ\[['"]HOME['"]\]/
+const BROAD_PATH_LITERAL = /(['"])(\/|~\/?|\/home(\/[^/'"]*)?\/?|\/Users(\/[^/'"]*)?\/?|\/root\/?|\/\*|~\/\*|\/etc\/?|\/usr\/?|C:\\\\?)\1|expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|homedir\(\)|Dir\.home|File\.expand_path\(\s*['"]~['"]|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\(\s*['"]HOME['"]\s*\)|environ\[['"]HOME['"]\]/
 const FORK_CODE = /(os\.fork\(\).*){2}|while[^\n]*fork|fork\s+while\s+fork|fork\(\)\s*while|for\s*\(\s*;\s*;\s*\)\s*fork|cluster\.fork\(\)[^]*while|\{\s*fork\s*;?\s*redo\s*\}/
 const STRING_LITERAL = /(['"`])((?:\\.|(?!\1)[^\\\n]){1,400})\1/g
 const CODE_SHELL_CALL = /(?:system|popen|exec|execSync|execFileSync|spawnSync|spawn|check_output|check_call|getoutput|getstatusoutput|Popen|call|run|shell_exec|passthru|proc_open|`)\s*\(?\s*(?:\[\s*)?(['"])((?:\\.|(?!\1)[^\\\n]){1,400})\1/g
@@ -567,6 +569,11 @@ function judgeKill(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): v
   if ((name === 'pkill' || name === 'killall') && argv.some((a) => a === '-u' || a === '--user' || /^-[a-zA-Z]*u$/.test(a)) ) acc.ask.add(`${name} kills every process of a user`)
   if (aimsAtGuard) acc.deny.add(`stops permit0 (${cmd.text.slice(0, 80)})`)
 }
+
+/** Programs that only print or compare text: handing them downloaded text runs nothing. */
+const PURE_TEXT = new Set(['echo', 'printf', 'jq', 'yq', 'grep', 'rg', 'test', '[', '[[', 'wc', 'cat', 'head', 'tail', 'cut',
+  'sort', 'uniq', 'tr', 'sed', 'awk', 'diff', 'export', 'local', 'declare', 'read', 'true', 'false', 'base64', 'sha256sum',
+  'md5sum', 'date', 'basename', 'dirname', 'git', 'npm', 'pnpm', 'yarn', 'node', 'python', 'python3', 'tee', 'xargs'])
 
 const SERVICE_STOP = /^(stop|kill|disable|mask|restart|reload|unload|bootout|remove|rm|delete|down|kill-server)$/
 
@@ -685,6 +692,10 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.remoteCode = true
     acc.ask.add(`downloads and runs a package without asking (${argv.slice(0, 3).join(' ')})`)
   }
+  if (!PURE_TEXT.has(name) && !SHELLS.has(name) && name !== 'eval' && u.words.slice(1).some(fromNetwork)) {
+    acc.remoteCode = true
+    acc.ask.add(`passes downloaded content to ${name || 'a command'} as arguments`)
+  }
   if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
 }
 
@@ -722,7 +733,8 @@ function judgeScriptRunner(name: string, u: Unwrapped, cmd: Cmd, acc: Acc, depth
   if (name === 'source' || name === '.') {
     const f = words[1]
     if (f === undefined) return
-    if (fromNetwork(f) || cmd.pipeFrom.some((c) => c.network === true) && /^\/dev\/stdin$|^-$/.test(f.text)) {
+    const hereNet = cmd.redirects.some((r) => r.op === '<<<' && r.target !== undefined && fromNetwork(r.target))
+    if (fromNetwork(f) || (cmd.pipeFrom.some((c) => c.network === true) || hereNet) && /^\/dev\/(stdin|fd\/0)$|^-$/.test(f.text)) {
       acc.remoteCode = true
       acc.ask.add('sources a script fetched from the network')
     } else if (f.dynamic) acc.ask.add(`sources a file that is not a literal (${f.text.slice(0, 40)})`)
@@ -832,7 +844,7 @@ function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): v
   }
   if (sub === 'push') {
     const remote = pos[0]
-    if (remote === undefined || remote === 'origin') return
+    if (remote === undefined || remote === 'origin' && !acc.remotes.has('origin')) return
     const url = acc.remotes.get(remote) ?? (looksLikeUrl(remote) || remoteSpec(remote) !== undefined || /^(\/|\.\.?\/|file:)/.test(remote) ? remote : undefined)
     if (url !== undefined) {
       acc.egress.push(`git push to ${url}`)
@@ -872,6 +884,7 @@ function readTargets(argv: readonly string[], words: readonly Word[]): string[] 
       const kv = /^(?:if|of|file|--?[a-z-]+)=(.+)$/.exec(x)
       if (kv !== null) out.push(kv[1] as string)
       else if (x.startsWith('@')) out.push(x.slice(1))
+      else if (/^[A-Za-z0-9_.-]*[@<][~/.]/.test(x)) out.push(x.slice(x.search(/[@<][~/.]/) + 1))
       else if (!x.startsWith('-')) out.push(x)
     }
   }
@@ -907,7 +920,9 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   cmd.program = name
   cmd.network = NETWORK_PROGRAMS.has(name) || (name === 'gh' && argv.includes('api')) || (name === 'aws' && argv.includes('s3') && argv.includes('cp') && !(argv[argv.length - 1] ?? '').startsWith('s3://'))
   if ((name === 'echo' || name === 'printf') && argv.length > 1 && !cmd.argv.some((w) => w.dynamic)) {
-    cmd.output = name === 'echo' ? argv.slice(1).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a))).join(' ') : (argv[1] ?? '').replace(/\\n/g, '\n')
+    cmd.output = name === 'echo'
+      ? argv.slice(1).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a))).join(' ')
+      : (argv[1] ?? '').includes('%') ? argv.slice(2).join(' ') : (argv[1] ?? '').replace(/\\n/g, '\n')
   }
   const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
   if (name === 'cat' && argv.length === 1 && here !== undefined && here.bodyDynamic !== true) cmd.output = here.body ?? ''
@@ -975,7 +990,9 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   judgeCommand(u, cmd, acc, ops, depth)
   if (name !== '' && !NON_READERS.has(name) && !(name === 'git' && !/^(add|diff|show|cat-file|hash-object|blame|apply|am)$/.test(argv[1] ?? ''))) {
     noteReads(readTargets(argv, u.words), cmd, acc, name)
-  } else if (name === 'git' || name === 'curl' || name === 'wget') {
+  } else if (name === 'curl' || name === 'wget' || name === 'http' || name === 'xh') {
+    noteReads(argv.slice(1).filter((a) => /@[~/.$]/.test(a) && !looksLikeUrl(a)).map((a) => a.slice(a.indexOf('@') + 1)), cmd, acc, name)
+  } else if (name === 'git') {
     noteReads(readTargets(argv, u.words).filter((a, i, all) => name !== 'git' || i > 0 || all.length > 1).filter((a) => name === 'git' ? /^(~|\/|\.)/.test(a) : false), cmd, acc, name)
   }
   if (name === 'curl' || name === 'wget' || NETWORK_PROGRAMS.has(name)) {

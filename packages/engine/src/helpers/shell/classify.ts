@@ -361,7 +361,7 @@ function classifyGit(argv: readonly string[], ctx: Ctx): Op[] {
     case 'clean':
       if (hasShort(rest, 'f') || hasFlag(rest, '--force')) {
         ctx.flags.add('force')
-        return [op(hasShort(rest, 'd') || hasShort(rest, 'x') ? 'file.delete_recursive' : 'file.delete', 'vcs', ['.'], true)]
+        return [op(hasShort(rest, 'd') || hasShort(rest, 'x') ? 'file.delete_recursive' : 'file.delete', 'vcs', pos.length > 0 ? pos : ['.'], true)]
       }
       return [info('vcs')]
     case 'checkout':

@@ -20,6 +20,8 @@ export interface Word {
   readonly glob: boolean
   /** Other values brace expansion produced (`~{,}` → `~`, `~`). */
   readonly alternatives?: readonly string[]
+  /** Some part came from a variable or a substitution (even if its value is known). */
+  readonly expanded?: boolean
 }
 
 export interface Redirect {
@@ -92,7 +94,7 @@ function lit(text: string): Word {
 }
 
 function dyn(text: string, subst: readonly Cmd[] = []): Word {
-  return { text, dynamic: true, subst, glob: false }
+  return { text, dynamic: true, subst, glob: false, expanded: true }
 }
 
 /** Removes backslash escapes from an unquoted word (`\rm` → `rm`, `a\ b` → `a b`). */
@@ -118,14 +120,14 @@ const SPECIAL_ENV = new Set(['HOME', 'PWD', 'OLDPWD'])
 
 function expandVar(name: string, st: WalkState, raw: string): Word {
   const v = st.vars.get(name)
-  if (v !== undefined) return v
-  if (name === 'HOME' && st.home !== undefined) return lit(st.home)
-  if (name === 'HOME') return lit('~')
-  if (name === 'PWD' && st.cwd !== undefined && !st.cwdLost) return lit(st.cwd)
-  if (name === 'OLDPWD' && st.oldpwd !== undefined) return lit(st.oldpwd)
+  if (v !== undefined) return { ...v, expanded: true }
+  if (name === 'HOME' && st.home !== undefined) return { ...lit(st.home), expanded: true }
+  if (name === 'HOME') return { ...lit('~'), expanded: true }
+  if (name === 'PWD' && st.cwd !== undefined && !st.cwdLost) return { ...lit(st.cwd), expanded: true }
+  if (name === 'OLDPWD' && st.oldpwd !== undefined) return { ...lit(st.oldpwd), expanded: true }
   if (name === 'USER' || name === 'LOGNAME') {
     const u = st.home === undefined ? undefined : /^\/(?:home|Users)\/([^/]+)$/.exec(st.home)?.[1]
-    if (u !== undefined) return lit(u)
+    if (u !== undefined) return { ...lit(u), expanded: true }
   }
   void SPECIAL_ENV
   return dyn(raw)
@@ -146,14 +148,16 @@ function concatWords(parts: readonly Word[], quoted: boolean): Word {
   let text = ''
   let dynamic = false
   let glob = false
+  let expanded = false
   const subst: Cmd[] = []
   for (const p of parts) {
     text += p.text
     dynamic ||= p.dynamic
     glob ||= p.glob
+    expanded ||= p.expanded === true
     subst.push(...p.subst)
   }
-  return { text, dynamic, subst, glob }
+  return expanded ? { text, dynamic, subst, glob, expanded } : { text, dynamic, subst, glob }
 }
 
 export class WalkAbort extends Error {}
@@ -235,7 +239,11 @@ export function evalWord(n: BashNode, st: WalkState, on: OnCommand): Word {
       }
       for (const c of n.namedChildren) if (c !== null) walkStatement(c, st, collectOn, { ...NO_CTX, inSubst: true })
       restoreCwd(st, saved)
-      return n.type === 'process_substitution' ? { ...dyn('/dev/fd/63', cmds), text: '/dev/fd/63' } : dyn(n.text, cmds)
+      if (n.type === 'process_substitution') return { ...dyn('/dev/fd/63', cmds), text: '/dev/fd/63' }
+      // `$(echo 'rm -rf ~')`: the output is known text (the analyzer fills `output` as it sees the command).
+      const only = cmds.length === 1 ? cmds[0] : undefined
+      if (only?.output !== undefined && !only.argv.some((w) => w.dynamic)) return { text: only.output, dynamic: false, subst: cmds, glob: false, expanded: true }
+      return dyn(n.text, cmds)
     }
     case 'arithmetic_expansion': {
       const subst = walkNested(n, st, on)
