@@ -15,6 +15,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   store: () => import('./store.bench.ts'),
   server: () => import('./server.bench.ts'),
   hardening: () => import('./hardening.bench.ts'),
+  shell: () => import('./shell.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

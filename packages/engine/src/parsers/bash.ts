@@ -13,7 +13,7 @@
  * throwing, which we turn into `parse_error`.
  */
 import { createRequire } from 'node:module'
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter'
+import { Language, Parser, type Node, type ParseOptions, type Tree } from 'web-tree-sitter'
 
 export type { Node as BashNode, Tree as BashTree }
 
@@ -38,14 +38,31 @@ export function bashParserReady(): boolean {
 }
 
 /**
- * Parses bash text. Returns `undefined` when the parser is not loaded or parsing was abandoned.
- * The caller must `delete()` the tree when done (WASM memory).
+ * Parser progress ticks (tree-sitter calls back roughly every 0.5–1 ms of work on this machine)
+ * after which a parse is abandoned. Ordinary commands, even 16 KB here-documents, take none;
+ * pathological inputs (tens of thousands of tokens, hundreds of nesting levels) are cut off in
+ * bounded time without reading a clock.
  */
-export function parseBash(text: string): Tree | undefined {
-  if (parser === undefined) return undefined
+export const MAX_PARSE_TICKS = 100
+
+export type BashParse =
+  | { readonly ok: true; readonly tree: Tree }
+  | { readonly ok: false; readonly reason: 'not_loaded' | 'too_costly' | 'failed' }
+
+/** Parses bash text. The caller must `delete()` the tree when done (WASM memory). */
+export function parseBash(text: string): BashParse {
+  if (parser === undefined) return { ok: false, reason: 'not_loaded' }
+  let ticks = 0
   try {
-    return parser.parse(text) ?? undefined
+    const tree = parser.parse(text, null, {
+      progressCallback: () => {
+        ticks += 1
+        return ticks > MAX_PARSE_TICKS
+      },
+    } as ParseOptions)
+    if (tree === null) return { ok: false, reason: ticks > MAX_PARSE_TICKS ? 'too_costly' : 'failed' }
+    return { ok: true, tree }
   } catch {
-    return undefined
+    return { ok: false, reason: 'failed' }
   }
 }

@@ -14,7 +14,7 @@
  * syntax nodes, nesting deeper than MAX_NEST, or code-in-strings deeper than MAX_DEPTH are not
  * analysed: `parse_error` with the reason, which the rules send to a person (never allow).
  */
-import { parseBash } from '../../parsers/bash.ts'
+import { MAX_PARSE_TICKS, parseBash } from '../../parsers/bash.ts'
 import type { JsonObject } from '../../types.ts'
 import { isGuardApi } from '../guard-locations.ts'
 import { classifyPath, PathKind, PathScope, worseKind, worseScope, type PathFacts } from '../path.ts'
@@ -45,7 +45,7 @@ import { WalkAbort, walkStatement, type Cmd, type WalkState, type Word } from '.
 export const MAX_COMMAND_LENGTH = 65_536
 export const MAX_DEPTH = 6
 export const MAX_NODES = 50_000
-export const MAX_NEST = 200
+export const MAX_NEST = 64
 
 export interface ShellFacts {
   readonly action: string
@@ -1105,7 +1105,7 @@ function collect(text: string, cwd: string | undefined, acc: Acc, depth: number,
     return
   }
   // `/dev/tcp` and `/dev/udp` are bash's own sockets, whatever the parser made of the line.
-  for (const m of text.matchAll(/\/dev\/(tcp|udp)\/([^/\s]+)\/([0-9]+)/g)) {
+  for (const m of text.includes('/dev/') ? text.matchAll(/\/dev\/(tcp|udp)\/([^/\s]+)\/([0-9]+)/g) : []) {
     acc.ctx.hosts.push(classifyHost(m[2] as string).host)
     acc.egress.push(`/dev/${m[1] as string}`)
     noteUrl(`http://${m[2] as string}:${m[3] as string}/`, acc, `/dev/${m[1] as string}`)
@@ -1113,12 +1113,17 @@ function collect(text: string, cwd: string | undefined, acc: Acc, depth: number,
       acc.deny.add(`connects a shell to a network socket (reverse shell via /dev/${m[1] as string})`)
     } else acc.ask.add(`opens a raw network socket (/dev/${m[1] as string}/${m[2] as string})`)
   }
-  const tree = parseBash(text)
-  if (tree === undefined) {
+  const parsed = parseBash(text)
+  if (!parsed.ok) {
     acc.parseError = true
-    acc.ask.add('the bash parser is not loaded (initParsers() was not awaited)')
+    acc.ask.add(parsed.reason === 'not_loaded'
+      ? 'the bash parser is not loaded (initParsers() was not awaited)'
+      : parsed.reason === 'too_costly'
+        ? `command too costly to parse (over ${MAX_PARSE_TICKS} parser steps)`
+        : 'the bash parser failed on this command')
     return
   }
+  const tree = parsed.tree
   try {
     const root = tree.rootNode
     if (root.hasError) {
@@ -1225,7 +1230,8 @@ export function analyzeShell(command: string, cwd?: string): ShellFacts {
     acc.deny.add(`exfiltration: reads ${what} and sends data over the network (${acc.egress[0] ?? 'network'}) on the same line`)
   }
   if (hostFacts.some((h) => h.metadataEndpoint)) acc.deny.add('cloud instance-metadata endpoint (credential theft vector)')
-  const secretInCommand = ctx.flags.has('secret_in_command') || SECRET_PATTERNS.some((re) => re.test(command))
+  const secretInCommand = ctx.flags.has('secret_in_command') ||
+    (command.length <= MAX_COMMAND_LENGTH && SECRET_PATTERNS.some((re) => re.test(command)))
   if (secretInCommand && egress) acc.ask.add('a credential written in the command line goes over the network')
   const prod = ctx.flags.has('prod') || prodWord(ctx.kubeContext ?? '') ||
     hostFacts.some((h) => prodWord(h.host)) ||

@@ -932,6 +932,6 @@ export const SECRET_PATTERNS: readonly RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
   /\b(AWS_SECRET_ACCESS_KEY|PGPASSWORD|MYSQL_PWD|GITHUB_TOKEN|NPM_TOKEN|API_KEY|SECRET_KEY|ACCESS_TOKEN|DATABASE_URL)=\S{6,}/i,
   /\b(password|passwd|secret|token|api[_-]?key)=[^\s&$]{6,}/i,
-  /[a-z]+:\/\/[^/\s:@]+:[^/\s@]{3,}@/i,
+  /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]{3,}@/i,
 ]
 
