@@ -140,11 +140,6 @@ export function resolvePath(path: string, cwd?: string): { resolved: string; hom
   return { resolved: normalizePosix(p), homeRelative }
 }
 
-function basename(p: string): string {
-  const i = p.lastIndexOf('/')
-  return i < 0 ? p : p.slice(i + 1)
-}
-
 function classifyKind(resolved: string): PathKind {
   const guard = guardLocation(resolved)
   if (guard === GuardLocation.Secret) return PathKind.GuardSecret
