@@ -11,6 +11,7 @@ import {
   canonicalJson,
   createEngine,
   createMemoryPolicyStore,
+  initParsers,
   loadPackSet,
   sha256Hex,
   type PolicyLookup,
@@ -50,6 +51,7 @@ function row(label: string, s: Stats, floor: Stats): string {
 export const bench: BenchModule = {
   id: 'engine',
   async run() {
+    await initParsers()
     const packsDir = join(import.meta.dirname, '..', 'packs')
     // Only the email pack: the calibration corpus is email, and other packs may be mid-edit.
     const loaded = loadPackSet(readPacksDir(packsDir).filter((f) => f.path.startsWith('permit0/email/')))

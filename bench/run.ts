@@ -19,6 +19,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   mcp: () => import('./mcp.bench.ts'),
   daemon: () => import('./daemon.bench.ts'),
   startup: () => import('./startup.bench.ts'),
+  shell: () => import('./shell.bench.ts'),
 }
 
 function findBench(mod: Record<string, unknown>): BenchModule {

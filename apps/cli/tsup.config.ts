@@ -19,7 +19,6 @@ const BUNDLED = [
   'yaml',
   'zod',
   'commander',
-  'shell-quote',
   'canonicalize',
   'ipaddr.js',
   /^@noble\/hashes/,

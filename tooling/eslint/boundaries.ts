@@ -26,6 +26,16 @@ const noNode = (who: string): RestrictedPattern[] => [
   { regex: `^(${NODE_BUILTINS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(/.*)?$`, message: `${who} must not import Node built-ins.` },
 ]
 
+/**
+ * The engine's one IO exception: `src/parsers/bash.ts` resolves the installed grammar's `.wasm`
+ * with `node:module`'s `createRequire` while `initParsers()` runs. Only that module, only there.
+ */
+const ENGINE_WASM_LOADERS = ['src/parsers/bash.ts']
+const noNodeExcept = (who: string, allowed: string): RestrictedPattern[] => [
+  { regex: `^node:(?!${allowed}$)`, message: `${who} must not import Node built-ins.` },
+  { regex: `^(${NODE_BUILTINS.filter((m) => m !== allowed).map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(/.*)?$`, message: `${who} must not import Node built-ins.` },
+]
+
 const workspace = (pkg: PackageName): string => `@permit0/${pkg}`
 
 /** `@permit0/<pkg>` forbidden (or allowed only as `import type`). */
@@ -161,6 +171,16 @@ export function boundaries(pkg: PackageName): Linter.Config[] {
     },
   ]
   if (pkg === 'engine') {
+    configs.push({
+      name: 'permit0/boundaries/engine/wasm-loaders',
+      files: ENGINE_WASM_LOADERS,
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          { paths, patterns: [...noNodeExcept('engine (pure: no IO; the WASM loader may use node:module)', 'module'), NO_DEEP_IMPORTS, NO_CROSS_PACKAGE_RELATIVE] },
+        ],
+      },
+    })
     configs.push({
       name: 'permit0/boundaries/engine/purity',
       files: SOURCE_FILES,

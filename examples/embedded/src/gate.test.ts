@@ -8,7 +8,7 @@ const PACKS = fileURLToPath(new URL('../../../packs', import.meta.url))
 describe('embedded engine example', () => {
   it('decides in-process: allow internal, human external, deny exfiltration, then a cache hit', async () => {
     let now = 1_000
-    const gate = createGate({ packsDir: PACKS, orgDomain: 'acme.com', now: () => now })
+    const gate = await createGate({ packsDir: PACKS, orgDomain: 'acme.com', now: () => now })
     const internal = await gate.check('gmail_send', { to: 'ann@acme.com', subject: 'Lunch', body: 'Noon?' })
     expect(internal).toMatchObject({ permission: 'allow', source: 'Scorer', action: { actionType: 'email.send', channel: 'gmail' } })
     expect((await gate.check('gmail_send', { to: 'bob@partner.example', subject: 'Lunch', body: 'Noon?' })).permission).toBe('human')
@@ -21,7 +21,7 @@ describe('embedded engine example', () => {
   })
 
   it('guard runs the function on allow only', async () => {
-    const gate = createGate({ packs: readPackFiles(PACKS), orgDomain: 'acme.com' })
+    const gate = await createGate({ packs: readPackFiles(PACKS), orgDomain: 'acme.com' })
     await expect(gate.guard('gmail_send', { to: 'ann@acme.com', subject: 'a', body: 'b' }, () => 'sent')).resolves.toBe('sent')
     let ran = false
     await expect(

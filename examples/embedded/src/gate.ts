@@ -4,6 +4,7 @@ import { join, sep } from 'node:path'
 import {
   createEngine,
   createMemoryPolicyStore,
+  initParsers,
   type JsonObject,
   type JsonValue,
   type PackFile,
@@ -34,8 +35,12 @@ export interface GateOptions {
   readonly now?: () => number
 }
 
-/** A tool gate for an agent runtime: one engine, one policy store, one call at a time. */
-export function createGate(options: GateOptions) {
+/**
+ * A tool gate for an agent runtime: one engine, one policy store, one call at a time. Async
+ * because the engine's WASM parsers (bash, SQL) load once first (`initParsers()`).
+ */
+export async function createGate(options: GateOptions) {
+  await initParsers()
   const packs = options.packs ?? (options.packsDir !== undefined ? readPackFiles(options.packsDir) : undefined)
   if (packs === undefined) throw new Error('createGate needs packsDir or packs')
   const engine = createEngine({

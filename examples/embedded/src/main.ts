@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { createGate } from './gate.ts'
 
 const packsDir = process.argv[2] ?? fileURLToPath(new URL('../../../packs', import.meta.url))
-const gate = createGate({ packsDir, orgDomain: 'acme.com' })
+const gate = await createGate({ packsDir, orgDomain: 'acme.com' })
 
 const calls = [
   ['gmail_send', { to: 'ann@acme.com', subject: 'Lunch', body: 'Noon?' }],

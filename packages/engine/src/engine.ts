@@ -9,6 +9,7 @@ import { parseActionType } from './taxonomy/index.ts'
 import { EngineError, EngineErrorCode, formatIssue, IssueSeverity, type ValidationIssue } from './errors.ts'
 import { normalize as runNormalize } from './normalize/index.ts'
 import { loadPackSet, type PackFile, type PackSet, type RiskRuleDocument } from './packs/index.ts'
+import { parsersReady } from './parsers/index.ts'
 import { buildScoringConfig, type Profile } from './profiles/profile.ts'
 import { compileRiskRule, type CompiledRiskRule } from './risk/compile-risk-rule.ts'
 import { createHybridScorer } from './scoring/hybrid.ts'
@@ -178,6 +179,12 @@ function loadPacks(files: readonly PackFile[] | undefined): PackSet {
 }
 
 export function createEngine(options: EngineOptions): Engine {
+  if (!parsersReady()) {
+    throw new EngineError(
+      EngineErrorCode.ParsersNotReady,
+      'the WASM parsers are not loaded: `await initParsers()` (from @permit0/engine) once before createEngine()',
+    )
+  }
   const built = buildScoringConfig(options.profile)
   if (!built.ok) {
     throw new EngineError(

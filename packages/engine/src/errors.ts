@@ -16,6 +16,8 @@ export const EngineErrorCode = {
   InvalidProfile: 'ENGINE_INVALID_PROFILE',
   /** An unknown client kind for prefix stripping. */
   UnknownClient: 'ENGINE_UNKNOWN_CLIENT',
+  /** `createEngine` before `await initParsers()`: the WASM parsers (bash, SQL) are not loaded. */
+  ParsersNotReady: 'ENGINE_PARSERS_NOT_READY',
 } as const
 export type EngineErrorCode = (typeof EngineErrorCode)[keyof typeof EngineErrorCode]
 

@@ -11,7 +11,7 @@ export * from './conditions/index.ts'
 /** Helpers usable from normalizers (`compute:`) */
 export * from './helpers/index.ts'
 /** WASM parsers (bash, PostgreSQL): awaited once before building an engine */
-export { initParsers } from './parsers/index.ts'
+export { initParsers, parsersReady } from './parsers/index.ts'
 /** Normalization: client prefixes, aliases, dispatch, extraction */
 export * from './normalize/index.ts'
 /** Pack loading from file texts */

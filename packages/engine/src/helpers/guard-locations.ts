@@ -8,11 +8,16 @@
 
 /** permit0's secrets: reading them lets an agent approve its own calls or forge the audit. */
 const GUARD_SECRET_BASENAMES = new Set([
-  'reviewer-token', 'audit-key', 'audit-key.pem', 'audit.key', 'tokens.json', 'token-secret', 'link-secret',
+  'reviewer-token', 'audit-key', 'audit-key.pem', 'audit.key', 'audit-signing.key', 'tokens.json', 'token-secret',
+  'link-secret', 'trusted-packs.json',
 ])
 
-/** A path segment that is permit0's home (`~/.permit0/…`, `/etc/permit0/…`). */
-const PERMIT0_DIR = /\/(\.permit0|permit0)(\/|$)/
+/**
+ * permit0's home: `~/.permit0/…` anywhere, and the system locations a package install uses
+ * (`/etc/permit0`, `/var/lib/permit0`, …). A project checkout that happens to be named `permit0`
+ * is not the guard's (its own packs are only loaded through pinned trust).
+ */
+const PERMIT0_DIR = /(\/\.permit0(\/|$))|^\/(etc|var\/lib|var\/run|run|opt|usr\/local\/etc|usr\/share|srv)\/permit0(\/|$)/
 /** permit0's own configuration files wherever they are. */
 const PERMIT0_CONFIG = /(^|\/)(permit0\.ya?ml|\.permit0\.ya?ml|permit0\.config\.[cm]?[jt]s)$/
 /** The installed CLI and packages. */
@@ -20,6 +25,7 @@ const PERMIT0_INSTALL = /\/node_modules\/(@permit0\/|permit0\/|\.pnpm\/@permit0\
 
 /** Claude Code settings and hooks: user, project, local and managed. */
 const HOST_SETTINGS = [
+  /\/\.claude$/,
   /\/\.claude\/settings(\.local)?\.json$/,
   /\/\.claude\/hooks(\/|$)/,
   /\/\.claude\.json$/,
@@ -80,4 +86,90 @@ function routedPath(path: string): string {
     // malformed escapes: match the raw text
   }
   return decoded.replace(/\/{2,}/g, '/')
+}
+
+// ── credentials and persistence: the one list every tool (Bash, Read/Write/Edit, MCP file tools) uses ──
+
+/** File names that hold credentials wherever they are. */
+export const CREDENTIAL_BASENAMES: ReadonlySet<string> = new Set([
+  '.env', '.netrc', '_netrc', '.npmrc', '.pypirc', '.pgpass', '.my.cnf', '.git-credentials', '.htpasswd',
+  'credentials', 'credentials.json', 'credentials.yml', 'credentials.yaml', 'credentials.toml', 'credentials.db',
+  '.credentials.json', 'access_tokens.db', 'legacy_credentials', 'application_default_credentials.json',
+  'secrets.json', 'secrets.yml', 'secrets.yaml', 'secrets.toml', 'secret.json', 'kubeconfig',
+  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_ecdsa_sk', 'id_ed25519_sk', 'identity',
+  'master.key', 'terraform.tfstate', 'terraform.tfstate.backup', 'credentials.tfrc.json', 'wallet.dat',
+  '.vault-token', 'token.json', 'client_secret.json', 'auth.json', 'hosts.yml', 'oauth_creds.json',
+  'login data', 'login data for account', 'cookies', 'web data', 'logins.json', 'key3.db', 'key4.db',
+  'cookies.sqlite', 'signons.sqlite', 'login.keychain', 'login.keychain-db', '.s3cfg', '.boto', 'rclone.conf',
+  'shadow', 'gshadow', 'shadow-', 'gshadow-', 'master.passwd', 'environ', 'access-token', '.dockercfg',
+  'gradle.properties', 'settings-security.xml', 'nuget.config', 'firebase-tools.json', '.pgpass.conf',
+])
+/** Extensions of key and credential containers. */
+export const CREDENTIAL_EXTENSIONS: ReadonlySet<string> = new Set([
+  'pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'ppk', 'kdbx', 'kdb', 'tfstate', 'gpg', 'asc', 'ovpn',
+  'keychain', 'keychain-db', 'age',
+])
+/** Directories whose every file is a credential (matched with a trailing `/`, so the directory itself counts). */
+export const CREDENTIAL_DIRS: readonly string[] = [
+  '/.ssh/', '/.aws/', '/.gnupg/', '/.kube/', '/.azure/', '/.config/gcloud/', '/.docker/', '/.password-store/',
+  '/.config/gh/', '/.config/glab-cli/', '/.oci/', '/.config/doctl/', '/.config/hcloud/', '/.terraform.d/',
+  '/.cargo/credentials', '/.gem/credentials', '/.config/op/', '/.op/', '/.local/share/keyrings/',
+  '/library/keychains/', '/.mozilla/firefox/', '/.config/google-chrome/', '/.config/chromium/',
+  '/.config/bravesoftware/', '/.config/microsoft-edge/', '/library/application support/google/chrome/',
+  '/library/application support/firefox/', '/library/application support/bravesoftware/',
+  '/library/application support/microsoft edge/', '/library/cookies/', '/.vault/', '/.config/sops/',
+  '/.claude/.credentials', '/.config/claude/', '/.codex/auth', '/.config/github-copilot/', '/.gemini/oauth',
+  '/.config/rclone/', '/.config/hub', '/.composer/auth', '/.m2/settings', '/.fly/', '/.supabase/',
+  '/.wrangler/', '/.local/share/com.vercel.cli/', '/.config/heroku/', '/.heroku/', '/.netlify/',
+  '/var/run/secrets/', '/run/secrets/', '/etc/ssl/private/', '/.ssh-agent', '/.config/age/',
+]
+/** SSH files that are public or configuration, not keys (`~/.ssh/config` is persistence). */
+export const PUBLIC_SSH_FILES = /(\.pub|known_hosts|known_hosts\.old|config|authorized_keys2?)$/
+/** `.env.example` and friends document variables; they hold no secrets. */
+export const ENV_TEMPLATE = /^\.env(\.[a-z0-9_-]+)*\.(example|sample|template|dist|defaults?)$/
+
+/** Files that run code at login, on a schedule, on a git event, or grant access. */
+export const PERSISTENCE_BASENAMES: ReadonlySet<string> = new Set([
+  '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile', '.zshrc', '.zprofile', '.zshenv',
+  '.zlogin', '.zlogout', '.cshrc', '.tcshrc', '.kshrc', '.mkshrc', 'config.fish', 'authorized_keys',
+  'authorized_keys2', 'crontab', 'sudoers', '.gitconfig', 'rc.local', '.xinitrc', '.xprofile', '.xsession',
+  '.envrc', '.vimrc', '.exrc', '.pam_environment', 'environment', 'ld.so.preload', '.inputrc', '.tmux.conf',
+  '.screenrc', '.npmrc',
+])
+export const PERSISTENCE_DIRS: readonly string[] = [
+  '/etc/cron', '/var/spool/cron', '/etc/systemd/', '/.config/systemd/', '/lib/systemd/', '/usr/lib/systemd/',
+  '/library/launchagents/', '/library/launchdaemons/', '/etc/init.d/', '/etc/init/', '/etc/sudoers.d/',
+  '/.config/autostart/', '/etc/profile.d/', '/.git/hooks/', '/.husky/', '/etc/xdg/autostart/', '/etc/pam.d/',
+  '/etc/update-motd.d/', '/.config/fish/conf.d/', '/.oh-my-zsh/custom/', '/etc/network/if-up.d/',
+  '/.ssh/config', '/.ssh/rc', '/etc/ssh/sshd_config', '/etc/rc', '/.local/share/systemd/',
+  '/library/startupitems/', '/etc/periodic/', '/etc/anacrontab', '/.config/git/hooks/',
+]
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1)
+}
+
+/** Whether an absolute, normalized, lower-cased path holds credentials. */
+export function isCredentialLocation(lower: string): boolean {
+  const base = baseName(lower)
+  const slashed = `/${lower.replace(/^\//, '')}/`
+  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : ''
+  if (base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATE.test(base))) return true
+  if (/^\/proc\/[^/]+\/environ$/.test(lower)) return true
+  if (base === 'environ' && !lower.startsWith('/proc/')) return false
+  if (base === 'environment' || base === 'config' || base === 'hosts.yml' && !slashed.includes('/gh/') && !slashed.includes('/glab')) {
+    // generic names: only inside a credential directory
+  } else if (CREDENTIAL_BASENAMES.has(base) || CREDENTIAL_EXTENSIONS.has(ext) || /^service[-_]?account.*\.json$/.test(base)) {
+    if (!(['shadow', 'gshadow', 'shadow-', 'gshadow-', 'master.passwd'].includes(base) && !lower.startsWith('/etc/'))) return true
+  }
+  if (slashed.includes('/.ssh/')) return !PUBLIC_SSH_FILES.test(base) && !/\/\.ssh\/?$/.test(lower) ? true : /\/\.ssh\/?$/.test(lower)
+  if (slashed.includes('/.docker/')) return base === 'config.json' || /\/\.docker\/?$/.test(lower)
+  return CREDENTIAL_DIRS.some((d) => slashed.includes(d))
+}
+
+/** Whether an absolute, normalized, lower-cased path is a persistence location. */
+export function isPersistenceLocation(lower: string): boolean {
+  const slashed = `/${lower.replace(/^\//, '')}`
+  return PERSISTENCE_BASENAMES.has(baseName(lower)) && !(baseName(lower) === 'environment' && !lower.startsWith('/etc/')) ||
+    PERSISTENCE_DIRS.some((d) => slashed.includes(d))
 }

@@ -10,7 +10,18 @@ describe('classifyPath', () => {
     ['/home/dev/project/src/a.ts', CWD, 'workspace', 'regular'],
     ['./src/../README.md', CWD, 'workspace', 'regular'],
     ['../other/x.ts', CWD, 'home', 'regular'],
-    ['/home/dev/project/../../../etc/shadow', CWD, 'system', 'regular'],
+    ['/home/dev/project/../../../etc/shadow', CWD, 'system', 'secret'],
+    ['/home/dev/project/../../../etc/passwd', CWD, 'system', 'regular'],
+    ['~dev/.ssh/id_rsa', CWD, 'home', 'secret'],
+    ['~alice', CWD, 'home', 'regular'],
+    ['/home/dev/.aws', CWD, 'home', 'secret'],
+    ['/home/dev/.cargo/credentials.toml', CWD, 'home', 'secret'],
+    ['/home/dev/.claude/.credentials.json', CWD, 'home', 'secret'],
+    ['/var/run/secrets/kubernetes.io/serviceaccount/token', CWD, 'system', 'secret'],
+    ['/proc/self/environ', CWD, 'system', 'secret'],
+    ['/home/dev/.config/google-chrome/Default/Login Data', CWD, 'home', 'secret'],
+    ['/home/dev/.ssh/config', CWD, 'home', 'persistence'],
+    ['.envrc', CWD, 'workspace', 'persistence'],
     ['/tmp/scratch.json', CWD, 'temp', 'regular'],
     ['/etc/hosts', CWD, 'system', 'regular'],
     ['/usr/local/bin/node', CWD, 'system', 'regular'],
@@ -34,7 +45,7 @@ describe('classifyPath', () => {
     ['gcp/service-account-prod.json', CWD, 'workspace', 'secret'],
     ['terraform.tfstate', CWD, 'workspace', 'secret'],
     ['/home/dev/.bashrc', CWD, 'home', 'persistence'],
-    ['/home/dev/.ssh/authorized_keys', CWD, 'home', 'secret'],
+    ['/home/dev/.ssh/authorized_keys', CWD, 'home', 'persistence'],
     ['/etc/cron.d/backup', CWD, 'system', 'persistence'],
     ['.git/hooks/pre-commit', CWD, 'workspace', 'persistence'],
     ['.github/workflows/ci.yml', CWD, 'workspace', 'ci_config'],
@@ -48,6 +59,7 @@ describe('classifyPath', () => {
 
   it.each([
     ['/', true], ['~', true], ['/home/dev', true], ['/home/dev/project', false], ['.env', false],
+    ['/*', true], ['~/*', true], ['/home/*', true], ['~alice', true], ['~/.*', true], ['src/*', false],
   ])('%j broad = %j', (path, broad) => {
     expect(classifyPath(path, CWD).broad).toBe(broad)
   })

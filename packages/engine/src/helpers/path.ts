@@ -4,7 +4,7 @@
  * POSIX-style paths (Windows drive paths are folded to `/`); the file system is never touched.
  */
 import type { JsonObject, JsonValue } from '../types.ts'
-import { guardLocation, GuardLocation } from './guard-locations.ts'
+import { guardLocation, GuardLocation, isCredentialLocation, isPersistenceLocation } from './guard-locations.ts'
 import type { HelperDef } from './types.ts'
 
 /** Where a path points, from least to most concerning. */
@@ -74,30 +74,6 @@ const SYSTEM_PREFIXES = [
 const TEMP_PREFIXES = ['/tmp', '/var/tmp', '/private/tmp', '/dev/shm']
 const HOME_ROOT = /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)(?=\/|$)/
 
-const SECRET_BASENAMES = new Set([
-  '.env', '.netrc', '_netrc', '.npmrc', '.pypirc', '.pgpass', '.my.cnf', '.git-credentials',
-  '.htpasswd', 'credentials', 'credentials.json', 'credentials.yml', 'credentials.yaml',
-  'secrets.json', 'secrets.yml', 'secrets.yaml', 'secrets.toml', 'secret.json', 'kubeconfig',
-  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'master.key', 'terraform.tfstate',
-  'terraform.tfstate.backup', 'wallet.dat', '.vault-token', 'token.json', 'client_secret.json',
-])
-const SECRET_EXTENSIONS = new Set([
-  'pem', 'key', 'p12', 'pfx', 'jks', 'keystore', 'ppk', 'kdbx', 'tfstate', 'gpg', 'asc', 'ovpn',
-])
-/** `.env.example` and friends document variables; they hold no secrets. */
-const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults?)$/
-const SECRET_DIRS = ['/.ssh/', '/.aws/', '/.gnupg/', '/.kube/', '/.azure/', '/.config/gcloud/',
-  '/.docker/', '/.password-store/', '/.config/gh/']
-const PUBLIC_SSH_FILES = /(\.pub|known_hosts|known_hosts\.old|config)$/
-
-const PERSISTENCE_BASENAMES = new Set([
-  '.bashrc', '.bash_profile', '.bash_login', '.profile', '.zshrc', '.zprofile', '.zshenv',
-  '.zlogin', '.cshrc', '.tcshrc', '.kshrc', 'config.fish', 'authorized_keys', 'authorized_keys2',
-  'crontab', 'sudoers', '.gitconfig', 'rc.local', '.xinitrc', '.xprofile',
-])
-const PERSISTENCE_DIRS = ['/etc/cron', '/var/spool/cron', '/etc/systemd/', '/.config/systemd/',
-  '/Library/LaunchAgents/', '/Library/LaunchDaemons/', '/etc/init.d/', '/etc/sudoers.d/',
-  '/.config/autostart/', '/etc/profile.d/', '/.git/hooks/', '/.husky/']
 const CI_PATTERNS = [/\/\.github\/workflows\//, /\/\.gitlab-ci\.ya?ml$/, /\/\.circleci\//,
   /\/Jenkinsfile$/, /\/\.buildkite\//, /\/azure-pipelines\.ya?ml$/, /\/\.travis\.ya?ml$/,
   /\/bitbucket-pipelines\.yml$/, /\/\.github\/actions\//]
@@ -149,18 +125,19 @@ export function resolvePath(path: string, cwd?: string): { resolved: string; hom
   const home = homeOf(cwd)
   let homeRelative = false
   const homeMatch = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/.exec(p)
+  const userMatch = /^~([A-Za-z0-9._-]+)(?=\/|$)/.exec(p)
   if (homeMatch !== null) {
     homeRelative = true
     p = `${home ?? '/home/~'}${p.slice(homeMatch[0].length)}`
+  } else if (userMatch !== null) {
+    // `~user`: that user's home directory.
+    homeRelative = true
+    const user = userMatch[1] as string
+    p = `${user === 'root' ? '/root' : `${home?.startsWith('/Users/') === true ? '/Users' : '/home'}/${user}`}${p.slice(userMatch[0].length)}`
   } else if (!p.startsWith('/') && cwd !== undefined && cwd.startsWith('/')) {
     p = `${cwd}/${p}`
   }
   return { resolved: normalizePosix(p), homeRelative }
-}
-
-function basename(p: string): string {
-  const i = p.lastIndexOf('/')
-  return i < 0 ? p : p.slice(i + 1)
 }
 
 function classifyKind(resolved: string): PathKind {
@@ -168,19 +145,9 @@ function classifyKind(resolved: string): PathKind {
   if (guard === GuardLocation.Secret) return PathKind.GuardSecret
   if (guard === GuardLocation.Config) return PathKind.Guard
   const lower = resolved.toLowerCase()
-  const base = basename(lower)
   const slashed = `/${lower.replace(/^\//, '')}`
-  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : ''
-  const envFile = base === '.env' || (base.startsWith('.env.') && !ENV_TEMPLATE.test(base))
-  const inSecretDir = SECRET_DIRS.some((d) => slashed.includes(d))
-  const sshPublic = slashed.includes('/.ssh/') && PUBLIC_SSH_FILES.test(base)
-  if (envFile || SECRET_BASENAMES.has(base) || SECRET_EXTENSIONS.has(ext) ||
-    /^service[-_]?account.*\.json$/.test(base) || (inSecretDir && !sshPublic)) {
-    return PathKind.Secret
-  }
-  if (PERSISTENCE_BASENAMES.has(base) || PERSISTENCE_DIRS.some((d) => slashed.includes(d.toLowerCase()))) {
-    return PathKind.Persistence
-  }
+  if (isCredentialLocation(lower)) return PathKind.Secret
+  if (isPersistenceLocation(lower)) return PathKind.Persistence
   if (CI_PATTERNS.some((re) => re.test(slashed))) return PathKind.CiConfig
   if (slashed.includes('/.git/') || slashed.endsWith('/.git')) return PathKind.VcsInternal
   if (slashed.includes('/node_modules/') || slashed.includes('/vendor/') || slashed.includes('/.venv/')) {
@@ -206,6 +173,20 @@ function classifyScope(resolved: string, cwd: string | undefined, homeRelative: 
   return cwd === undefined ? PathScope.Unknown : PathScope.Outside
 }
 
+/**
+ * The file system root, a home directory, the directory of all homes, or a glob over one of them
+ * (`/*`, `~/*`, `/home/*`, `~/.*`).
+ */
+function isBroad(resolved: string, home: string | undefined): boolean {
+  const roots = (p: string): boolean => p === '/' || (home !== undefined && p === home) ||
+    HOME_ROOT.exec(p)?.[0] === p || p === '/home/~' || p === '/Users' || p === '/home'
+  if (roots(resolved)) return true
+  const i = resolved.lastIndexOf('/')
+  const last = resolved.slice(i + 1)
+  if (/^[.]?[*?]+$|^\.\[!.\]\*$|^\{.*\}$/.test(last)) return roots(i <= 0 ? '/' : resolved.slice(0, i))
+  return false
+}
+
 /** Classifies one path relative to the working directory. */
 export function classifyPath(path: string, cwd?: string): PathFacts {
   const { resolved, homeRelative } = resolvePath(path, cwd)
@@ -217,8 +198,7 @@ export function classifyPath(path: string, cwd?: string): PathFacts {
     scope: classifyScope(resolved, cwd, homeRelative),
     kind: classifyKind(resolved),
     dotfile: segments.some((s) => s.startsWith('.') && s !== '.' && s !== '..'),
-    broad: resolved === '/' || (home !== undefined && resolved === home) ||
-      HOME_ROOT.exec(resolved)?.[0] === resolved || resolved === '/home/~' || resolved === '/Users',
+    broad: isBroad(resolved, home),
   }
 }
 

@@ -7,8 +7,16 @@ import { initBashParser } from './bash.ts'
 import { initSqlParser } from './sql.ts'
 
 let ready: Promise<void> | undefined
+let loaded = false
 
 export function initParsers(): Promise<void> {
-  ready ??= Promise.all([initBashParser(), initSqlParser()]).then(() => undefined)
+  ready ??= Promise.all([initBashParser(), initSqlParser()]).then(() => {
+    loaded = true
+  })
   return ready
+}
+
+/** Whether `initParsers()` has completed; `createEngine` refuses to build an engine before. */
+export function parsersReady(): boolean {
+  return loaded
 }

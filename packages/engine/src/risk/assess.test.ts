@@ -40,3 +40,33 @@ describe('risk-rule data: raw parameters plus `parameter` = the normalized param
     expect(raw).toEqual({ to: 'a@x.example' })
   })
 })
+
+describe('gate reasons quote the call; floor sets the lowest tier', () => {
+  const r = compileRiskRule({
+    permit0_pack: 'test/pack',
+    action_type: 'process.run',
+    base: { flags: { EXECUTION: 'secondary' }, amplifiers: { scope: 1 } },
+    rules: [
+      { when: { 'parameter.shell.deny': true }, then: [{ gate: 'bash: {parameter.shell.deny_reasons} ({parameter.shell.none})' }] },
+      { when: { 'parameter.shell.ask': true }, then: [{ floor: 'medium' }] },
+    ],
+  }).rule
+  if (!r) throw new Error('rule did not compile')
+  const score = (shell: JsonObject) =>
+    assessRisk(r, { actionType: 'process.run', parameters: { shell }, rawParameters: {} }, scorer, sets)
+
+  it('fills {parameter.…} placeholders (lists joined, missing as ?)', () => {
+    expect(score({ deny: true, deny_reasons: ['a', 'b'] })).toMatchObject({ blocked: true, tier: 'CRITICAL', blockReason: 'bash: a; b (?)' })
+  })
+
+  it('lifts a low score to the floor and never lowers a higher one', () => {
+    expect(score({}).tier).toBe('MINIMAL')
+    expect(score({ ask: true }).tier).toBe('MEDIUM')
+    expect(score({ ask: true, deny: true, deny_reasons: [] }).tier).toBe('CRITICAL')
+  })
+
+  it('rejects an unknown floor tier', () => {
+    const bad = compileRiskRule({ permit0_pack: 'a/b', action_type: 'process.run', base: { flags: {} }, rules: [{ when: {}, then: [{ floor: 'critical' }] }] })
+    expect(bad.issues.map((i) => i.code)).toContain('invalid_mutation')
+  })
+})

@@ -2,13 +2,14 @@
  * Risk-rule documents (`risk_rules/<verb>.yaml`) compiled once into closures: base template,
  * ordered `rules` and `session_rules` with precompiled `when:` conditions and mutations.
  */
-import { compileCondition, type Condition } from '../conditions/index.ts'
+import { compileCondition, parsePath, resolverFor, type Condition, type ConditionEnv } from '../conditions/index.ts'
 import { issue, IssueSeverity, type IssuePath, type ValidationIssue } from '../errors.ts'
 import { AMP_CEILINGS } from '../scoring/constants.ts'
 import {
   addFlag,
   downgradeAmp,
   FlagRole,
+  floorTemplate,
   gateTemplate,
   overrideAmp,
   promoteFlag,
@@ -21,7 +22,26 @@ import {
 import { isActionType } from '../taxonomy/index.ts'
 import { Tier, type JsonValue } from '../types.ts'
 
-export type Mutation = (t: RiskTemplate) => void
+/** Applies to the template; `data`/`env` are the rule's condition inputs (for `{parameter.…}` in gate texts). */
+export type Mutation = (t: RiskTemplate, data: JsonValue, env: ConditionEnv) => void
+
+const PLACEHOLDER = /\{(parameter(?:\.[A-Za-z0-9_]+)+)\}/g
+
+/**
+ * A gate reason with `{parameter.a.b}` placeholders filled from the call (lists joined with
+ * `; `, missing values as `?`), so one rule can say why a specific call was refused.
+ */
+function reasonTemplate(text: string): (data: JsonValue, env: ConditionEnv) => string {
+  const parts = [...text.matchAll(PLACEHOLDER)]
+  if (parts.length === 0) return () => text
+  const resolvers = new Map(parts.map((m) => [m[0], resolverFor(parsePath(m[1] as string))]))
+  return (data, env) =>
+    text.replace(PLACEHOLDER, (whole) => {
+      const v = resolvers.get(whole)?.(data, env)
+      if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ')
+      return v === undefined || v === null ? '?' : typeof v === 'string' ? v : JSON.stringify(v)
+    })
+}
 
 export interface CompiledRuleEntry {
   readonly when: Condition
@@ -149,9 +169,9 @@ function compileMutation(
   }
   const [keyword, value] = Object.entries(node)[0] as [string, unknown]
   const p = [...path, keyword]
-  if (gateOnly && keyword !== 'gate') {
+  if (gateOnly && keyword !== 'gate' && keyword !== 'floor') {
     issues.push(
-      issue('fixed_tier_mutation', p, 'fixed-tier rules may only use gate: mutations (no add_flag/upgrade/etc.)', {
+      issue('fixed_tier_mutation', p, 'fixed-tier rules may only use gate: and floor: mutations (no add_flag/upgrade/etc.)', {
         key: keyword,
       }),
     )
@@ -163,7 +183,16 @@ function compileMutation(
         issues.push(issue('empty_gate_reason', p, 'empty gate reason', { key: keyword }))
         return undefined
       }
-      return (t) => gateTemplate(t, value)
+      const reason = reasonTemplate(value)
+      return (t, data, env) => gateTemplate(t, reason(data, env))
+    }
+    case 'floor': {
+      const tier = typeof value === 'string' ? FIXED_TIERS[value.toLowerCase()] : undefined
+      if (tier === undefined) {
+        issues.push(issue('invalid_mutation', p, "'floor' takes a tier: low, medium or high", { key: keyword }))
+        return undefined
+      }
+      return (t) => floorTemplate(t, tier)
     }
     case 'add_flag': {
       if (!isMap(value) || typeof value['flag'] !== 'string') {
@@ -206,7 +235,7 @@ function compileMutation(
     }
     default:
       issues.push(
-        issue('unknown_mutation', p, `unknown mutation '${keyword}' (expected gate, add_flag, remove_flag, promote_flag, upgrade, downgrade, override or split)`, {
+        issue('unknown_mutation', p, `unknown mutation '${keyword}' (expected gate, floor, add_flag, remove_flag, promote_flag, upgrade, downgrade, override or split)`, {
           key: keyword,
         }),
       )
@@ -339,7 +368,7 @@ export function applyEntries(
   for (const e of entries) {
     if (e.when(data, env)) {
       matched = true
-      for (const m of e.then) m(t)
+      for (const m of e.then) m(t, data, env)
     }
   }
   return matched

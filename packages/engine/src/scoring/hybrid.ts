@@ -116,7 +116,15 @@ export function createHybridScorer(config: ScoringConfig): HybridScorer {
     return { ...result, tier: floor }
   }
 
+  /** A rule's `floor:` lifts an unblocked score's tier (never lowers it). */
   function score(t: RiskTemplate, actionType?: string): RiskScore {
+    const result = scoreTemplate(t, actionType)
+    const floor = t.floorTier
+    if (floor === undefined || result.blocked || tierRank(result.tier) >= tierRank(floor)) return result
+    return { ...result, tier: floor }
+  }
+
+  function scoreTemplate(t: RiskTemplate, actionType?: string): RiskScore {
     const flags = [...t.flags.keys()]
     // Step 1: a gate set by a rule wins over everything.
     if (t.blocked) return finalize(1, flags, true, t.blockReason ?? TEMPLATE_GATE_REASON)

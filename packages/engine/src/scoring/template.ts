@@ -15,6 +15,8 @@ export interface RiskTemplate {
   blockReason: string | undefined
   readonly children: RiskTemplate[]
   fixedTier: Tier | undefined
+  /** The lowest tier the score may come out at (`floor:` mutation). */
+  floorTier?: Tier
 }
 
 export function createTemplate(
@@ -69,6 +71,13 @@ export function gateTemplate(t: RiskTemplate, reason: string): void {
   t.blocked = true
   t.blockReason = reason
 }
+
+/** Raises the lowest tier this call can score (a later, higher floor wins). */
+export function floorTemplate(t: RiskTemplate, tier: Tier): void {
+  if (t.floorTier === undefined || TIER_ORDER.indexOf(tier) > TIER_ORDER.indexOf(t.floorTier)) t.floorTier = tier
+}
+
+const TIER_ORDER: readonly string[] = ['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']
 
 export function splitTemplate(t: RiskTemplate, child: RiskTemplate): void {
   t.children.push(child)

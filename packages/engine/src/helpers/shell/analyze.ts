@@ -1,0 +1,1335 @@
+/**
+ * Shell command analysis for Claude Code's `Bash` tool (and any tool that runs a command line).
+ *
+ * The line is parsed by tree-sitter-bash (`parsers/bash.ts`) and walked whole (`walk.ts`); every
+ * simple command is unwrapped (`sudo`, `env -S`, `timeout`, `flock`, `busybox`, …), strings that
+ * run as code are parsed and walked again (`bash -c`, `eval`, `ssh host …`, `find -exec`, `xargs`,
+ * `watch`, `tmux`, `script -c`, `su -c`, `git -c alias.x=!…`, `awk system()`, `parallel`), and
+ * each command is classified (`classify.ts`). The line's verdict inputs are the worst of every
+ * operation plus combinations: `deny_reasons` and `ask_reasons` say why, and the risk rules of
+ * every action type Bash can produce gate on them.
+ *
+ * Everything here is a pure function of the command text and the working directory. Limits:
+ * commands over MAX_COMMAND_LENGTH characters, NUL bytes, syntax errors, more than MAX_NODES
+ * syntax nodes, nesting deeper than MAX_NEST, or code-in-strings deeper than MAX_DEPTH are not
+ * analysed: `parse_error` with the reason, which the rules send to a person (never allow).
+ */
+import { MAX_PARSE_TICKS, parseBash } from '../../parsers/bash.ts'
+import type { JsonObject } from '../../types.ts'
+import { isGuardApi } from '../guard-locations.ts'
+import { classifyPath, PathKind, PathScope, worseKind, worseScope, type PathFacts } from '../path.ts'
+import { classifyHost, classifyUrl } from '../url.ts'
+import {
+  ASSIGNMENT,
+  base,
+  classifyCommand,
+  hasFlag,
+  hasShort,
+  INFO_RANK,
+  INTERPRETERS,
+  looksLikeUrl,
+  NETWORK_PROGRAMS,
+  op,
+  optionValue,
+  positional,
+  prodWord,
+  RANK,
+  remoteSpec,
+  SECRET_PATTERNS,
+  SHELLS,
+  type Ctx,
+  type Op,
+} from './classify.ts'
+import { WalkAbort, walkStatement, type Cmd, type WalkState, type Word } from './walk.ts'
+
+export const MAX_COMMAND_LENGTH = 65_536
+export const MAX_DEPTH = 6
+export const MAX_NODES = 50_000
+export const MAX_NEST = 64
+
+export interface ShellFacts {
+  readonly action: string
+  readonly actions: readonly string[]
+  readonly category: string
+  readonly programs: readonly string[]
+  readonly commands: number
+  readonly readOnly: boolean
+  readonly sudo: boolean
+  readonly recursive: boolean
+  readonly force: boolean
+  readonly globs: boolean
+  readonly broadTarget: boolean
+  readonly targetScope: PathScope
+  readonly targetKind: PathKind
+  readonly writeScope: PathScope
+  readonly writeKind: PathKind
+  readonly touchesSecret: boolean
+  readonly hosts: readonly string[]
+  readonly externalHost: boolean
+  readonly privateHost: boolean
+  readonly metadataEndpoint: boolean
+  readonly pipesToShell: boolean
+  readonly remoteCode: boolean
+  readonly inlineCode: boolean
+  readonly remoteExec: boolean
+  readonly packageInstall: boolean
+  readonly packages: readonly string[]
+  readonly prod: boolean
+  readonly kubeContext: string
+  readonly protectedBranch: boolean
+  readonly deviceWrite: boolean
+  readonly persistence: boolean
+  readonly secretInCommand: boolean
+  readonly background: boolean
+  readonly flags: readonly string[]
+  readonly parseError: boolean
+  /** Something on the line must be refused; `denyReasons` says what. */
+  readonly deny: boolean
+  readonly denyReasons: readonly string[]
+  /** Something on the line needs a person (at least MEDIUM); `askReasons` says what. */
+  readonly ask: boolean
+  readonly askReasons: readonly string[]
+  /** Every reason in one sentence (deny reasons first), for verdict texts. */
+  readonly reason: string
+  /** A secret is read somewhere on the line; `egress`: something on it talks to the network. */
+  readonly secretRead: boolean
+  readonly egress: boolean
+}
+
+// ── state ───────────────────────────────────────────────────────────────────────────────────
+
+interface Acc {
+  readonly cwd: string | undefined
+  readonly home: string | undefined
+  readonly ctx: Ctx
+  readonly ops: { op: Op; cwd: string | undefined; cwdLost: boolean; dynamic: ReadonlySet<string> }[]
+  readonly programs: string[]
+  readonly deny: Set<string>
+  readonly ask: Set<string>
+  sudo: boolean
+  background: boolean
+  globs: boolean
+  inlineCode: boolean
+  remoteCode: boolean
+  remoteExec: boolean
+  parseError: boolean
+  commands: number
+  /** Where secrets were read (for the exfiltration reason). */
+  readonly secretReads: string[]
+  /** Programs that send data out. */
+  readonly egress: string[]
+  /** Paths downloaded earlier on the line. */
+  readonly downloaded: Set<string>
+  /** `git remote add <name> <url>` earlier on the line. */
+  readonly remotes: Map<string, string>
+}
+
+function homeOf(cwd: string | undefined): string | undefined {
+  if (cwd === undefined) return undefined
+  return /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)(?=\/|$)/.exec(cwd)?.[1]
+}
+
+// ── word helpers ────────────────────────────────────────────────────────────────────────────
+
+/** Programs that only talk to the network (their stdout is remote content). */
+const FETCHERS = new Set([...NETWORK_PROGRAMS, 'gh', 'aws', 'gsutil', 'gcloud', 'git', 'ssh', 'scp', 'rsync', 'nc'])
+
+function fromNetwork(w: Word): boolean {
+  return w.subst.some((c) => c.network === true || (c.program !== undefined && FETCHERS.has(c.program) && c.program !== 'git'))
+}
+
+const SECRET_VAR = /(SECRET|TOKEN|PASSW(OR)?D|PASSPHRASE|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_KEY|AUTH|COOKIE|SESSION|_PAT\b|DSN|DATABASE_URL)/i
+
+// ── unwrapping ──────────────────────────────────────────────────────────────────────────────
+
+interface Spec {
+  /** Options taking a value (separate word unless joined). */
+  readonly value: readonly string[]
+  /** Leading positional words before the command (`timeout 5`, `taskset 0x1`, `flock file`). */
+  readonly skip?: number
+}
+
+/** Wrappers that run their argument vector as a command, with their option grammars. */
+const WRAPPERS: Readonly<Record<string, Spec>> = {
+  command: { value: [] },
+  builtin: { value: [] },
+  exec: { value: ['-a'] },
+  time: { value: ['-f', '--format', '-o', '--output'] },
+  nice: { value: ['-n', '--adjustment'] },
+  ionice: { value: ['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid'] },
+  taskset: { value: [], skip: 1 },
+  chrt: { value: [], skip: 1 },
+  flock: { value: ['-w', '--wait', '--timeout', '-E', '--conflict-exit-code'], skip: 1 },
+  stdbuf: { value: ['-i', '-o', '-e', '--input', '--output', '--error'] },
+  timeout: { value: ['-s', '--signal', '-k', '--kill-after'], skip: 1 },
+  nohup: { value: [] },
+  setsid: { value: [] },
+  disown: { value: [] },
+  caffeinate: { value: ['-t', '-w'] },
+  unbuffer: { value: [] },
+  chronic: { value: [] },
+  sudo: { value: ['-u', '--user', '-g', '--group', '-h', '--host', '-p', '--prompt', '-C', '--close-from', '-D', '--chdir', '-r', '--role', '-t', '--type', '-U', '--other-user', '-T', '--command-timeout', '-R', '--chroot'] },
+  doas: { value: ['-u', '-C'] },
+  pkexec: { value: ['--user'] },
+  run0: { value: ['--user', '-u', '--group', '-g', '--chdir', '-D', '--setenv', '--unit', '--property'] },
+  runuser: { value: ['-u', '--user', '-g', '--group', '-G', '--supp-group', '-s', '--shell', '-w', '--whitelist-environment'] },
+  chroot: { value: ['--userspec', '--groups'], skip: 1 },
+  strace: { value: ['-e', '-o', '-p', '-s', '-u', '-E', '-O', '-S', '-a', '-b', '-I', '-P', '-X'] },
+  ltrace: { value: ['-e', '-o', '-p', '-s', '-u', '-n', '-a', '-A', '-D', '-l', '-L'] },
+  valgrind: { value: [] },
+  firejail: { value: [] },
+  unshare: { value: ['-S', '--setuid', '-G', '--setgid', '--map-user', '--map-group', '-R', '--root', '-w', '--wd'] },
+  nsenter: { value: ['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-R', '--root', '-w', '--wd'] },
+  'systemd-run': { value: ['-u', '--unit', '-p', '--property', '-E', '--setenv', '--description', '--slice', '-M', '--machine', '-H', '--host', '--uid', '--gid', '--working-directory', '--on-calendar', '--on-active', '--on-boot'] },
+  'xvfb-run': { value: ['-n', '--server-num', '-s', '--server-args', '-f', '--auth-file', '-e', '--error-file', '-p'] },
+  dbus_launch: { value: [] },
+  proxychains: { value: ['-f'] },
+  proxychains4: { value: ['-f'] },
+  torsocks: { value: [] },
+  catchsegv: { value: [] },
+  'with-contenv': { value: [] },
+  'dotenv': { value: ['-e', '-f', '-v'] },
+}
+
+/** Skips options per `spec` from `argv[from]`; returns the index of the command word. */
+function skipWith(argv: readonly string[], from: number, spec: Spec): number {
+  let i = from
+  while (i < argv.length) {
+    const a = argv[i] as string
+    if (a === '--') {
+      i += 1
+      break
+    }
+    if (!a.startsWith('-') || a === '-') break
+    if (spec.value.includes(a)) i += 2
+    else i += 1
+  }
+  for (let k = 0; k < (spec.skip ?? 0) && i < argv.length; k += 1) i += 1
+  return i
+}
+
+interface Inline {
+  readonly text: string
+  readonly dynamic: boolean
+  readonly network: boolean
+  /** `shell` (parse it), `remote` (parse it; runs on another host). */
+  readonly kind: 'shell' | 'remote'
+  readonly origin: string
+}
+
+interface Unwrapped {
+  argv: string[]
+  words: Word[]
+  inline: Inline[]
+  /** Argument vectors another program runs as commands (`screen cmd args`, `parallel cmd ::: a`). */
+  sub: Word[][]
+  sudo: boolean
+  xargs: boolean
+  background: boolean
+  env: string[]
+  /** The command word is not a literal. */
+  dynamicProgram?: string
+  /** `xargs -I <str>`. */
+  xargsReplace?: string
+  remoteHost?: string
+}
+
+function wordsFromStrings(strs: readonly string[]): Word[] {
+  return strs.map((text) => ({ text, dynamic: false, subst: [], glob: false }))
+}
+
+function shellSplit(s: string): string[] {
+  return s.trim().split(/\s+/).filter((x) => x !== '')
+}
+
+/** Removes wrappers; collects strings that will run as shell code. */
+function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
+  let w = [...words]
+  const out: Unwrapped = { argv: [], words: [], inline: [], sub: [], sudo: false, xargs: false, background: false, env: [] }
+  const inline = (word: Word | undefined, kind: Inline['kind'], origin: string, extra: readonly Word[] = []): void => {
+    if (word === undefined) return
+    const all = [word, ...extra]
+    out.inline.push({
+      text: all.map((x) => x.text).join(' '),
+      dynamic: all.some((x) => x.dynamic),
+      network: all.some(fromNetwork),
+      kind,
+      origin,
+    })
+  }
+  for (let guard = 0; guard < 24 && w.length > 0; guard += 1) {
+    const first = w[0] as Word
+    if (first.dynamic) {
+      out.dynamicProgram = first.text
+      break
+    }
+    // `$X`, `$(echo rm)`: judged by its known value, but never allowed silently.
+    if (first.expanded === true) acc.ask.add(`the command word comes from a variable or substitution (${first.text.slice(0, 40)})`)
+    const argv = w.map((x) => x.text)
+    const name = base(first.text)
+    if (ASSIGNMENT.test(first.text)) {
+      out.env.push(first.text)
+      w = w.slice(1)
+      continue
+    }
+    const spec = WRAPPERS[name]
+    if (spec !== undefined) {
+      if (['sudo', 'doas', 'pkexec', 'run0', 'runuser', 'chroot'].includes(name)) {
+        out.sudo = true
+        acc.ask.add(`runs as another user (${name})`)
+      }
+      if (name === 'nohup' || name === 'setsid' || name === 'disown') out.background = true
+      if (name === 'sudo' && argv.some((a) => /^-[a-zA-Z]*[is]$/.test(a)) && skipWith(argv, 1, spec) >= argv.length) {
+        acc.ask.add('opens a root shell (sudo -i/-s)')
+      }
+      if (name === 'sudo' && argv.some((a) => a === '-e' || a === '--edit')) {
+        w = [{ text: 'sudoedit', dynamic: false, subst: [], glob: false }, ...w.slice(skipWith(argv, 1, spec))]
+        continue
+      }
+      if (name === 'flock') {
+        const c = argv.findIndex((a) => a === '-c' || a === '--command')
+        if (c > 0) {
+          inline(w[c + 1], 'shell', 'flock -c')
+          w = []
+          break
+        }
+      }
+      if (name === 'nice' && /^-[0-9]+$/.test(argv[1] ?? '')) {
+        w = w.slice(2)
+        continue
+      }
+      if (name === 'chroot' && skipWith(argv, 1, spec) >= argv.length) {
+        acc.ask.add('opens a shell in a chroot')
+      }
+      w = w.slice(skipWith(argv, 1, spec))
+      continue
+    }
+    if (name === 'env') {
+      let i = 1
+      let split: string | undefined
+      while (i < argv.length) {
+        const a = argv[i] as string
+        if (ASSIGNMENT.test(a)) {
+          out.env.push(a)
+          i += 1
+        } else if (a === '-S' || a === '--split-string') {
+          split = argv[i + 1]
+          i += 2
+          break
+        } else if (a.startsWith('-S') && a.length > 2) {
+          split = a.slice(2)
+          i += 1
+          break
+        } else if (a.startsWith('--split-string=')) {
+          split = a.slice('--split-string='.length)
+          i += 1
+          break
+        } else if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir' || a === '-P') i += 2
+        else if (a === '--') {
+          i += 1
+          break
+        } else if (a.startsWith('-')) i += 1
+        else break
+      }
+      if (split !== undefined) {
+        w = [...wordsFromStrings(shellSplit(split)), ...w.slice(i)]
+        continue
+      }
+      if (i >= argv.length) break // bare `env` prints the environment
+      w = w.slice(i)
+      continue
+    }
+    if (name === 'busybox' || name === 'toybox') {
+      if (argv[1] === undefined || argv[1].startsWith('-')) break
+      w = w.slice(1)
+      continue
+    }
+    if (name === 'su') {
+      out.sudo = true
+      acc.ask.add('switches user (su)')
+      const c = argv.findIndex((a) => a === '-c' || a === '--command' || a.startsWith('--command='))
+      if (c > 0) {
+        const a = argv[c] as string
+        if (a.startsWith('--command=')) inline({ ...(w[c] as Word), text: a.slice('--command='.length) }, 'shell', 'su -c')
+        else inline(w[c + 1], 'shell', 'su -c')
+      }
+      w = []
+      break
+    }
+    if (name === 'sg' && argv.length >= 3) {
+      inline(w[argv[2] === '-c' ? 3 : 2], 'shell', 'sg')
+      w = []
+      break
+    }
+    if (name === 'xargs') {
+      out.xargs = true
+      const ri = argv.findIndex((a) => a.startsWith('-I') || a === '-i' || a.startsWith('--replace'))
+      const ra = argv[ri] ?? ''
+      if (ri > 0) out.xargsReplace = ra === '-I' ? argv[ri + 1] ?? '{}' : ra.startsWith('-I') ? ra.slice(2) : ra.startsWith('--replace=') ? ra.slice(10) : '{}'
+      const i = skipWith(argv, 1, { value: ['-I', '-i', '-n', '-P', '-d', '-L', '-l', '-s', '-E', '-e', '-a', '--max-args', '--delimiter', '--max-procs', '--arg-file', '--replace', '--max-lines', '--max-chars', '--eof'] })
+      const repl = out.xargsReplace
+      w = w.slice(i).map((x) => (repl !== undefined && x.text.includes(repl) ? { ...x, dynamic: true } : x))
+      if (w.length === 0) w = wordsFromStrings(['echo'])
+      continue
+    }
+    if (name === 'watch') {
+      const i = skipWith(argv, 1, { value: ['-n', '--interval', '-d', '--differences', '-q', '--equexit', '-g', '-c', '--chgexit', '-e', '-x'] })
+      const rest = w.slice(i)
+      if (rest.length === 1) {
+        inline(rest[0], 'shell', 'watch')
+        w = []
+        break
+      }
+      // `watch -x cmd args` or `watch cmd args`: run as a command.
+      if (rest.length > 0) out.sub.push(rest)
+      w = []
+      break
+    }
+    if (name === 'parallel') {
+      const sep = argv.findIndex((a) => a === ':::' || a === '::::' || a === ':::+')
+      const i = skipWith(argv, 1, { value: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '--delay', '--timeout', '-I', '--colsep', '-n', '--max-args'] })
+      const cmdWords = w.slice(i, sep > 0 ? sep : undefined)
+      const args = sep > 0 ? w.slice(sep + 1).filter((x) => !x.text.startsWith(':::')) : []
+      if (cmdWords.length === 1 && args.length === 0) inline(cmdWords[0], 'shell', 'parallel')
+      else if (cmdWords.length > 0) for (const a of args.length > 0 ? args : [{ text: '$PARALLEL', dynamic: true, subst: [], glob: false }]) out.sub.push([...cmdWords, a])
+      w = []
+      break
+    }
+    if (name === 'script') {
+      const c = argv.findIndex((a) => a === '-c' || a === '--command')
+      if (c > 0) inline(w[c + 1], 'shell', 'script -c')
+      w = []
+      break
+    }
+    if (name === 'tmux' || name === 'screen' || name === 'byobu') {
+      const sub = argv.findIndex((a, i) => i > 0 && /^(new-session|new|new-window|neww|split-window|splitw|send-keys|send|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/.test(a))
+      if (name === 'tmux' && sub > 0) {
+        const valueOpts = ['-s', '-n', '-t', '-c', '-x', '-y', '-F', '-e', '-l', '-w', '-h', '-S', '-L', '-f', '-T', '-d', '-b']
+        let i = sub + 1
+        while (i < argv.length && (argv[i] as string).startsWith('-')) i += ['-d', '-P', '-b', '-h', '-v', '-f', '-Z', '-k', '-a', '-E', '-A', '-D', '-l', '-R', '-X', '-H', '-M', '-N', '-r', '-K', '-p', '-C', '-B'].includes(argv[i] as string) && !valueOpts.slice(0, 12).includes(argv[i] as string) ? 1 : 2
+        const rest = w.slice(i).filter((x) => !/^(Enter|C-m|KPEnter)$/.test(x.text))
+        if (rest.length === 1 || /^send/.test(argv[sub] as string)) inline(rest[0], 'shell', `tmux ${argv[sub] as string}`, rest.slice(1))
+        else if (rest.length > 1) out.sub.push(rest)
+      } else if (name === 'screen') {
+        const i = skipWith(argv, 1, { value: ['-S', '-c', '-t', '-p', '-X', '-e', '-h', '-L', '-Logfile', '-s', '-T'] })
+        const rest = w.slice(i)
+        const x = argv.indexOf('-X')
+        if (x > 0 && argv[x + 1] === 'stuff') inline(w[x + 2], 'shell', 'screen -X stuff')
+        else if (rest.length === 1) inline(rest[0], 'shell', 'screen')
+        else if (rest.length > 1) out.sub.push(rest)
+      }
+      w = []
+      break
+    }
+    if (name === 'eval') {
+      const rest = w.slice(1)
+      if (rest.length > 0) inline(rest[0], 'shell', 'eval', rest.slice(1))
+      w = []
+      break
+    }
+    if (SHELLS.has(name) && name !== 'busybox') {
+      const c = argv.findIndex((a, i) => i > 0 && (a === '-c' || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)))
+      if (c > 0) {
+        inline(w[c + 1], 'shell', `${name} -c`)
+        w = []
+      }
+      break
+    }
+    if (name === 'ssh' || name === 'mosh' || name === 'autossh') {
+      const i = skipWith(argv, 1, { value: ['-p', '-i', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-b', '-c', '-e', '-m', '-S', '-W', '-w', '-E', '-B', '-O', '-Q', '-M'] })
+      const target = argv[i]
+      if (argv.some((a) => a === '-R' || /^-[a-zA-Z]*R/.test(a))) acc.deny.add('opens a reverse tunnel into this machine (ssh -R)')
+      if (argv.some((a) => /^-[a-zA-Z]*[LD]/.test(a))) acc.ask.add('opens an SSH tunnel')
+      if (target !== undefined) {
+        out.remoteHost = target.includes('@') ? target.slice(target.indexOf('@') + 1) : target
+        const rest = w.slice(i + 1)
+        if (rest.length > 0) inline(rest[0], 'remote', 'ssh', rest.slice(1))
+      }
+      break
+    }
+    break
+  }
+  out.words = w
+  out.argv = w.map((x) => x.text)
+  return out
+}
+
+// ── the per-command judgement ───────────────────────────────────────────────────────────────
+
+/** Programs that do not read the files named in their arguments. */
+const NON_READERS = new Set(['echo', 'printf', 'ls', 'mkdir', 'touch', 'rm', 'rmdir', 'unlink', 'chmod', 'chown',
+  'chgrp', 'test', '[', '[[', 'cd', 'pushd', 'popd', 'which', 'type', 'basename', 'dirname', 'realpath', 'readlink',
+  'stat', 'file', 'du', 'df', 'kill', 'pkill', 'sleep', 'export', 'unset', 'local', 'declare', 'git', 'npm', 'pnpm',
+  'yarn', 'npx', 'cargo', 'go', 'make', 'mv', 'ln', 'find', 'fd', 'tree', 'eza', 'exa', 'command', 'hash', 'alias',
+  'man', 'help', 'shred', 'truncate', 'mktemp', 'tee', 'code', 'open', 'xdg-open', 'md5sum', 'sha256sum', 'sha1sum',
+  'shasum', 'cksum', 'wc', 'ssh-keygen', 'ssh-add', 'ssh-copy-id', 'docker', 'kubectl', 'curl', 'wget'])
+
+const NETWORK_CLIENT = /\b(requests\.|urllib|http\.client|httpx|aiohttp|socket\.|fetch\(|axios|https?\.request|https?\.get|net\.connect|XMLHttpRequest|WebSocket|LWP|Net::HTTP|HTTP::Tiny|IO::Socket|open-uri|Invoke-WebRequest|Invoke-RestMethod|curl|wget|smtplib|ftplib|paramiko|dns\.resolver|new Socket|TCPSocket|file_get_contents\(\s*['"]https?:|fsockopen)/
+const DESTRUCTIVE_CODE = /\b(rmtree|rm_rf|rm_r|rmSync|rmdirSync|remove_tree|rimraf|unlinkSync|os\.remove|os\.unlink|shutil\.move|File::Path|FileUtils\.rm|Remove-Item|deleteRecursively|fs\.rm\b|rm -rf|rm -fr)/
+const BROAD_PATH_LITERAL = /(['"])(\/|~\/?|\/home(\/[^/'"]*)?\/?|\/Users(\/[^/'"]*)?\/?|\/root\/?|\/\*|~\/\*|\/etc\/?|\/usr\/?|C:\\\\?)\1|expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|homedir\(\)|Dir\.home|File\.expand_path\(\s*['"]~['"]|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\(\s*['"]HOME['"]\s*\)|environ\[['"]HOME['"]\]/
+const FORK_CODE = /(os\.fork\(\).*){2}|while[^\n]*fork|fork\s+while\s+fork|fork\(\)\s*while|for\s*\(\s*;\s*;\s*\)\s*fork|cluster\.fork\(\)[^]*while|\{\s*fork\s*;?\s*redo\s*\}/
+const STRING_LITERAL = /(['"`])((?:\\.|(?!\1)[^\\\n]){1,400})\1/g
+const CODE_SHELL_CALL = /(?:system|popen|exec|execSync|execFileSync|spawnSync|spawn|check_output|check_call|getoutput|getstatusoutput|Popen|call|run|shell_exec|passthru|proc_open|`)\s*\(?\s*(?:\[\s*)?(['"])((?:\\.|(?!\1)[^\\\n]){1,400})\1/g
+
+/** Inline interpreter code: never allowed silently; what it visibly does is judged. */
+function judgeInlineCode(code: string, lang: string, cmd: Cmd, acc: Acc, depth: number, net: boolean): void {
+  acc.inlineCode = true
+  acc.ask.add(`runs inline ${lang} code`)
+  if (net) {
+    acc.remoteCode = true
+    acc.ask.add(`runs ${lang} code fetched from the network`)
+  }
+  const usesNetwork = NETWORK_CLIENT.test(code)
+  if (usesNetwork) acc.egress.push(`${lang} inline code`)
+  for (const m of code.matchAll(STRING_LITERAL)) {
+    const lit = (m[2] as string).replace(/\\(.)/g, '$1')
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(lit)) {
+      noteUrl(lit, acc, `${lang} inline code`)
+      continue
+    }
+    if (/^(~|\/|\.\.?\/|\$HOME)/.test(lit) || /^\.[A-Za-z]/.test(lit) || lit.includes('/.')) {
+      const f = facts(lit.replace(/^\$HOME/, '~'), cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.GuardSecret) acc.deny.add(`${lang} inline code touches permit0's secrets (${lit})`)
+      else if (f.kind === PathKind.Guard && /write|open\([^)]*['"][wa]|writeFile|appendFile|unlink|rm|copy|move|>/i.test(code)) {
+        acc.deny.add(`${lang} inline code writes permit0's or the host's configuration (${lit})`)
+      } else if (f.kind === PathKind.Secret) acc.secretReads.push(lit)
+    }
+  }
+  if (DESTRUCTIVE_CODE.test(code) && BROAD_PATH_LITERAL.test(code)) {
+    acc.deny.add(`${lang} inline code deletes a home directory or the file system root`)
+  }
+  if (FORK_CODE.test(code)) acc.deny.add(`fork bomb in ${lang} inline code`)
+  if (/socket|TCPSocket|IO::Socket|fsockopen|net\.(connect|Socket)/.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|cmd\.exe|spawn\(\s*['"](ba|z)?sh|exec\s*\(|subprocess/.test(code)) {
+    acc.deny.add(`reverse shell in ${lang} inline code (a socket wired to a shell)`)
+  }
+  if (/\/api\/v1\/(approvals|check|audit|policies|lists|packs)/.test(code) || /(127\.0\.0\.1|localhost|\[::1\]):9090\b/.test(code)) {
+    acc.deny.add(`${lang} inline code calls permit0's own API`)
+  }
+  // Shell commands the code runs (`os.system("…")`, `execSync('…')`, back-quotes) are parsed too.
+  for (const m of code.matchAll(CODE_SHELL_CALL)) {
+    const text = (m[2] as string).replace(/\\(['"\\])/g, '$1')
+    if (/\s/.test(text) || /^[a-z]/.test(text)) collect(text, cmd.cwd, acc, depth + 1, false)
+  }
+}
+
+function noteUrl(url: string, acc: Acc, who: string): void {
+  const f = classifyUrl(url)
+  if (!f.valid) return
+  if (f.host !== '') acc.ctx.hosts.push(f.host)
+  if (f.credentials || f.querySecret) acc.ctx.flags.add('secret_in_command')
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/?#]*):([0-9]{1,5})/i.exec(url.trim())?.[1]
+  if (isGuardApi(f.host, port === undefined ? undefined : Number(port), f.path, f.localhost)) {
+    acc.deny.add(`calls permit0's own API (${who} → ${f.host}${port === undefined ? '' : `:${port}`}${f.path})`)
+  }
+}
+
+const EXEC_SHELL = /(^|[^a-z])(sh|bash|zsh|dash|ksh|fish|cmd|powershell|pwsh|python[0-9.]*|perl|ruby|php|node)(\s|$|')/i
+
+function judgeNetworkTool(name: string, argv: readonly string[], acc: Acc): void {
+  if (['nc', 'ncat', 'netcat', 'nc.openbsd', 'nc.traditional', 'telnet'].includes(name)) {
+    const pos = positional(argv).filter((p) => !/^-/.test(p))
+    const [host, port] = pos
+    if (host !== undefined && port !== undefined && /^[0-9]+$/.test(port)) noteUrl(`http://${host.includes(':') ? `[${host}]` : host}:${port}/`, acc, name)
+  }
+  if (['nc', 'ncat', 'netcat', 'nc.openbsd', 'nc.traditional'].includes(name)) {
+    if (argv.some((a) => /^-[a-zA-Z]*[ec]$/.test(a) || a === '--exec' || a === '--sh-exec' || a === '--lua-exec')) {
+      acc.deny.add(`${name} hands a shell to a network peer (reverse/bind shell)`)
+    }
+    if (argv.some((a) => /^-[a-zA-Z]*l/.test(a) || a === '--listen')) acc.ask.add(`${name} listens for connections`)
+  }
+  if (name === 'socat') {
+    const addrs = argv.slice(1).filter((a) => !a.startsWith('-'))
+    if (addrs.some((a) => /^(exec|system):/i.test(a) && EXEC_SHELL.test(a.replace(/^(exec|system):/i, ' ')))) {
+      acc.deny.add('socat connects a shell to a network address (reverse/bind shell)')
+    } else if (addrs.some((a) => /^(exec|system):/i.test(a))) acc.ask.add('socat runs a program for a network peer')
+    for (const a of addrs) {
+      const m = /^(?:tcp|udp|tcp4|tcp6|openssl|ssl)(?:-connect)?:([^:,]+):/i.exec(a)
+      if (m !== null) acc.ctx.hosts.push(classifyHost(m[1] as string).host)
+      if (/^(tcp|udp)[46]?-listen/i.test(a)) acc.ask.add('socat listens for connections')
+    }
+  }
+  if (name === 'telnet' && argv.some((a) => /\|\s*(sh|bash)/.test(a))) acc.deny.add('telnet pipes into a shell')
+}
+
+const TUNNELS = new Set(['ngrok', 'cloudflared', 'lt', 'localtunnel', 'bore', 'frpc', 'chisel', 'serveo', 'localxpose', 'loclx', 'pagekite', 'tailscale', 'zrok', 'expose', 'inlets', 'rathole', 'sish'])
+
+/** Programs that kill or stop processes or services. */
+function judgeKill(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): void {
+  const pos = positional(argv)
+  const raw = `${cmd.text} ${cmd.pipeFrom.map((c) => c.text).join(' ')}`
+  const aimsAtGuard = /permit0|:9090\b|\b9090\b/i.test(raw)
+  if (name === 'kill') {
+    if (pos.some((p) => p === '-1') || argv.some((a, i) => i > 0 && a === '-1' && (argv[i - 1] ?? '').startsWith('-'))) {
+      acc.deny.add('kills every process (kill -1)')
+    } else if (argv.slice(1).some((a) => a === '-1' || a === '--' && argv.includes('-1'))) acc.deny.add('kills every process (kill -1)')
+    if (pos.includes('1') && argv.slice(1).some((a) => /^-(9|KILL|SIGKILL|s)$/.test(a))) acc.deny.add('kills init (pid 1)')
+  }
+  if (name === 'killall5') acc.deny.add('kills every process (killall5)')
+  if ((name === 'pkill' || name === 'killall') && pos.some((p) => /^(node|tsx|permit0)$/i.test(p))) acc.deny.add(`stops permit0 (${name} ${pos.join(' ')})`)
+  if ((name === 'pkill' || name === 'killall') && argv.some((a) => a === '-u' || a === '--user' || /^-[a-zA-Z]*u$/.test(a)) ) acc.ask.add(`${name} kills every process of a user`)
+  if (aimsAtGuard) acc.deny.add(`stops permit0 (${cmd.text.slice(0, 80)})`)
+}
+
+/** Programs that only print or compare text: handing them downloaded text runs nothing. */
+const PURE_TEXT = new Set(['echo', 'printf', 'jq', 'yq', 'grep', 'rg', 'test', '[', '[[', 'wc', 'cat', 'head', 'tail', 'cut',
+  'sort', 'uniq', 'tr', 'sed', 'awk', 'diff', 'export', 'local', 'declare', 'read', 'true', 'false', 'base64', 'sha256sum',
+  'md5sum', 'date', 'basename', 'dirname', 'git', 'npm', 'pnpm', 'yarn', 'node', 'python', 'python3', 'tee', 'xargs'])
+
+const SERVICE_STOP = /^(stop|kill|disable|mask|restart|reload|unload|bootout|remove|rm|delete|down|kill-server)$/
+
+function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number): void {
+  const argv = u.argv
+  const name = argv[0] === undefined ? '' : base(argv[0])
+  const pos = positional(argv)
+  // permit0 stopped or bypassed
+  if (['kill', 'pkill', 'killall', 'killall5', 'xkill', 'skill', 'fuser'].includes(name)) judgeKill(name, argv, cmd, acc)
+  if (['systemctl', 'service', 'launchctl', 'rc-service', 'pm2', 'supervisorctl', 'docker', 'podman', 'stop', 'initctl', 'sv', 'forever', 'brew'].includes(name)) {
+    const verbs = positional(argv)
+    if (verbs.some((v) => SERVICE_STOP.test(v) || v === 'services') && /permit0/i.test(argv.join(' '))) acc.deny.add(`stops permit0 (${argv.join(' ').slice(0, 80)})`)
+  }
+  if (name === 'permit0' && /^(hook|packs?|serve|stop|audit|token|trust)/.test(pos[0] ?? '') && !['--help', '-h'].includes(argv[argv.length - 1] ?? '')) {
+    if (/^(hook)$/.test(pos[0] ?? '') && /^(uninstall|remove|disable)$/.test(pos[1] ?? '')) acc.deny.add('removes permit0\'s hook')
+    else if (/^packs?$/.test(pos[0] ?? '') && /^(trust|lock)$/.test(pos[1] ?? '')) acc.deny.add('changes which packs permit0 trusts')
+    else acc.ask.add(`runs permit0 itself (${pos.slice(0, 2).join(' ')})`)
+  }
+  // disk and system destruction
+  if (['shutdown', 'reboot', 'halt', 'poweroff'].includes(name) || (name === 'systemctl' && /^(poweroff|reboot|halt|kexec|suspend|hibernate|rescue|emergency)$/.test(pos[0] ?? '')) ||
+    ((name === 'init' || name === 'telinit') && /^[06sS]$/.test(pos[0] ?? ''))) {
+    acc.deny.add(`shuts down or reboots the machine (${argv.join(' ').slice(0, 60)})`)
+  }
+  if (name === 'crontab' && (hasShort(argv, 'r') || hasFlag(argv, '--remove'))) acc.deny.add('deletes the crontab (crontab -r)')
+  else if (name === 'crontab' && !hasShort(argv, 'l')) acc.ask.add('changes the crontab (persistence)')
+  if (/^(mkfs|mke2fs|mkswap|wipefs|fdisk|sfdisk|parted|sgdisk|gdisk|cfdisk|blkdiscard|badblocks)(\..*)?$/.test(name) ||
+    (name === 'diskutil' && /^(erase|zero|secureErase|partition|reformat)/i.test(pos[0] ?? ''))) {
+    acc.deny.add(`writes a disk or partition table (${name})`)
+  }
+  if (name === 'dd') {
+    const of = argv.find((a) => a.startsWith('of='))?.slice(3) ?? ''
+    if (/^\/dev\/(sd|nvme|hd|disk|rdisk|mmcblk|xvd|vd|md|dm-|mapper|loop|sr)/.test(of)) acc.deny.add(`overwrites a disk device (dd of=${of})`)
+  }
+  if (name === 'shred' && pos.some((p) => p.startsWith('/dev/'))) acc.deny.add('shreds a device')
+  // privilege
+  if (['passwd', 'chpasswd', 'usermod', 'useradd', 'userdel', 'visudo', 'gpasswd', 'groupadd', 'adduser', 'deluser', 'newgrp', 'setcap'].includes(name)) {
+    acc.ask.add(`changes users, groups or privileges (${name})`)
+  }
+  if (name === 'chmod' || name === 'chown' || name === 'chgrp' || name === 'setfacl' || name === 'chattr') {
+    const recursive = hasShort(argv, 'R') || hasFlag(argv, '--recursive')
+    const mode = pos[0] ?? ''
+    const setuid = name === 'chmod' && (/^[ugoa]*\+[rwxXt]*s/.test(mode) || /^[0-7]?[4-7][0-7]{3}$/.test(mode) && /^[0-7]?[4-7]/.test(mode.padStart(4, '0')) && mode.length === 4 && Number(mode[0]) >= 2)
+    if (setuid) acc.ask.add(`sets a setuid/setgid bit (chmod ${mode})`)
+    for (const t of pos.slice(1)) {
+      const f = facts(t, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (recursive && (f.broad || f.scope === PathScope.System || (f.scope === PathScope.Home && isHomeRoot(f, acc)))) {
+        acc.deny.add(`recursive ${name} at ${f.resolved === '/' ? 'the file system root' : f.resolved}`)
+      } else if (f.scope === PathScope.System || f.broad) acc.ask.add(`${name} outside the project (${t})`)
+      if (setuid && /\/(bin|sbin)\/(ba|z|da|k|fi)?sh$|\/(python[0-9.]*|perl|ruby|node|env|find|vim?)$/.test(f.resolved)) acc.deny.add(`makes a shell or interpreter setuid (${t})`)
+    }
+  }
+  // sudoers, users
+  if (name === 'sudoedit' || name === 'visudo') acc.ask.add('edits sudoers')
+  // remote code and inline code
+  if (SHELLS.has(name) || INTERPRETERS.has(name) || /^python[0-9.]*$/.test(name) || name === 'source' || name === '.') {
+    judgeScriptRunner(name, u, cmd, acc, depth)
+  }
+  // program words that were downloaded earlier on the line
+  if (argv[0] !== undefined && acc.downloaded.has(resolveLoose(argv[0], cmd, acc))) {
+    acc.remoteCode = true
+    acc.ask.add(`runs a file downloaded on the same line (${argv[0]})`)
+  }
+  // network
+  if (NETWORK_PROGRAMS.has(name) || ['nc.openbsd', 'nc.traditional'].includes(name)) judgeNetworkTool(name, argv, acc)
+  if (TUNNELS.has(name) && !(name === 'tailscale' && /^(status|ip|version)$/.test(pos[0] ?? ''))) {
+    if (name !== 'cloudflared' || pos.includes('tunnel') || argv.some((a) => a.startsWith('--url'))) acc.deny.add(`opens a tunnel exposing this machine (${name})`)
+  }
+  if (name === 'git') judgeGit(argv, cmd, acc, depth)
+  if (name === 'gh' && pos[0] === 'gist' && ['create', 'new', 'edit'].includes(pos[1] ?? '')) {
+    acc.egress.push('gh gist')
+    acc.ask.add('publishes files as a gist')
+    noteReads(pos.slice(2), cmd, acc, 'gh gist create')
+  }
+  if (name === 'gh' && pos[0] === 'auth' && pos[1] === 'token') acc.secretReads.push('gh auth token')
+  if (['mail', 'mailx', 'mutt', 'sendmail', 'msmtp', 'swaks'].includes(name)) acc.egress.push(name)
+  if (['dig', 'nslookup', 'host', 'ping', 'ping6', 'traceroute', 'drill'].includes(name) && cmd.argv.some((w) => w.subst.length > 0 || w.dynamic)) {
+    acc.egress.push(`${name} (DNS/ICMP)`)
+    acc.ask.add(`${name} with computed names (DNS exfiltration vector)`)
+  }
+  // secrets from the environment
+  if (name === 'printenv' || name === 'env' && pos.length === 0 || name === 'export' && (argv.length === 1 || hasShort(argv, 'p')) || name === 'set' && argv.length === 1 || name === 'declare' && (argv.length === 1 || hasShort(argv, 'x') && pos.length === 0) || name === 'compgen' && hasShort(argv, 'v')) {
+    const vars = name === 'printenv' ? pos : []
+    if (vars.length === 0 || vars.some((v) => SECRET_VAR.test(v))) {
+      acc.secretReads.push(vars.length === 0 ? `the environment (${name})` : `$${vars.join(', $')}`)
+      acc.ask.add(vars.length === 0 ? `dumps the environment (${name})` : `prints secret variables (${vars.join(', ')})`)
+    }
+  }
+  for (const w of cmd.argv) {
+    for (const m of w.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      if (SECRET_VAR.test(m[1] as string) && w.dynamic) {
+        acc.ctx.flags.add('secret_variable')
+        if (NETWORK_PROGRAMS.has(name) || name === 'echo' || name === 'printf') acc.ask.add(`uses a secret variable ($${m[1] as string}) in ${name}`)
+      }
+    }
+  }
+  // keychain / password stores
+  if (name === 'security' && /^(find-(generic|internet)-password|dump-keychain|export)$/.test(pos[0] ?? '')) acc.secretReads.push('the macOS keychain')
+  if (['pass', 'gopass', 'op', 'bw', 'lpass', 'vault', 'doppler', 'infisical'].includes(name) && !/^(ls|list|help|--help|version|status|login|logout|whoami)$/.test(pos[0] ?? '')) {
+    acc.secretReads.push(`a password store (${name})`)
+    acc.ask.add(`reads a password store (${name})`)
+  }
+  if (name === 'aws' && pos[0] === 'configure' && /^(get|export-credentials|list)$/.test(pos[1] ?? '')) acc.secretReads.push('AWS credentials (aws configure)')
+  if (name === 'gcloud' && /print-access-token|print-identity-token/.test(argv.join(' '))) acc.secretReads.push('a gcloud token')
+  if (name === 'kubectl' && ops.some((o) => o.action === 'secret.get')) acc.secretReads.push('a Kubernetes secret')
+  if (name === 'docker' && pos[0] === 'run' && argv.some((a) => /^(-v|--volume|--mount)$/.test(a)) && argv.some((a) => /^\/:|^\/,|src=\/,|^\/var\/run\/docker\.sock/.test(a))) {
+    acc.deny.add('mounts the host root or the Docker socket into a container')
+  }
+  if (name === 'docker' && pos[0] === 'run' && hasFlag(argv, '--privileged')) acc.ask.add('runs a privileged container')
+  // destructive infra
+  for (const o of ops) {
+    if (o.action === 'infra.terminate' && (hasFlag(argv, '--all', '-A', '--all-namespaces') || /(^|[^a-z])prod/i.test(argv.join(' ')) || argv.includes('projects') && argv.includes('delete'))) {
+      acc.deny.add(`destroys infrastructure without a second look (${argv.slice(0, 4).join(' ')})`)
+    } else if (o.action === 'infra.terminate') acc.ask.add(`destroys infrastructure (${argv.slice(0, 4).join(' ')})`)
+  }
+  if (['npx', 'pnpx', 'bunx'].includes(name) && hasFlag(argv, '-y', '--yes') || (['pnpm', 'yarn'].includes(name) && pos[0] === 'dlx')) {
+    acc.remoteCode = true
+    acc.ask.add(`downloads and runs a package without asking (${argv.slice(0, 3).join(' ')})`)
+  }
+  if (!PURE_TEXT.has(name) && !SHELLS.has(name) && name !== 'eval' && u.words.slice(1).some(fromNetwork)) {
+    acc.remoteCode = true
+    acc.ask.add(`passes downloaded content to ${name || 'a command'} as arguments`)
+  }
+  if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
+}
+
+function isHomeRoot(f: PathFacts, acc: Acc): boolean {
+  return f.broad || f.resolved === acc.home || /^(\/home\/[^/]+|\/Users\/[^/]+|\/root|\/home\/~)$/.test(f.resolved)
+}
+
+function resolveLoose(p: string, cmd: Cmd, acc: Acc): string {
+  return facts(p, cmd.cwd, cmd.cwdLost, false, acc.cwd).resolved
+}
+
+/** Shells and interpreters: inline code, scripts from the network, stdin scripts. */
+function judgeScriptRunner(name: string, u: Unwrapped, cmd: Cmd, acc: Acc, depth: number): void {
+  const argv = u.argv
+  const words = u.words
+  const isShell = SHELLS.has(name)
+  const lang = isShell ? name : name.replace(/[0-9.]+$/, '')
+  // inline code
+  const codeFlag: Record<string, readonly string[]> = {
+    python: ['-c'], node: ['-e', '-p', '--eval', '--print', '-pe'], nodejs: ['-e', '-p', '--eval', '--print'],
+    perl: ['-e', '-E'], ruby: ['-e'], php: ['-r'], lua: ['-e'], luajit: ['-e'], osascript: ['-e'], Rscript: ['-e'],
+    pwsh: ['-c', '-Command', '-command', '-EncodedCommand', '-e'], powershell: ['-c', '-Command', '-command', '-EncodedCommand'],
+    bun: ['-e', '--eval', '-p', '--print'], deno: ['eval'], tclsh: [], awk: [],
+  }
+  if (!isShell) {
+    const flags = codeFlag[lang] ?? ['-c', '-e']
+    const i = argv.findIndex((a, k) => k > 0 && (flags.includes(a) || (lang === 'perl' && /^-[a-zA-Z]*[eE]$/.test(a)) || (lang === 'python' && /^-[a-zA-Z]*c$/.test(a))))
+    if (i > 0) {
+      const code = words[i + 1]
+      judgeInlineCode(code?.text ?? '', lang, cmd, acc, depth, code !== undefined && fromNetwork(code))
+      if (code?.dynamic === true) acc.ask.add(`${lang} runs code that is not a literal`)
+      return
+    }
+  }
+  if (name === 'source' || name === '.') {
+    const f = words[1]
+    if (f === undefined) return
+    const hereNet = cmd.redirects.some((r) => r.op === '<<<' && r.target !== undefined && fromNetwork(r.target))
+    if (fromNetwork(f) || (cmd.pipeFrom.some((c) => c.network === true) || hereNet) && /^\/dev\/(stdin|fd\/0)$|^-$/.test(f.text)) {
+      acc.remoteCode = true
+      acc.ask.add('sources a script fetched from the network')
+    } else if (f.dynamic) acc.ask.add(`sources a file that is not a literal (${f.text.slice(0, 40)})`)
+    else if (acc.downloaded.has(resolveLoose(f.text, cmd, acc))) {
+      acc.remoteCode = true
+      acc.ask.add(`sources a file downloaded on the same line (${f.text})`)
+    }
+    noteReads([f.text], cmd, acc, name)
+    return
+  }
+  // script file or stdin
+  const spec = { value: isShell ? ['-o', '+o', '-O', '+O', '--rcfile', '--init-file'] : ['-m', '-W', '-X', '-r', '--require', '-I', '--import', '--loader', '--env-file'] }
+  const i = skipWith(argv, 1, spec)
+  const scriptWord = words[i]
+  const moduleRun = !isShell && argv.includes('-m')
+  const readsStdin = scriptWord === undefined && !moduleRun || scriptWord?.text === '-' || scriptWord?.text === '/dev/stdin' || (isShell && argv.some((a) => /^-[a-zA-Z]*s[a-zA-Z]*$/.test(a)))
+  const stdinHeredoc = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
+  const stdinFile = cmd.redirects.find((r) => r.op === '<')?.target
+  if (readsStdin) {
+    const upstreamNet = cmd.pipeFrom.some((c) => c.network === true)
+    if (upstreamNet || (stdinFile !== undefined && fromNetwork(stdinFile))) {
+      acc.remoteCode = true
+      acc.ctx.flags.add('pipes_to_shell')
+      acc.ask.add(`pipes a download into ${name}`)
+      return
+    }
+    if (stdinHeredoc !== undefined) {
+      const body = stdinHeredoc.body ?? ''
+      if (isShell) collect(body, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+      else judgeInlineCode(body, lang, cmd, acc, depth, false)
+      if (stdinHeredoc.bodyDynamic === true) acc.ask.add(`${name} reads a script with expansions in it`)
+      return
+    }
+    if (stdinFile !== undefined) {
+      if (stdinFile.dynamic) acc.ask.add(`${name} runs a script that is not a literal`)
+      else if (acc.downloaded.has(resolveLoose(stdinFile.text, cmd, acc))) {
+        acc.remoteCode = true
+        acc.ask.add(`${name} runs a file downloaded on the same line`)
+      }
+      return
+    }
+    const feeders = cmd.pipeFrom
+    if (feeders.length > 0) {
+      const printed = feeders.map((c) => c.output)
+      if (printed.every((p) => p !== undefined)) {
+        const text = printed.join('\n')
+        if (isShell) collect(text, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+        else judgeInlineCode(text, lang, cmd, acc, depth, false)
+      } else {
+        acc.ctx.flags.add('pipes_to_shell')
+        acc.ask.add(`${name} runs a script read from a pipe`)
+      }
+    }
+    return
+  }
+  if (scriptWord !== undefined) {
+    if (fromNetwork(scriptWord)) {
+      acc.remoteCode = true
+      acc.ctx.flags.add('pipes_to_shell')
+      acc.ask.add(`${name} runs a script fetched from the network`)
+    } else if (scriptWord.dynamic) acc.ask.add(`${name} runs a script that is not a literal (${scriptWord.text.slice(0, 40)})`)
+    else if (acc.downloaded.has(resolveLoose(scriptWord.text, cmd, acc))) {
+      acc.remoteCode = true
+      acc.ask.add(`${name} runs a file downloaded on the same line (${scriptWord.text})`)
+    }
+  }
+}
+
+const ALIAS_KEYS = /^(alias\.[^=]+|core\.(sshcommand|pager|editor|fsmonitor|hookspath|askpass|gitproxy)|sequence\.editor|diff\.external|credential\.helper|gpg\.program|filter\.[^.]+\.(clean|smudge|process)|uploadpack\.packobjectshook|protocol\.ext\.allow)$/i
+
+function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): void {
+  // `git -c key=value`: aliases starting with `!` and command-valued keys run shell code.
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    const kv = a === '-c' ? argv[i + 1] : a.startsWith('-c') && a.length > 2 ? a.slice(2) : a.startsWith('--config-env=') ? undefined : undefined
+    if (kv === undefined) continue
+    const eq = kv.indexOf('=')
+    if (eq < 0) continue
+    const key = kv.slice(0, eq)
+    const val = kv.slice(eq + 1)
+    if (ALIAS_KEYS.test(key)) {
+      const code = key.startsWith('alias.') ? (val.startsWith('!') ? val.slice(1) : '') : val
+      if (code !== '') {
+        acc.ask.add(`git runs shell code from a config value (${key})`)
+        collect(code, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+      }
+    }
+  }
+  const gi = skipWith(argv, 1, { value: ['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path'] })
+  const sub = argv[gi] ?? ''
+  const rest = argv.slice(gi + 1)
+  const pos = positional(rest, 0)
+  if (sub === 'config' && pos.length >= 2) {
+    const key = pos[0] as string
+    if (ALIAS_KEYS.test(key)) {
+      const val = pos[1] as string
+      const code = key.startsWith('alias.') ? (val.startsWith('!') ? val.slice(1) : '') : val
+      if (code !== '') {
+        acc.ask.add(`git config stores shell code (${key})`)
+        collect(code, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+      }
+      if (/hookspath/i.test(key)) acc.ask.add('redirects git hooks (core.hooksPath)')
+    }
+  }
+  if (sub === 'remote' && (pos[0] === 'add' || pos[0] === 'set-url') && pos[1] !== undefined && pos[2] !== undefined) {
+    acc.remotes.set(pos[1], pos[2])
+  }
+  if (sub === 'push') {
+    const remote = pos[0]
+    if (remote === undefined || remote === 'origin' && !acc.remotes.has('origin')) return
+    const url = acc.remotes.get(remote) ?? (looksLikeUrl(remote) || remoteSpec(remote) !== undefined || /^(\/|\.\.?\/|file:)/.test(remote) ? remote : undefined)
+    if (url !== undefined) {
+      acc.egress.push(`git push to ${url}`)
+      acc.deny.add(`pushes to a remote that is not origin (${url})`)
+    } else if (remote === 'upstream') acc.ask.add('pushes to upstream')
+    else acc.ask.add(`pushes to a remote that is not origin (${remote})`)
+  }
+  if (sub === 'clean' && (hasShort(rest, 'f') || hasFlag(rest, '--force')) && (hasShort(rest, 'x') || hasShort(rest, 'd'))) {
+    acc.ask.add('git clean deletes untracked files')
+  }
+  if (sub === 'reset' && hasFlag(rest, '--hard')) acc.ask.add('git reset --hard discards changes')
+  if (sub === 'filter-branch' || sub === 'filter-repo') acc.ask.add('rewrites git history')
+}
+
+/** Judges read targets: credentials and permit0's secrets. */
+function noteReads(paths: readonly string[], cmd: Cmd, acc: Acc, who: string): void {
+  for (const p of paths) {
+    if (p === '' || p === '-' || looksLikeUrl(p) && !p.startsWith('/')) continue
+    if (/\s/.test(p) && !/^(\/|~|\.\.?\/)/.test(p)) continue
+    const f = facts(p, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    if (f.kind === PathKind.GuardSecret) acc.deny.add(`reads permit0's secrets (${who} ${p})`)
+    else if (f.kind === PathKind.Secret) {
+      acc.secretReads.push(p)
+      acc.ask.add(`reads credentials (${who} ${p})`)
+    }
+  }
+}
+
+/** Read targets of any program: every positional path-like argument, `if=`/`@file` forms. */
+function readTargets(argv: readonly string[], words: readonly Word[]): string[] {
+  const out: string[] = []
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    const w = words[i]
+    const alts = w?.alternatives ?? []
+    for (const x of [a, ...alts]) {
+      const kv = /^(?:if|of|file|--?[a-z-]+)=(.+)$/.exec(x)
+      if (kv !== null) out.push(kv[1] as string)
+      else if (x.startsWith('@')) out.push(x.slice(1))
+      else if (/^[A-Za-z0-9_.-]*[@<][~/.]/.test(x)) out.push(x.slice(x.search(/[@<][~/.]/) + 1))
+      else if (!x.startsWith('-')) out.push(x)
+    }
+  }
+  return out
+}
+
+/**
+ * Facts of a path named by a command: resolved against the directory the command runs in (after
+ * any `cd`), judged against the call's working directory (the project). Unknown parts (`$X`,
+ * `$(…)`, a `cd` to somewhere unknown) make the scope unknown, never the project.
+ */
+function facts(path: string, cwd: string | undefined, cwdLost: boolean, dynamic: boolean, project: string | undefined): PathFacts {
+  const unknown = dynamic || path.includes('$') || path.includes('`') || (cwdLost && !path.startsWith('/') && !path.startsWith('~'))
+  const clean = unknown ? path.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\([^)]*\)|`[^`]*`/g, '_') : path
+  const absolute = cwd !== undefined && !cwdLost && !clean.startsWith('/') && !clean.startsWith('~') && cwd !== project
+    ? `${cwd}/${clean}`
+    : clean
+  const f = classifyPath(absolute, project)
+  return unknown ? { ...f, scope: worseScope(f.scope, PathScope.Unknown) } : f
+}
+
+/** Classifies one command (already unwrapped) and records its ops and reasons. */
+function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
+  acc.commands += 1
+  const u = unwrap(cmd.argv, acc)
+  acc.sudo ||= u.sudo
+  acc.background ||= u.background || cmd.background
+  for (const e of u.env) if (prodWord(e.slice(e.indexOf('=') + 1))) acc.ctx.flags.add('prod')
+  for (const [k, v] of cmd.assigns) if (prodWord(v.text) && /ENV|STAGE/.test(k)) acc.ctx.flags.add('prod')
+  const argv = u.argv
+  const name = argv[0] === undefined ? '' : base(argv[0])
+  if (name !== '') acc.programs.push(name)
+  cmd.program = name
+  cmd.network = NETWORK_PROGRAMS.has(name) || (name === 'gh' && argv.includes('api')) || (name === 'aws' && argv.includes('s3') && argv.includes('cp') && !(argv[argv.length - 1] ?? '').startsWith('s3://'))
+  if ((name === 'echo' || name === 'printf') && argv.length > 1 && !cmd.argv.some((w) => w.dynamic)) {
+    cmd.output = name === 'echo'
+      ? argv.slice(1).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a))).join(' ')
+      : (argv[1] ?? '').includes('%') ? argv.slice(2).join(' ') : (argv[1] ?? '').replace(/\\n/g, '\n')
+  }
+  const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
+  if (name === 'cat' && argv.length === 1 && here !== undefined && here.bodyDynamic !== true) cmd.output = here.body ?? ''
+  if (u.remoteHost !== undefined) {
+    acc.ctx.hosts.push(classifyHost(u.remoteHost).host)
+    acc.ctx.flags.add('remote_exec')
+    acc.remoteExec = true
+    acc.egress.push(`ssh ${u.remoteHost}`)
+  }
+  for (const inl of u.inline) {
+    if (inl.network) {
+      acc.remoteCode = true
+      acc.ctx.flags.add('pipes_to_shell')
+      acc.ask.add(`${inl.origin} runs code fetched from the network`)
+    }
+    if (inl.dynamic) acc.ask.add(`${inl.origin} runs text that is not a literal (${inl.text.slice(0, 40)})`)
+    acc.inlineCode ||= inl.origin === 'eval' || inl.origin.endsWith('-c')
+    if (inl.kind === 'remote') {
+      acc.remoteExec = true
+      acc.ask.add(`runs commands on another host (${u.remoteHost ?? 'ssh'})`)
+    }
+    collect(inl.text, inl.kind === 'remote' ? undefined : cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, inl.kind === 'remote')
+  }
+  for (const sub of u.sub) handleCommand({ ...cmd, argv: sub, redirects: [], pipeFrom: [] }, acc, depth + 1)
+  // find -exec/-execdir/-ok: the command runs once per match, `{}` being the match.
+  if (name === 'find') {
+    const root = positional(argv).find((p) => !p.startsWith('(') && !p.startsWith('!')) ?? '.'
+    for (let i = 1; i < argv.length; i += 1) {
+      if (!['-exec', '-execdir', '-ok', '-okdir'].includes(argv[i] as string)) continue
+      let j = i + 1
+      while (j < argv.length && argv[j] !== ';' && argv[j] !== '+' && argv[j] !== '\\;') j += 1
+      const sub = u.words.slice(i + 1, j).map((w) => (w.text.includes('{}') ? { ...w, text: w.text.replace(/\{\}/g, `${root.replace(/\/$/, '')}/*`), glob: true } : w))
+      if (sub.length > 0) handleCommand({ ...cmd, argv: sub, redirects: [], text: cmd.text }, acc, depth + 1)
+      i = j
+    }
+    if (argv.includes('-delete')) {
+      // judged below as a recursive delete of the search root
+    }
+  }
+  // xargs: the command gets extra (unknown) arguments from stdin
+  if (u.xargs && name !== 'echo') {
+    const withInput = [...u.words.map((w) => (u.xargsReplace !== undefined && w.text.includes(u.xargsReplace) ? { ...w, dynamic: true } : w)), ...xargsInput(cmd)]
+    const ops = classifyCommand(withInput.map((w) => w.text), { piped: true, xargs: true }, acc.ctx)
+    judgeCommand({ ...u, argv: withInput.map((w) => w.text), words: withInput }, cmd, acc, ops, depth)
+    record(ops, cmd, acc, new Set(['$XARGS']))
+  }
+  // awk programs: system(), pipes to/from commands
+  if (name === 'awk' || name === 'gawk' || name === 'mawk' || name === 'nawk') {
+    const prog = u.words.slice(1).find((w, k) => !w.text.startsWith('-') && !(['-F', '-v', '-f'].includes(argv[k] ?? '')))
+    if (prog !== undefined) judgeAwk(prog.text, cmd, acc, depth)
+  }
+  if (name === 'sed' && u.words.slice(1).some((w) => /(^|;|\n)\s*e(\s|$)|\/e[gpi0-9]*$|^\s*[0-9,$]*e\s/.test(w.text) && !w.text.startsWith('-'))) acc.ask.add('sed runs commands (e)')
+  if (u.xargs) return
+  const stdinFile = cmd.redirects.find((r) => r.op === '<')?.target?.text
+  const fed = cmd.pipeFrom.length > 0 ? cmd.pipeFrom[cmd.pipeFrom.length - 1]?.output : undefined
+  const stdinText = here?.body ?? fed
+  const view = {
+    ...(stdinText !== undefined ? { heredoc: stdinText } : {}),
+    ...(stdinFile !== undefined ? { stdinFile } : {}),
+    piped: cmd.pipeFrom.length > 0,
+    xargs: false,
+  }
+  const ops = name === '' || u.dynamicProgram !== undefined ? [] : classifyCommand(argv, view, acc.ctx)
+  if (u.dynamicProgram !== undefined) ops.push(op('process.run', 'dynamic'))
+  judgeCommand(u, cmd, acc, ops, depth)
+  if (name !== '' && !NON_READERS.has(name) && !(name === 'git' && !/^(add|diff|show|cat-file|hash-object|blame|apply|am)$/.test(argv[1] ?? ''))) {
+    noteReads(readTargets(argv, u.words), cmd, acc, name)
+  } else if (name === 'curl' || name === 'wget' || name === 'http' || name === 'xh') {
+    noteReads(argv.slice(1).filter((a) => /@[~/.$]/.test(a) && !looksLikeUrl(a)).map((a) => a.slice(a.indexOf('@') + 1)), cmd, acc, name)
+  } else if (name === 'git') {
+    noteReads(readTargets(argv, u.words).filter((a, i, all) => name !== 'git' || i > 0 || all.length > 1).filter((a) => name === 'git' ? /^(~|\/|\.)/.test(a) : false), cmd, acc, name)
+  }
+  if (name === 'curl' || name === 'wget' || NETWORK_PROGRAMS.has(name)) {
+    for (const a of argv.slice(1)) {
+      if (looksLikeUrl(a) || /^(localhost|\[[0-9a-f:]+\]|[0-9.]+)(:[0-9]+)?(\/|$)/i.test(a)) noteUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? a : `http://${a}`, acc, name)
+      else if (/^:[0-9]+(\/|$)/.test(a)) noteUrl(`http://localhost${a}`, acc, name)
+    }
+    if (/\/api\/v1\/(approvals|check|audit|policies|lists|packs|tokens|admin)/i.test(cmd.text) || cmd.pipeFrom.some((c) => /\/api\/v1\/approvals/i.test(c.text))) {
+      acc.deny.add(`calls permit0's own API (${name})`)
+    }
+    noteDownload(name, argv, cmd, acc)
+  }
+  if (NETWORK_PROGRAMS.has(name) || ['scp', 'rsync', 'sftp', 'rclone', 'ftp'].includes(name) && ops.some((o) => o.action === 'file.upload')) {
+    acc.egress.push(name)
+  }
+  if (name === 'aws' && ops.some((o) => o.action === 'file.upload') || name === 'gsutil' && ops.some((o) => o.action === 'file.upload')) acc.egress.push(name)
+  record(ops, cmd, acc, new Set(cmd.argv.filter((w) => w.dynamic).map((w) => w.text)))
+  // redirections
+  for (const r of cmd.redirects) {
+    const t = r.target
+    if (t === undefined || r.op === '<<' || r.op === '<<-' || r.op === '<<<') continue
+    if (/^[0-9]+$|^-$/.test(t.text) && (r.op === '>&' || r.op === '<&')) continue
+    const m = /^\/dev\/(tcp|udp)\/([^/]+)\/([0-9]+)/.exec(t.text)
+    if (m !== null) {
+      acc.ctx.hosts.push(classifyHost(m[2] as string).host)
+      acc.egress.push(`/dev/${m[1] as string}`)
+      noteUrl(`http://${m[2] as string}:${m[3] as string}/`, acc, `/dev/${m[1] as string}`)
+      if (SHELLS.has(name) || INTERPRETERS.has(name) || /^python/.test(name) || name === '') acc.deny.add(`connects a shell to a network socket (reverse shell via /dev/${m[1] as string})`)
+      else acc.ask.add(`opens a raw network socket (/dev/${m[1] as string}/${m[2] as string})`)
+      acc.ops.push({ op: op('network.post', 'raw_socket'), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic: new Set() })
+      continue
+    }
+    if (t.text === '/dev/null' || t.text === '/dev/stdout' || t.text === '/dev/stderr' || t.text === '/dev/tty' || /^\/dev\/fd\/[0-9]+$/.test(t.text)) continue
+    const dynamic = new Set(t.dynamic ? [t.text] : [])
+    if (r.op === '<' || r.op === '<&') {
+      noteReads([t.text], cmd, acc, '<')
+      acc.ops.push({ op: op('file.read', 'redirect', [t.text]), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
+      continue
+    }
+    if (/^\/dev\/(sd|nvme|hd|disk|rdisk|mmcblk|xvd|vd|md|mem|kmem|port)/.test(t.text)) acc.deny.add(`writes straight to a device (${t.text})`)
+    if (NETWORK_PROGRAMS.has(name)) acc.downloaded.add(resolveLoose(t.text, cmd, acc))
+    for (const p of [t.text, ...(t.alternatives ?? [])]) {
+      acc.ops.push({ op: op('file.update', 'redirect', [p], true), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
+    }
+  }
+}
+
+/** What `xargs` appends: the words a literal upstream prints, a listed directory's entries, or unknown. */
+function xargsInput(cmd: Cmd): Word[] {
+  const dynamic: Word = { text: '$XARGS', dynamic: true, subst: [], glob: false }
+  const here = cmd.redirects.find((r) => r.op === '<<<' || r.op === '<<')
+  if (here?.body !== undefined && here.bodyDynamic !== true) return shellSplit(here.body).slice(0, 8).map((text) => ({ text, dynamic: false, subst: [], glob: false }))
+  const up = cmd.pipeFrom[cmd.pipeFrom.length - 1]
+  if (up === undefined) return [dynamic]
+  if (up.output !== undefined) return [...shellSplit(up.output).slice(0, 8).map((text) => ({ text, dynamic: false, subst: [], glob: false }))]
+  if (up.program === 'ls' || up.program === 'find' || up.program === 'fd') {
+    const dirs = up.argv.slice(1).filter((w) => !w.text.startsWith('-'))
+    const root = dirs[0]
+    if (root !== undefined && !root.dynamic) return [{ text: `${root.text.replace(/\/$/, '')}/*`, dynamic: false, subst: [], glob: true }]
+  }
+  return [dynamic]
+}
+
+function noteDownload(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): void {
+  const out = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  if (out !== undefined && out !== '-' && out !== '/dev/null') acc.downloaded.add(resolveLoose(out, cmd, acc))
+  const urls = argv.filter((a) => /^https?:\/\//.test(a))
+  if ((name === 'wget' && out === undefined) || (name === 'curl' && (argv.includes('-O') || argv.includes('--remote-name') || /^-[a-zA-Z]*O$/.test(argv.find((a) => /^-[a-zA-Z]*O$/.test(a)) ?? '')))) {
+    for (const u of urls) {
+      const file = (u.split('?')[0] ?? '').split('/').pop()
+      if (file !== undefined && file !== '') acc.downloaded.add(resolveLoose(file, cmd, acc))
+    }
+  }
+}
+
+function judgeAwk(prog: string, cmd: Cmd, acc: Acc, depth: number): void {
+  for (const m of prog.matchAll(/system\s*\(\s*("(?:\\.|[^"\\])*")?([^)]*)\)/g)) {
+    if (m[1] !== undefined && (m[2] ?? '').trim() === '') collect(JSON.parse(m[1]) as string, cmd.cwd, acc, depth + 1, false)
+    else acc.ask.add('awk runs a computed command (system())')
+  }
+  for (const m of prog.matchAll(/("(?:\\.|[^"\\])*")\s*\|\s*getline|\|\s*("(?:\\.|[^"\\])*")/g)) {
+    const lit = m[1] ?? m[2]
+    if (lit !== undefined) collect(JSON.parse(lit) as string, cmd.cwd, acc, depth + 1, false)
+  }
+  if (/\|\s*getline|\|\s*[a-z_]/.test(prog.replace(/"(?:\\.|[^"\\])*"/g, '""')) && /[a-zA-Z_]\s*\|\s*getline|\|\s*[a-z_]+\s*[;}]/.test(prog)) {
+    acc.ask.add('awk pipes to or from a computed command')
+  }
+}
+
+/** Records ops with the state they were classified in. */
+function record(ops: readonly Op[], cmd: Cmd, acc: Acc, dynamic: ReadonlySet<string>): void {
+  for (const o of ops) acc.ops.push({ op: o, cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
+}
+
+/** Parses and walks `text`; `remote`: it runs on another host (paths are the remote's). */
+function collect(text: string, cwd: string | undefined, acc: Acc, depth: number, remote: boolean): void {
+  if (depth > MAX_DEPTH) {
+    acc.parseError = true
+    acc.ask.add(`code nested more than ${MAX_DEPTH} levels deep is not analysed`)
+    return
+  }
+  if (text.length > MAX_COMMAND_LENGTH) {
+    acc.parseError = true
+    acc.ask.add(`command longer than ${MAX_COMMAND_LENGTH} characters is not analysed`)
+    return
+  }
+  if (text.includes('\u0000')) {
+    acc.parseError = true
+    acc.ask.add('command contains a NUL byte')
+    return
+  }
+  // `/dev/tcp` and `/dev/udp` are bash's own sockets, whatever the parser made of the line.
+  for (const m of text.includes('/dev/') ? text.matchAll(/\/dev\/(tcp|udp)\/([^/\s]+)\/([0-9]+)/g) : []) {
+    acc.ctx.hosts.push(classifyHost(m[2] as string).host)
+    acc.egress.push(`/dev/${m[1] as string}`)
+    noteUrl(`http://${m[2] as string}:${m[3] as string}/`, acc, `/dev/${m[1] as string}`)
+    if (/(^|[\s;&|(])(exec|bash|sh|zsh|ksh|dash)\s/.test(text) && /<>|>&|0<&|<&/.test(text)) {
+      acc.deny.add(`connects a shell to a network socket (reverse shell via /dev/${m[1] as string})`)
+    } else acc.ask.add(`opens a raw network socket (/dev/${m[1] as string}/${m[2] as string})`)
+  }
+  const parsed = parseBash(text)
+  if (!parsed.ok) {
+    acc.parseError = true
+    acc.ask.add(parsed.reason === 'not_loaded'
+      ? 'the bash parser is not loaded (initParsers() was not awaited)'
+      : parsed.reason === 'too_costly'
+        ? `command too costly to parse (over ${MAX_PARSE_TICKS} parser steps)`
+        : 'the bash parser failed on this command')
+    return
+  }
+  const tree = parsed.tree
+  try {
+    const root = tree.rootNode
+    if (root.hasError) {
+      acc.parseError = true
+      acc.ask.add('bash cannot parse this command as written (syntax error)')
+    }
+    const home = remote ? undefined : homeOf(cwd) ?? acc.home
+    const st: WalkState = {
+      cwd, cwdLost: false, oldpwd: undefined, home, vars: new Map(), nodes: 0, maxNodes: MAX_NODES, nest: 0,
+      maxNest: MAX_NEST, overflow: false, functions: new Map(), findings: [],
+    }
+    try {
+      walkStatement(root, st, (c) => handleCommand(c, acc, depth))
+    } catch (e) {
+      if (!(e instanceof WalkAbort) && !(e instanceof RangeError)) throw e
+      acc.parseError = true
+      acc.ask.add(`command too large or too deeply nested to analyse (over ${MAX_NODES} nodes or ${MAX_NEST} levels)`)
+    }
+    for (const f of st.findings) acc.deny.add(f)
+  } finally {
+    tree.delete()
+  }
+}
+
+// ── the line ────────────────────────────────────────────────────────────────────────────────
+
+function judgeTargets(acc: Acc, top: Op): {
+  targetScope: PathScope; targetKind: PathKind; writeScope: PathScope; writeKind: PathKind; broad: boolean; touchesSecret: boolean
+} {
+  let targetScope: PathScope = PathScope.Workspace
+  let targetKind: PathKind = PathKind.Regular
+  let writeScope: PathScope = PathScope.Workspace
+  let writeKind: PathKind = PathKind.Regular
+  let broad = false
+  let touchesSecret = false
+  for (const { op: o, cwd, cwdLost, dynamic } of acc.ops) {
+    for (const t of o.targets) {
+      const f = facts(t, cwd, cwdLost, dynamic.has(t) || t === '$XARGS', acc.cwd)
+      const broadTarget = f.broad
+      if (f.kind === PathKind.Secret || f.kind === PathKind.GuardSecret) touchesSecret = true
+      if (o.action === top.action) {
+        targetScope = worseScope(targetScope, f.scope)
+        targetKind = worseKind(targetKind, f.kind)
+      }
+      const deletes = o.action === 'file.delete_recursive' || o.action === 'file.delete'
+      if (o.writes) {
+        writeScope = worseScope(writeScope, f.scope)
+        writeKind = worseKind(writeKind, f.kind)
+        if (broadTarget && o.action !== 'file.copy') broad = true
+        if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) {
+          acc.deny.add(`${deletes ? 'deletes' : 'writes'} permit0's or the host's configuration (${f.resolved})`)
+        } else if (/\/\.ssh\/authorized_keys2?$|\/etc\/sudoers(\.d\/.*)?$|\/etc\/(passwd|shadow|gshadow|group)$|\/etc\/ld\.so\.preload$|\/etc\/pam\.d\//.test(f.resolved)) {
+          acc.deny.add(`${deletes ? 'deletes' : 'writes'} ${f.resolved} (privilege or backdoor)`)
+        } else if (f.kind === PathKind.Persistence) {
+          acc.ask.add(`writes a startup or persistence file (${f.resolved})`)
+        }
+      }
+      if (o.action === 'file.delete_recursive' || (o.action === 'file.delete' && (o.category === 'find'))) {
+        const what = f.resolved === '/' ? 'the file system root' : f.resolved
+        if (o.category === 'disk') continue
+        if (broadTarget || f.scope === PathScope.System) acc.deny.add(`recursive delete of ${what}`)
+        else if (f.kind === PathKind.VcsInternal && /\/\.git$/.test(f.resolved)) acc.deny.add(`recursive delete of the git repository (${f.resolved})`)
+        else if (f.scope === PathScope.Home && isHomeRoot(f, acc)) acc.deny.add(`recursive delete of ${what}`)
+        else if (f.scope === PathScope.Home && /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)\/[^/]+$/.test(f.resolved) && /^\.|^(Documents|Desktop|Downloads|Pictures|Library|src|code|projects|work|dev)$/i.test(f.resolved.split('/').pop() ?? '')) {
+          acc.deny.add(`recursive delete of ${what}`)
+        } else if (f.scope !== PathScope.Workspace && f.scope !== PathScope.Temp) acc.ask.add(`recursive delete outside the project (${t})`)
+        else if (f.kind === PathKind.Secret) acc.ask.add(`deletes credentials (${t})`)
+      } else if (o.action === 'file.delete') {
+        if (f.scope === PathScope.System || f.broad) acc.ask.add(`deletes a system file (${t})`)
+        else if (f.scope !== PathScope.Workspace && f.scope !== PathScope.Temp) acc.ask.add(`deletes a file outside the project (${t})`)
+        else if (f.kind === PathKind.Secret) acc.ask.add(`deletes credentials (${t})`)
+      } else if (o.writes && o.action !== 'file.download') {
+        if (f.scope === PathScope.System) acc.ask.add(`writes a system file (${t})`)
+        else if (f.scope === PathScope.Home || f.scope === PathScope.Outside || f.scope === PathScope.Unknown) {
+          if (o.category !== 'vcs') acc.ask.add(`writes outside the project (${t})`)
+        }
+      }
+    }
+  }
+  return { targetScope, targetKind, writeScope, writeKind, broad, touchesSecret }
+}
+
+export function analyzeShell(command: string, cwd?: string): ShellFacts {
+  const ctx: Ctx = { hosts: [], packages: [], flags: new Set(), sql: [] }
+  const acc: Acc = {
+    cwd, home: homeOf(cwd), ctx, ops: [], programs: [], deny: new Set(), ask: new Set(), sudo: false, background: false,
+    globs: false, inlineCode: false, remoteCode: false, remoteExec: false, parseError: false, commands: 0,
+    secretReads: [], egress: [], downloaded: new Set(), remotes: new Map(),
+  }
+  collect(command, cwd, acc, 0, false)
+  let top: Op = acc.parseError ? op('process.run', 'unparsed') : { ...op('process.run', 'empty'), rank: 0 }
+  for (const { op: o } of acc.ops) if (o.rank > top.rank) top = o
+  const actions = [...new Set([...acc.ops].sort((a, b) => b.op.rank - a.op.rank).map((o) => o.op.action))]
+  const t = judgeTargets(acc, top)
+  const hostFacts = [...new Set(ctx.hosts.filter((h) => h !== ''))].map(classifyHost)
+  const secretRead = acc.secretReads.length > 0 || t.touchesSecret && acc.ops.some((o) => !o.op.writes && o.op.targets.length > 0 && o.op.targets.some((x) => {
+    const k = facts(x, o.cwd, o.cwdLost, false, acc.cwd).kind
+    return k === PathKind.Secret || k === PathKind.GuardSecret
+  }))
+  const egress = acc.egress.length > 0
+  if (acc.secretReads.length > 0) acc.ask.add(`reads credentials (${[...new Set(acc.secretReads)].slice(0, 3).join(', ')})`)
+  if (secretRead && egress) {
+    const what = acc.secretReads[0] ?? 'a credential file'
+    acc.deny.add(`exfiltration: reads ${what} and sends data over the network (${acc.egress[0] ?? 'network'}) on the same line`)
+  }
+  if (hostFacts.some((h) => h.metadataEndpoint)) acc.deny.add('cloud instance-metadata endpoint (credential theft vector)')
+  const secretInCommand = ctx.flags.has('secret_in_command') ||
+    (command.length <= MAX_COMMAND_LENGTH && SECRET_PATTERNS.some((re) => re.test(command)))
+  if (secretInCommand && egress) acc.ask.add('a credential written in the command line goes over the network')
+  const prod = ctx.flags.has('prod') || prodWord(ctx.kubeContext ?? '') ||
+    hostFacts.some((h) => prodWord(h.host)) ||
+    acc.ops.some(({ op: o }) => o.category === 'kubernetes' || o.category === 'iac' || o.category === 'cloud' || o.category === 'deploy' || o.category === 'database') &&
+      /(--(namespace|context|env|environment|stage|profile|project|workspace)[= ]|-n |-e |--prod\b|NODE_ENV=|RAILS_ENV=|APP_ENV=)\S*(prod|production|prd|live)\b/i.test(command)
+  if (acc.parseError) acc.ask.add('the command could not be fully analysed')
+  const denyReasons = [...acc.deny]
+  const askReasons = [...acc.ask].filter((r) => !acc.deny.has(r))
+  const readOnly = acc.ops.every(({ op: o }) => o.rank <= (RANK['file.read'] as number) || o.rank === INFO_RANK || (o.action === 'network.get' && !o.writes) || o.action === 'infra.get' || o.action === 'dev.get' || o.action === 'db.select')
+  return {
+    action: top.action,
+    actions,
+    category: top.category,
+    programs: [...new Set(acc.programs)],
+    commands: acc.commands,
+    readOnly: readOnly && askReasons.length === 0 && denyReasons.length === 0,
+    sudo: acc.sudo,
+    recursive: ctx.flags.has('recursive') || actions.includes('file.delete_recursive'),
+    force: ctx.flags.has('force'),
+    globs: acc.globs || ctx.flags.has('dynamic_targets') || acc.ops.some((o) => o.op.targets.some((x) => /[*?[]/.test(x))),
+    broadTarget: t.broad,
+    targetScope: t.targetScope,
+    targetKind: t.targetKind,
+    writeScope: t.writeScope,
+    writeKind: t.writeKind,
+    touchesSecret: t.touchesSecret || secretRead,
+    hosts: hostFacts.map((h) => h.host),
+    externalHost: hostFacts.some((h) => !h.private && !h.localhost),
+    privateHost: hostFacts.some((h) => h.private),
+    metadataEndpoint: hostFacts.some((h) => h.metadataEndpoint),
+    pipesToShell: ctx.flags.has('pipes_to_shell'),
+    remoteCode: acc.remoteCode,
+    inlineCode: acc.inlineCode || ctx.flags.has('inline_code'),
+    remoteExec: acc.remoteExec || ctx.flags.has('remote_exec'),
+    packageInstall: ctx.flags.has('package_install'),
+    packages: [...new Set(ctx.packages)],
+    prod,
+    kubeContext: ctx.kubeContext ?? '',
+    protectedBranch: ctx.flags.has('protected_branch'),
+    deviceWrite: ctx.flags.has('device_write'),
+    persistence: ctx.flags.has('persistence') || t.writeKind === PathKind.Persistence,
+    secretInCommand,
+    background: acc.background,
+    flags: [...ctx.flags].sort(),
+    parseError: acc.parseError,
+    deny: denyReasons.length > 0,
+    denyReasons,
+    ask: askReasons.length > 0,
+    askReasons,
+    reason: [...denyReasons, ...askReasons].join('; '),
+    secretRead,
+    egress,
+  }
+}
+
+export function shellFactsToJson(f: ShellFacts): JsonObject {
+  return {
+    action: f.action,
+    actions: [...f.actions],
+    category: f.category,
+    programs: [...f.programs],
+    commands: f.commands,
+    read_only: f.readOnly,
+    sudo: f.sudo,
+    recursive: f.recursive,
+    force: f.force,
+    globs: f.globs,
+    broad_target: f.broadTarget,
+    target_scope: f.targetScope,
+    target_kind: f.targetKind,
+    write_scope: f.writeScope,
+    write_kind: f.writeKind,
+    touches_secret: f.touchesSecret,
+    hosts: [...f.hosts],
+    external_host: f.externalHost,
+    private_host: f.privateHost,
+    metadata_endpoint: f.metadataEndpoint,
+    pipes_to_shell: f.pipesToShell,
+    remote_code: f.remoteCode,
+    inline_code: f.inlineCode,
+    remote_exec: f.remoteExec,
+    package_install: f.packageInstall,
+    packages: [...f.packages],
+    prod: f.prod,
+    kube_context: f.kubeContext,
+    protected_branch: f.protectedBranch,
+    device_write: f.deviceWrite,
+    persistence: f.persistence,
+    secret_in_command: f.secretInCommand,
+    background: f.background,
+    flags: [...f.flags],
+    parse_error: f.parseError,
+    deny: f.deny,
+    deny_reasons: [...f.denyReasons],
+    ask: f.ask,
+    ask_reasons: [...f.askReasons],
+    reason: f.reason,
+    secret_read: f.secretRead,
+    egress: f.egress,
+  }
+}

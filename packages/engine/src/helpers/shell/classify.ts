@@ -1,0 +1,938 @@
+/**
+ * Classifies one simple command (after unwrapping) into taxonomy operations: what it reads,
+ * writes, deletes, sends, deploys. Per-program knowledge lives here; the line-level judgement
+ * (reasons, combinations) is in `analyze.ts`.
+ */
+import { classifySql } from '../sql.ts'
+import { classifyHost, classifyUrl } from '../url.ts'
+
+/** One classified operation inside a command line. */
+export interface Op {
+  readonly action: string
+  /** Higher is more dangerous; picks the representative action. */
+  readonly rank: number
+  readonly category: string
+  /** Paths this operation acts on. */
+  readonly targets: readonly string[]
+  readonly writes: boolean
+}
+
+/** What the classifier needs to know about the command besides its argv. */
+export interface CmdView {
+  /** Here-document / here-string text fed to stdin. */
+  readonly heredoc?: string
+  /** `< file`. */
+  readonly stdinFile?: string
+  /** stdin comes from a pipe or a process substitution. */
+  readonly piped: boolean
+  /** Run by `xargs`: extra arguments come from stdin. */
+  readonly xargs: boolean
+}
+
+export interface Ctx {
+  hosts: string[]
+  packages: string[]
+  flags: Set<string>
+  kubeContext?: string
+  sql: string[]
+}
+
+export const RANK: Readonly<Record<string, number>> = {
+  'file.delete_recursive': 100,
+  'infra.terminate': 96,
+  'db.drop': 95,
+  'db.truncate': 94,
+  'iam.assign_role': 92,
+  'iam.reset_password': 91,
+  'iam.create': 90,
+  'iam.delete': 90,
+  'iam.generate_api_key': 90,
+  'db.grant_access': 89,
+  'iam.update': 88,
+  'secret.get': 87,
+  'secret.create': 86,
+  'secret.update': 86,
+  'secret.delete': 86,
+  'db.revoke_access': 86,
+  'dev.deploy': 85,
+  'dev.merge_pr': 82,
+  'db.delete': 81,
+  'dev.push_code': 80,
+  'network.post': 78,
+  'network.put': 78,
+  'network.delete': 78,
+  'file.upload': 77,
+  'db.update': 76,
+  'db.alter': 75,
+  'infra.update': 74,
+  'infra.scale': 73,
+  'infra.create': 72,
+  'db.restore': 72,
+  'file.delete': 70,
+  'dev.run_pipeline': 66,
+  'secret.list': 64,
+  'db.insert': 62,
+  'db.create': 61,
+  'db.export': 60,
+  'process.run': 50,
+  'dev.create': 48,
+  'dev.update': 47,
+  'dev.close_issue': 46,
+  'file.move': 44,
+  'file.update': 42,
+  'file.create': 40,
+  'file.copy': 38,
+  'file.download': 34,
+  'network.get': 30,
+  'db.select': 25,
+  'infra.get': 20,
+  'dev.get': 15,
+  'file.read': 12,
+  'file.search': 10,
+  'file.list': 8,
+}
+/** Harmless commands (`echo`, `pwd`, `git status`) rank below everything else. */
+export const INFO_RANK = 1
+
+export function op(action: string, category: string, targets: readonly string[] = [], writes = false): Op {
+  return { action, rank: RANK[action] ?? 50, category, targets, writes }
+}
+export function info(category = 'info'): Op {
+  return { action: 'process.run', rank: INFO_RANK, category, targets: [], writes: false }
+}
+
+
+export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'ash', 'busybox'])
+export const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php',
+  'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell'])
+export const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
+
+export function base(p: string): string {
+  const i = p.lastIndexOf('/')
+  return i < 0 ? p : p.slice(i + 1)
+}
+
+/** Skips option words; `withValue` options consume the next word too. */
+export function skipOptions(argv: string[], from: number, withValue: ReadonlySet<string>): number {
+  let i = from
+  while (i < argv.length) {
+    const a = argv[i] as string
+    if (a === '--') return i + 1
+    if (!a.startsWith('-') || a === '-') return i
+    i += withValue.has(a) ? 2 : 1
+  }
+  return i
+}
+
+// ── classification per program ──────────────────────────────────────────────────────────────
+
+export const READ_PROGRAMS = new Set(['cat', 'less', 'more', 'head', 'tail', 'bat', 'batcat', 'nl', 'od',
+  'xxd', 'hexdump', 'strings', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'shasum', 'wc',
+  'file', 'stat', 'readlink', 'realpath', 'base64', 'cksum', 'tac', 'view', 'zcat', 'jq', 'yq',
+  'source', '.'])
+export const LIST_PROGRAMS = new Set(['ls', 'tree', 'du', 'fd', 'fdfind', 'exa', 'eza', 'dir', 'locate', 'lsd'])
+export const SEARCH_PROGRAMS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'zgrep'])
+export const INFO_PROGRAMS = new Set(['echo', 'printf', 'pwd', 'whoami', 'id', 'date', 'uname', 'hostname',
+  'which', 'whereis', 'type', 'true', 'false', 'sleep', 'cd', 'pushd', 'popd', 'alias', 'history',
+  'sort', 'uniq', 'cut', 'tr', 'diff', 'cmp', 'comm', 'column', 'seq', 'test', '[', '[[', 'basename',
+  'dirname', 'man', 'help', 'df', 'free', 'uptime', 'ps', 'top', 'htop', 'lsof', 'netstat', 'ss',
+  'export', 'unset', 'local', 'read', 'wait', 'jobs', 'fg', 'bg', 'clear', 'tput', 'locale',
+  'nproc', 'lscpu', 'arch', 'cal', 'yes', 'expr', 'bc', 'awk', 'gawk', 'sed', 'paste', 'fold',
+  'fmt', 'rev', 'shuf', 'join', 'split', 'iconv', 'envsubst', 'tldr', 'git-lfs', 'lsblk', 'mount',
+  'ulimit', 'umask', 'getconf', 'sw_vers', 'defaults', 'xdg-open', 'open', 'code', 'say', 'notify-send',
+  'set', 'shopt', 'trap', 'return', 'exit', 'break', 'continue', 'do', 'done', 'then', 'fi',
+  'else', 'elif', 'if', 'for', 'while', 'until', 'case', 'esac', 'in', 'function', '{', '}', 'tee',
+  'mktemp', 'ping', 'dig', 'nslookup', 'host', 'traceroute', 'whois'])
+export const BUILD_PROGRAMS = new Set(['make', 'cmake', 'ninja', 'tsc', 'vitest', 'jest', 'mocha', 'pytest',
+  'tox', 'nox', 'mvn', 'gradle', 'gradlew', './gradlew', 'ant', 'sbt', 'dotnet', 'java', 'javac',
+  'rustc', 'gcc', 'g++', 'clang', 'clang++', 'cc', 'go', 'cargo', 'eslint', 'prettier', 'biome',
+  'black', 'ruff', 'mypy', 'pyright', 'flake8', 'pylint', 'isort', 'tsx', 'ts-node', 'vite',
+  'webpack', 'esbuild', 'rollup', 'turbo', 'nx', 'lerna', 'bazel', 'buck', 'swift', 'xcodebuild',
+  'flutter', 'dart', 'mix', 'elixir', 'erl', 'rebar3', 'stack', 'cabal', 'ghc', 'zig', 'just',
+  'task', 'rake', 'bundle', 'rspec', 'phpunit', 'playwright', 'cypress', 'storybook', 'next',
+  'nuxt', 'astro', 'remix', 'svelte-kit', 'expo', 'react-native', 'hugo', 'jekyll', 'mkdocs',
+  'sphinx-build', 'pre-commit', 'husky', 'lint-staged', 'shellcheck', 'hadolint', 'tflint',
+  'golangci-lint', 'gofmt', 'rustfmt', 'clippy-driver', 'uvicorn', 'gunicorn', 'flask', 'django-admin',
+  'manage.py', 'rails', 'alembic', 'prisma', 'drizzle-kit', 'knex', 'sequelize', 'typeorm', 'jupyter'])
+export const NETWORK_PROGRAMS = new Set(['curl', 'wget', 'http', 'https', 'xh', 'httpie', 'nc', 'ncat',
+  'netcat', 'socat', 'telnet', 'ftp', 'tftp', 'aria2c', 'lynx', 'w3m'])
+export const DEPLOY_PROGRAMS = new Set(['vercel', 'netlify', 'fly', 'flyctl', 'firebase', 'wrangler',
+  'heroku', 'serverless', 'sls', 'eb', 'cdk', 'amplify', 'railway', 'render', 'surge', 'now'])
+const DISK_WIPERS = new Set(['mkfs', 'fdisk', 'sfdisk', 'parted', 'wipefs', 'sgdisk', 'gdisk',
+  'cfdisk', 'diskutil', 'format'])
+
+const PACKAGE_MANAGERS: Readonly<Record<string, { install: readonly string[]; lockfile?: readonly string[] }>> = {
+  npm: { install: ['install', 'i', 'add', 'isntall', 'in'], lockfile: ['ci'] },
+  pnpm: { install: ['add', 'install', 'i', 'dlx'], lockfile: [] },
+  yarn: { install: ['add', 'install', 'dlx'], lockfile: [] },
+  bun: { install: ['add', 'install', 'i', 'x'], lockfile: [] },
+  pip: { install: ['install'] },
+  pip3: { install: ['install'] },
+  pipx: { install: ['install', 'run'] },
+  uv: { install: ['add', 'pip', 'tool'], lockfile: ['sync'] },
+  poetry: { install: ['add', 'install'] },
+  pdm: { install: ['add', 'install'] },
+  conda: { install: ['install'] },
+  mamba: { install: ['install'] },
+  cargo: { install: ['install', 'add'] },
+  gem: { install: ['install'] },
+  go: { install: ['install', 'get'] },
+  composer: { install: ['require', 'install'] },
+  apt: { install: ['install'] },
+  'apt-get': { install: ['install'] },
+  yum: { install: ['install'] },
+  dnf: { install: ['install'] },
+  apk: { install: ['add'] },
+  pacman: { install: ['-S', '-Sy', '-Syu'] },
+  zypper: { install: ['install', 'in'] },
+  brew: { install: ['install', 'tap'] },
+  port: { install: ['install'] },
+  snap: { install: ['install'] },
+  choco: { install: ['install'] },
+  winget: { install: ['install'] },
+  nix: { install: ['profile', 'install', 'shell', 'run'] },
+  'nix-env': { install: ['-i', '-iA'] },
+}
+const INSTALL_VALUE_OPTS = new Set(['-r', '--requirement', '-c', '--constraint', '-e', '--editable',
+  '--index-url', '-i', '--extra-index-url', '--target', '-t', '--prefix', '--registry', '--filter',
+  '-w', '--workspace', '--save-prefix', '--tag'])
+
+export function positional(argv: readonly string[], from = 1): string[] {
+  const out: string[] = []
+  for (let i = from; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    if (a.startsWith('-') && a !== '-') continue
+    out.push(a)
+  }
+  return out
+}
+
+export function hasFlag(argv: readonly string[], ...flags: string[]): boolean {
+  return argv.some((a) => flags.includes(a) || flags.some((f) => f.startsWith('--') && a.startsWith(`${f}=`)))
+}
+
+/** Short-option cluster test: `-rf` has `r` and `f`. */
+export function hasShort(argv: readonly string[], letter: string): boolean {
+  return argv.some((a) => /^-[A-Za-z]+$/.test(a) && a.slice(1).includes(letter))
+}
+
+export function optionValue(argv: readonly string[], ...names: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    for (const n of names) {
+      if (a === n) return argv[i + 1]
+      if (n.startsWith('--') && a.startsWith(`${n}=`)) return a.slice(n.length + 1)
+      if (!n.startsWith('--') && n.length === 2 && a.startsWith(n) && a.length > 2 && !a.startsWith('--')) {
+        return a.slice(2)
+      }
+    }
+  }
+  return undefined
+}
+
+
+function addHostFromUrl(ctx: Ctx, url: string): void {
+  const f = classifyUrl(url)
+  if (f.valid && f.host !== '') ctx.hosts.push(f.host)
+  if (f.credentials || f.querySecret) ctx.flags.add('secret_in_command')
+}
+
+export function looksLikeUrl(a: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(a) || /^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?(\/|$)/i.test(a)
+}
+
+export function classifyCurl(argv: readonly string[], ctx: Ctx): Op[] {
+  const name = base(argv[0] as string)
+  const targets: string[] = []
+  let method = (optionValue(argv, '-X', '--request') ?? '').toUpperCase()
+  let sendsData = false
+  const valueOpts = new Set(['-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '-F',
+    '--form', '--json', '-T', '--upload-file', '-H', '--header', '-o', '--output', '-u', '--user',
+    '-X', '--request', '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '-c', '--cookie-jar',
+    '--post-data', '--post-file', '--body-data', '--body-file', '-O', '--output-document', '-x',
+    '--proxy', '--url', '-w', '--write-out', '--connect-timeout', '-m', '--max-time', '--retry',
+    '--cacert', '--cert', '--key', '-E', '-K', '--config', '-P', '--directory-prefix', '--method'])
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    const eq = a.indexOf('=')
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a
+    const inlineValue = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined
+    if (['-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '-F', '--form', '--json',
+      '--post-data', '--post-file', '--body-data', '--body-file'].includes(flag) ||
+      /^-d./.test(a)) {
+      sendsData = true
+      const v = inlineValue ?? (/^-d./.test(a) ? a.slice(2) : argv[i + 1]) ?? ''
+      const file = v.startsWith('@') ? v.slice(1) : /^[^=]*=@(.+)$/.exec(v)?.[1] ?? /^[^=]*=<(.+)$/.exec(v)?.[1]
+      if (flag === '--post-file' || flag === '--body-file') targets.push(v)
+      else if (file !== undefined && file !== '-' && file !== '') targets.push(file)
+    }
+    if (flag === '-T' || flag === '--upload-file') {
+      sendsData = true
+      method = method || 'PUT'
+      const v = inlineValue ?? argv[i + 1]
+      if (v !== undefined) targets.push(v)
+    }
+    if ((flag === '-H' || flag === '--header') && /authorization|api[-_]?key|token|cookie/i.test(inlineValue ?? argv[i + 1] ?? '')) {
+      ctx.flags.add('auth_header')
+      if (/(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{12,}/i.test(inlineValue ?? argv[i + 1] ?? '')) ctx.flags.add('secret_in_command')
+    }
+    if (flag === '-u' || flag === '--user') ctx.flags.add('auth_header')
+    if (flag === '--url' && argv[i + 1] !== undefined) addHostFromUrl(ctx, argv[i + 1] as string)
+    if (valueOpts.has(flag) && inlineValue === undefined && !/^-d./.test(a)) {
+      i += 1
+      continue
+    }
+    if (!a.startsWith('-') && looksLikeUrl(a)) addHostFromUrl(ctx, a)
+  }
+  if (name === 'http' || name === 'https' || name === 'xh' || name === 'httpie') {
+    const m = positional(argv).find((a) => /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(a))
+    if (m !== undefined) method = m
+    if (positional(argv).some((a) => /^[A-Za-z0-9_.-]+(:=|=|@)/.test(a) && !looksLikeUrl(a))) sendsData = true
+    for (const a of positional(argv)) if (looksLikeUrl(a) || a.startsWith(':')) addHostFromUrl(ctx, a.startsWith(':') ? `localhost${a}` : a)
+  }
+  if (['nc', 'ncat', 'netcat', 'socat', 'telnet'].includes(name)) {
+    const pos = positional(argv)
+    if (pos[0] !== undefined) ctx.hosts.push(classifyHost(pos[0]).host)
+    return [op('network.post', 'raw_socket', targets)]
+  }
+  if (name === 'ftp' || name === 'tftp') return [op('file.upload', 'network', targets)]
+  if (method === 'DELETE') return [op('network.delete', 'network', targets)]
+  if (method === 'PUT') return [op('network.put', 'network', targets)]
+  if (sendsData || method === 'POST' || method === 'PATCH') return [op('network.post', 'network', targets)]
+  const output = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  const writes = output !== undefined && output !== '-' && output !== '/dev/null' ? [output] : []
+  return [op('network.get', 'network', writes, writes.length > 0)]
+}
+
+export function remoteSpec(a: string): string | undefined {
+  // `user@host:path` or `host:path` (not `C:\…`, not URLs).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) return classifyUrl(a).host
+  const m = /^(?:[^@/\s]+@)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):/.exec(a)
+  if (m === null || /^[A-Za-z]$/.test(m[1] as string)) return undefined
+  return (m[1] as string).replace(/^\[|\]$/g, '')
+}
+
+function classifyTransfer(argv: readonly string[], ctx: Ctx): Op[] {
+  const pos = positional(argv).filter((a) => !/^[0-9]+$/.test(a))
+  if (pos.length < 2) return [op('process.run', 'network')]
+  const dest = pos[pos.length - 1] as string
+  const sources = pos.slice(0, -1)
+  const destHost = remoteSpec(dest)
+  const srcHosts = sources.map(remoteSpec).filter((h): h is string => h !== undefined)
+  if (base(argv[0] as string) === 'rsync' && hasFlag(argv, '--delete', '--delete-after', '--delete-before', '--delete-excluded')) {
+    ctx.flags.add('force')
+  }
+  if (destHost !== undefined) {
+    ctx.hosts.push(destHost)
+    return [op('file.upload', 'transfer', sources)]
+  }
+  if (srcHosts.length > 0) {
+    ctx.hosts.push(...srcHosts)
+    return [op('file.download', 'transfer', [dest], true)]
+  }
+  return [op('file.copy', 'file', pos, true)]
+}
+
+const PROTECTED_BRANCH = /^(main|master|production|prod|release([/-].*)?|live|stable|trunk|develop)$/
+
+function classifyGit(argv: readonly string[], ctx: Ctx): Op[] {
+  const gi = skipOptions([...argv], 1, new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace']))
+  const sub = argv[gi] ?? ''
+  const rest = argv.slice(gi)
+  const pos = positional(rest)
+  switch (sub) {
+    case 'push': {
+      if (hasFlag(rest, '--force', '--force-with-lease', '--mirror', '--prune', '--delete', '-d') ||
+        hasShort(rest, 'f') || pos.some((p) => p.startsWith('+') || p.startsWith(':'))) ctx.flags.add('force')
+      const refs = pos.slice(1).flatMap((r) => r.replace(/^\+/, '').split(':'))
+      if (refs.some((r) => PROTECTED_BRANCH.test(r.replace(/^refs\/heads\//, '').replace(/^HEAD$/, '')))) {
+        ctx.flags.add('protected_branch')
+      }
+      if (pos.length <= 1) ctx.flags.add('implicit_branch')
+      return [op('dev.push_code', 'vcs')]
+    }
+    case 'reset':
+      if (hasFlag(rest, '--hard', '--merge', '--keep')) {
+        ctx.flags.add('force')
+        ctx.flags.add('discards_changes')
+        return [op('file.update', 'vcs', ['.'], true)]
+      }
+      return [op('process.run', 'vcs')]
+    case 'clean':
+      if (hasShort(rest, 'f') || hasFlag(rest, '--force')) {
+        ctx.flags.add('force')
+        return [op(hasShort(rest, 'd') || hasShort(rest, 'x') ? 'file.delete_recursive' : 'file.delete', 'vcs', pos.length > 0 ? pos : ['.'], true)]
+      }
+      return [info('vcs')]
+    case 'checkout':
+    case 'restore':
+      if (rest.includes('--') || pos.slice(1).some((p) => p === '.' || p === '*' || p === ':/') || hasFlag(rest, '-f', '--force')) {
+        ctx.flags.add('discards_changes')
+        return [op('file.update', 'vcs', pos.slice(1).filter((p) => p !== '--'), true)]
+      }
+      return [op('process.run', 'vcs')]
+    case 'rm': {
+      const recursive = hasShort(rest, 'r')
+      return [op(recursive ? 'file.delete_recursive' : 'file.delete', 'vcs', pos, true)]
+    }
+    case 'mv':
+      return [op('file.move', 'vcs', pos, true)]
+    case 'clone': {
+      for (const p of pos.slice(1)) if (looksLikeUrl(p) || remoteSpec(p) !== undefined) ctx.hosts.push(remoteSpec(p) ?? classifyUrl(p).host)
+      return [op('file.download', 'vcs', pos.slice(2), true)]
+    }
+    case 'branch':
+      if (hasFlag(rest, '-D', '--delete', '-d') && hasFlag(rest, '-D', '--force', '-f')) ctx.flags.add('force')
+      return pos.length > 1 || hasFlag(rest, '-D', '-d', '-m', '-M') ? [op('process.run', 'vcs')] : [info('vcs')]
+    case 'filter-branch':
+    case 'filter-repo':
+    case 'update-ref':
+    case 'reflog':
+    case 'gc':
+      if (sub === 'reflog' && (pos[1] === undefined || pos[1] === 'show')) return [info('vcs')]
+      ctx.flags.add('force')
+      return [op('process.run', 'vcs')]
+    case 'stash':
+      if (pos[1] === 'drop' || pos[1] === 'clear') ctx.flags.add('discards_changes')
+      return pos[1] === 'list' || pos[1] === 'show' ? [info('vcs')] : [op('process.run', 'vcs')]
+    case 'grep':
+      return [op('file.search', 'vcs')]
+    case 'config':
+      if (hasFlag(rest, '--global', '--system')) ctx.flags.add('persistence')
+      return hasFlag(rest, '--get', '--list', '-l', '--get-all') ? [info('vcs')] : [op('process.run', 'vcs')]
+    case 'add': case 'commit': case 'switch': case 'merge': case 'rebase': case 'cherry-pick':
+    case 'pull': case 'fetch': case 'init': case 'tag': case 'revert': case 'am': case 'apply':
+    case 'submodule': case 'worktree': case 'remote': case 'bisect': case 'notes': case 'lfs':
+    case 'sparse-checkout': case 'mergetool': case 'rerere':
+      if (sub === 'remote' && (pos.length <= 1 || pos[1] === 'show' || pos[1] === '-v')) return [info('vcs')]
+      if (sub === 'tag' && pos.length <= 1) return [info('vcs')]
+      return [op('process.run', 'vcs')]
+    default:
+      return [info('vcs')]
+  }
+}
+
+function classifyGh(argv: readonly string[], ctx: Ctx): Op[] {
+  const pos = positional(argv, 1)
+  const [group = '', verb = ''] = pos
+  const key = `${group} ${verb}`
+  if (group === 'api') {
+    const method = (optionValue(argv, '-X', '--method') ?? '').toUpperCase()
+    const fields = hasFlag(argv, '-f', '-F', '--field', '--raw-field', '--input')
+    ctx.hosts.push('api.github.com')
+    if (method === 'DELETE') return [op('network.delete', 'github')]
+    if (method === 'PUT') return [op('network.put', 'github')]
+    if (method === 'POST' || method === 'PATCH' || (method === '' && fields)) return [op('network.post', 'github')]
+    return [op('network.get', 'github')]
+  }
+  const table: Readonly<Record<string, string>> = {
+    'pr merge': 'dev.merge_pr',
+    'pr create': 'dev.create',
+    'pr close': 'dev.update',
+    'pr edit': 'dev.update',
+    'pr comment': 'dev.update',
+    'pr review': 'dev.update',
+    'pr ready': 'dev.update',
+    'pr reopen': 'dev.update',
+    'issue create': 'dev.create',
+    'issue close': 'dev.close_issue',
+    'issue edit': 'dev.update',
+    'issue comment': 'dev.update',
+    'issue delete': 'dev.close_issue',
+    'workflow run': 'dev.run_pipeline',
+    'workflow enable': 'dev.update',
+    'workflow disable': 'dev.update',
+    'run rerun': 'dev.run_pipeline',
+    'run cancel': 'dev.update',
+    'release create': 'dev.deploy',
+    'release upload': 'dev.deploy',
+    'release delete': 'dev.update',
+    'secret set': 'secret.create',
+    'secret delete': 'secret.delete',
+    'secret remove': 'secret.delete',
+    'variable set': 'dev.update',
+    'repo delete': 'infra.terminate',
+    'repo create': 'dev.create',
+    'repo edit': 'dev.update',
+    'repo archive': 'dev.update',
+    'repo rename': 'dev.update',
+    'auth token': 'secret.get',
+    'ssh-key add': 'iam.update',
+    'gpg-key add': 'iam.update',
+  }
+  const action = table[key]
+  if (group === 'repo' && (verb === 'delete' || verb === 'archive')) ctx.flags.add('force')
+  if (group === 'pr' && verb === 'merge' && hasFlag(argv, '--admin')) ctx.flags.add('force')
+  if (action !== undefined) return [op(action, 'github')]
+  return [op('dev.get', 'github')]
+}
+
+export function prodWord(s: string): boolean {
+  return /(^|[^a-z0-9])(prod|production|prd|live)([^a-z0-9]|$)/i.test(s)
+}
+
+function classifyKube(argv: readonly string[], ctx: Ctx): Op[] {
+  const name = base(argv[0] as string)
+  const context = optionValue(argv, '--context', '--kube-context')
+  if (context !== undefined) ctx.kubeContext = context
+  const pos = positional(argv.filter((_, i) => {
+    const prev = argv[i - 1]
+    return !(prev !== undefined && ['-n', '--namespace', '--context', '-o', '--output', '-f',
+      '--filename', '-l', '--selector', '-c', '--container', '--kube-context', '--type', '--values',
+      '-i', '--image', '--replicas', '--set', '--version'].includes(prev))
+  }), 1)
+  const [verb = '', noun = ''] = pos
+  if (name === 'helm') {
+    if (verb === 'install') return [op('infra.create', 'kubernetes')]
+    if (verb === 'upgrade' || verb === 'rollback') return [op('infra.update', 'kubernetes')]
+    if (verb === 'uninstall' || verb === 'delete' || verb === 'del') return [op('infra.terminate', 'kubernetes')]
+    return [op('infra.get', 'kubernetes')]
+  }
+  if (verb === 'config') {
+    if (noun === 'use-context' || noun === 'set-context') {
+      if (pos[2] !== undefined) ctx.kubeContext = pos[2]
+      return [op('process.run', 'kubernetes')]
+    }
+    return [op('infra.get', 'kubernetes')]
+  }
+  if (verb === 'get' || verb === 'describe') {
+    if (/^secrets?$/.test(noun) || noun.startsWith('secret/')) {
+      const dumps = hasFlag(argv, '-o', '--output') || /^-o/.test(argv.find((a) => a.startsWith('-o')) ?? '')
+      return [op(dumps || pos[2] !== undefined || noun.startsWith('secret/') ? 'secret.get' : 'secret.list', 'kubernetes')]
+    }
+    return [op('infra.get', 'kubernetes')]
+  }
+  switch (verb) {
+    case 'delete': case 'drain':
+      return [op('infra.terminate', 'kubernetes')]
+    case 'create': case 'run': case 'expose':
+      return verb === 'run' ? [op('process.run', 'kubernetes')] : [op('infra.create', 'kubernetes')]
+    case 'scale': case 'autoscale':
+      return [op('infra.scale', 'kubernetes')]
+    case 'apply': case 'patch': case 'edit': case 'replace': case 'set': case 'label': case 'annotate':
+    case 'rollout': case 'cordon': case 'uncordon': case 'taint':
+      if (verb === 'rollout' && (noun === 'status' || noun === 'history')) return [op('infra.get', 'kubernetes')]
+      return [op('infra.update', 'kubernetes')]
+    case 'exec': case 'attach': case 'cp': case 'port-forward': case 'debug': case 'proxy':
+      ctx.flags.add('remote_exec')
+      return [op('process.run', 'kubernetes')]
+    default:
+      return [op('infra.get', 'kubernetes')]
+  }
+}
+
+function classifyIac(argv: readonly string[]): Op[] {
+  const pos = positional(argv, 1)
+  const verb = pos[0] ?? ''
+  if (verb === 'destroy' || (verb === 'apply' && hasFlag(argv, '-destroy', '--destroy'))) return [op('infra.terminate', 'iac')]
+  if (['apply', 'up', 'update', 'import', 'taint', 'untaint', 'refresh', 'deploy'].includes(verb)) return [op('infra.update', 'iac')]
+  if (verb === 'state' && (pos[1] === 'rm' || pos[1] === 'mv' || pos[1] === 'push')) return [op('infra.update', 'iac')]
+  if (verb === 'workspace' && (pos[1] === 'delete')) return [op('infra.terminate', 'iac')]
+  return [op('infra.get', 'iac')]
+}
+
+function classifyContainer(argv: readonly string[]): Op[] {
+  const pos = positional(argv, 1)
+  let [verb = '', sub = ''] = pos
+  if (verb === 'compose' || base(argv[0] as string) === 'docker-compose') {
+    if (verb === 'compose') [verb = '', sub = ''] = pos.slice(1)
+    else sub = ''
+    if (verb === 'down' && hasFlag(argv, '-v', '--volumes', '--rmi')) return [op('infra.terminate', 'container')]
+    if (verb === 'rm' || verb === 'kill') return [op('infra.terminate', 'container')]
+    if (['ps', 'logs', 'config', 'ls', 'images', 'top', 'version'].includes(verb)) return [op('infra.get', 'container')]
+    return [op('process.run', 'container')]
+  }
+  if (verb === 'push') return [op('dev.deploy', 'container')]
+  if (['rm', 'rmi', 'kill'].includes(verb)) return [op('infra.terminate', 'container')]
+  if (['system', 'volume', 'image', 'container', 'network', 'builder'].includes(verb) && ['prune', 'rm'].includes(sub)) {
+    return [op('infra.terminate', 'container')]
+  }
+  if (['ps', 'images', 'logs', 'inspect', 'version', 'info', 'stats', 'top', 'history', 'search'].includes(verb)) {
+    return [op('infra.get', 'container')]
+  }
+  if (verb === 'login') return [op('process.run', 'container')]
+  return [op('process.run', 'container')]
+}
+
+function classifyCloud(argv: readonly string[], ctx: Ctx): Op[] {
+  const name = base(argv[0] as string)
+  const pos = positional(argv.filter((_, i) => {
+    const prev = argv[i - 1]
+    return !(prev !== undefined && /^--?(region|profile|project|output|query|zone|resource-group|subscription|format|filter|account|configuration)$/.test(prev))
+  }), 1)
+  const words = pos.join(' ').toLowerCase()
+  if (name === 'aws' && pos[0] === 's3') {
+    const verb = pos[1] ?? ''
+    const paths = pos.slice(2)
+    if (verb === 'rm') return [op(hasFlag(argv, '--recursive') ? 'file.delete_recursive' : 'file.delete', 'cloud_storage', paths, true)]
+    if (verb === 'rb') return [op('infra.terminate', 'cloud_storage')]
+    if (verb === 'cp' || verb === 'sync' || verb === 'mv') {
+      const dest = paths[paths.length - 1] ?? ''
+      if (verb === 'sync' && hasFlag(argv, '--delete')) ctx.flags.add('force')
+      if (dest.startsWith('s3://')) {
+        ctx.hosts.push('s3.amazonaws.com')
+        return [op('file.upload', 'cloud_storage', paths.slice(0, -1))]
+      }
+      return [op('file.download', 'cloud_storage', [dest], true)]
+    }
+    return [op('file.list', 'cloud_storage')]
+  }
+  if (/secretsmanager get-secret-value|ssm get-parameters?( |$)|secrets versions access|keyvault secret show|secrets access/.test(words)) {
+    if (name === 'aws' && words.includes('ssm') && !hasFlag(argv, '--with-decryption')) return [op('infra.get', 'cloud')]
+    return [op('secret.get', 'cloud')]
+  }
+  if (/secretsmanager (create|put)-secret|secrets create|keyvault secret set|ssm put-parameter/.test(words)) return [op('secret.create', 'cloud')]
+  if (/iam create-access-key|service-accounts keys create|sp create-for-rbac|credential reset/.test(words)) return [op('iam.generate_api_key', 'cloud')]
+  if (/iam (attach|put)-(user|role|group)-policy|add-iam-policy-binding|role assignment create|iam add-user-to-group/.test(words)) return [op('iam.assign_role', 'cloud')]
+  if (/iam create-(user|role|group)|service-accounts create|ad user create/.test(words)) return [op('iam.create', 'cloud')]
+  if (/iam delete-(user|role|group)|service-accounts delete|ad user delete/.test(words)) return [op('iam.delete', 'cloud')]
+  const verbWord = pos.find((p) => /^(delete|terminate|remove|destroy|deregister|purge|rm|stop|reboot|deploy|create|run|put|update|set|modify|start|scale|resize|describe|list|get|show|ls|wait|help|info|whoami|status|logs)([-_].*)?$/.test(p)) ?? ''
+  if (/^(delete|terminate|remove|destroy|deregister|purge|rm)/.test(verbWord)) return [op('infra.terminate', 'cloud')]
+  if (/^deploy/.test(verbWord)) return [op('dev.deploy', 'cloud')]
+  if (/^(scale|resize)/.test(verbWord)) return [op('infra.scale', 'cloud')]
+  if (/^(create|run)/.test(verbWord)) return [op('infra.create', 'cloud')]
+  if (/^(put|update|set|modify|start|stop|reboot)/.test(verbWord)) return [op('infra.update', 'cloud')]
+  return [op('infra.get', 'cloud')]
+}
+
+function classifySqlClient(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] {
+  const name = base(argv[0] as string)
+  const host = optionValue(argv, '-h', '--host')
+  if (host !== undefined) ctx.hosts.push(classifyHost(host).host)
+  for (const a of argv) if (/^(postgres(ql)?|mysql|mongodb(\+srv)?|redis|rediss):\/\//.test(a)) addHostFromUrl(ctx, a)
+  if (name === 'dropdb') return [op('db.drop', 'database')]
+  if (name === 'createdb') return [op('db.create', 'database')]
+  if (name === 'pg_dump' || name === 'mysqldump' || name === 'pg_dumpall' || name === 'mongodump') return [op('db.export', 'database')]
+  if (name === 'pg_restore' || name === 'mongorestore') return [op('db.restore', 'database')]
+  if (name === 'redis-cli') {
+    const words = positional(argv).map((w) => w.toUpperCase())
+    const verb = words.find((w) => /^[A-Z]+$/.test(w)) ?? ''
+    if (verb === 'FLUSHALL' || verb === 'FLUSHDB') return [op('db.truncate', 'database')]
+    if (['DEL', 'UNLINK', 'EXPIRE'].includes(verb)) return [op('db.delete', 'database')]
+    if (['SET', 'HSET', 'LPUSH', 'RPUSH', 'SADD', 'INCR', 'MSET', 'CONFIG'].includes(verb)) return [op('db.update', 'database')]
+    if (verb === '') return [op('process.run', 'database')]
+    return [op('db.select', 'database')]
+  }
+  if (name === 'mongosh' || name === 'mongo') {
+    const script = optionValue(argv, '--eval') ?? cmd.heredoc ?? ''
+    if (script === '') return [op('process.run', 'database')]
+    if (/dropDatabase|\.drop\(/.test(script)) return [op('db.drop', 'database')]
+    if (/deleteMany\(\s*\{\s*\}\s*\)|remove\(\s*\{\s*\}\s*\)/.test(script)) {
+      ctx.flags.add('unbounded_write')
+      return [op('db.delete', 'database')]
+    }
+    if (/delete(One|Many)|remove\(/.test(script)) return [op('db.delete', 'database')]
+    if (/update(One|Many)|replaceOne|insert(One|Many)?/.test(script)) return [op('db.update', 'database')]
+    return [op('db.select', 'database')]
+  }
+  let sql = optionValue(argv, '-c', '--command', '-e', '--execute') ?? cmd.heredoc
+  if (sql === undefined && name === 'sqlite3') {
+    const pos = positional(argv)
+    if (pos.length >= 2) sql = pos[pos.length - 1]
+  }
+  if (sql === undefined) {
+    const file = optionValue(argv, '-f', '--file') ?? cmd.stdinFile
+    return file === undefined ? [op('process.run', 'database')] : [op('db.restore', 'database', [file])]
+  }
+  ctx.sql.push(sql)
+  const facts = classifySql(sql)
+  if (facts.unboundedDelete || facts.unboundedUpdate) ctx.flags.add('unbounded_write')
+  if (facts.severity !== 'none') ctx.flags.add(facts.severity === 'deny' ? 'sql_deny' : 'sql_review')
+  return [op(facts.action, 'database')]
+}
+
+function classifyPackage(argv: readonly string[], name: string, ctx: Ctx): Op[] | undefined {
+  let args = argv
+  if ((name === 'python' || name === 'python3') && argv[1] === '-m' && (argv[2] === 'pip' || argv[2] === 'pip3')) {
+    args = argv.slice(2)
+    name = 'pip'
+  }
+  const pm = PACKAGE_MANAGERS[name]
+  if (pm === undefined) return undefined
+  const sub = args.slice(1).find((a) => !a.startsWith('-') || (name === 'pacman' || name === 'nix-env')) ?? ''
+  if (pm.lockfile?.includes(sub) === true) return [op('process.run', 'package_install')]
+  if (!pm.install.includes(sub)) {
+    if (name === 'npx' || name === 'pnpx' || name === 'bunx') return undefined
+    return undefined
+  }
+  const pkgs: string[] = []
+  const start = args.indexOf(sub) + 1
+  for (let i = start; i < args.length; i += 1) {
+    const a = args[i] as string
+    if (INSTALL_VALUE_OPTS.has(a)) {
+      if (a === '-r' || a === '--requirement') ctx.flags.add('requirements_file')
+      i += 1
+      continue
+    }
+    if (a.startsWith('-')) continue
+    if (name === 'uv' && (a === 'install' || a === 'pip' || a === 'tool')) continue
+    pkgs.push(a)
+  }
+  if (hasFlag(args, '-g', '--global', '--user', '--system') || ['apt', 'apt-get', 'yum', 'dnf', 'apk',
+    'pacman', 'zypper', 'brew', 'port', 'snap', 'choco', 'winget'].includes(name)) ctx.flags.add('global_install')
+  if (pkgs.some((p) => /^(https?:|git\+|git:|github:|file:|\.\.?\/|\/)/.test(p) || p.endsWith('.tgz') || p.endsWith('.whl'))) {
+    ctx.flags.add('untrusted_package_source')
+  }
+  ctx.packages.push(...pkgs)
+  if (pkgs.length === 0 && !ctx.flags.has('requirements_file') && sub !== 'tap') return [op('process.run', 'package_install')]
+  ctx.flags.add('package_install')
+  return [op('process.run', 'package_install')]
+}
+
+const MUTATING_CHMOD = /^([ugoa]*[+=][rwxXst]*s|[0-7]?[0-7]{2}7|[ugoa]*\+?[rwx]*w.*|4[0-7]{3}|2[0-7]{3})$/
+
+export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] {
+  if (argv.length === 0) return []
+  const prog = argv[0] as string
+  const name = base(prog)
+  const pos = positional(argv)
+  if (/^(mkfs|mke2fs)(\..*)?$/.test(name) || DISK_WIPERS.has(name)) {
+    ctx.flags.add('device_write')
+    return [op('file.delete_recursive', 'disk', pos, true)]
+  }
+  switch (name) {
+    case 'rm': case 'unlink': case 'rmdir': case 'shred': case 'srm': case 'trash': case 'trash-put': {
+      const recursive = hasShort(argv, 'r') || hasShort(argv, 'R') || hasFlag(argv, '--recursive')
+      if (hasShort(argv, 'f') || hasFlag(argv, '--force') || name === 'shred') ctx.flags.add('force')
+      if (cmd.xargs) ctx.flags.add('dynamic_targets')
+      return [op(recursive ? 'file.delete_recursive' : 'file.delete', 'file', cmd.xargs && pos.length === 0 ? ['$XARGS'] : pos, true)]
+    }
+    case 'find': {
+      const roots = pos.filter((_, i) => i === 0 || !(argv[argv.indexOf(pos[i] as string) - 1] ?? '').startsWith('-'))
+      const root = [pos[0] ?? '.']
+      if (hasFlag(argv, '-delete') || argv.some((a, i) => (a === '-exec' || a === '-execdir' || a === '-ok') && ['rm', 'shred', 'unlink'].includes(base(argv[i + 1] ?? '')))) {
+        ctx.flags.add('dynamic_targets')
+        return [op('file.delete_recursive', 'find', root, true)]
+      }
+      const exec = argv.findIndex((a) => a === '-exec' || a === '-execdir')
+      if (exec >= 0) return [op('process.run', 'file', root)]
+      void roots
+      return [op('file.list', 'file', root)]
+    }
+    case 'mv':
+      return [op('file.move', 'file', pos, true)]
+    case 'cp': case 'install': case 'ditto':
+      return [op('file.copy', 'file', pos.slice(-1), true)]
+    case 'ln':
+      return [op('file.create', 'file', pos.length > 1 ? pos.slice(-1) : pos, true)]
+    case 'mkdir': case 'touch': case 'mkfifo':
+      return [op('file.create', 'file', pos, true)]
+    case 'tar': case 'unzip': case 'zip': case 'gzip': case 'gunzip': case '7z': case 'xz': case 'bzip2':
+      return [op('file.create', 'archive', [], false)]
+    case 'chmod': case 'chown': case 'chgrp': case 'chattr': case 'setfacl': case 'chflags': {
+      ctx.flags.add('permission_change')
+      const modeOrOwner = pos[0] ?? ''
+      if (name === 'chmod' && MUTATING_CHMOD.test(modeOrOwner) && /7$|o?\+w|a\+w|[+=].*s|^[42][0-7]{3}$/.test(modeOrOwner)) ctx.flags.add('weakens_permissions')
+      if (name === 'chown' && /^root(:|$)/.test(modeOrOwner)) ctx.flags.add('weakens_permissions')
+      if (hasShort(argv, 'R') || hasFlag(argv, '--recursive')) ctx.flags.add('recursive')
+      return [op('file.update', 'permissions', pos.slice(1), true)]
+    }
+    case 'truncate':
+      return [op('file.update', 'file', pos.filter((p) => !/^[0-9]+[KMG]?$/.test(p)), true)]
+    case 'sed': case 'perl':
+      if (argv.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'))) {
+        return [op('file.update', 'file', pos.slice(1), true)]
+      }
+      if (name === 'perl' && hasFlag(argv, '-e', '-E')) {
+        ctx.flags.add('inline_code')
+        return [op('process.run', 'interpreter')]
+      }
+      return name === 'sed' ? [op('file.read', 'file', pos.slice(1))] : [op('process.run', 'interpreter', pos.slice(0, 1))]
+    case 'tee':
+      return pos.length > 0 ? [op('file.update', 'file', pos, true)] : [info()]
+    case 'dd': {
+      const of = argv.find((a) => a.startsWith('of='))?.slice(3)
+      if (of !== undefined && /^\/dev\/(sd|nvme|hd|disk|mmcblk|xvd|vd)/.test(of)) {
+        ctx.flags.add('device_write')
+        return [op('file.delete_recursive', 'disk', [of], true)]
+      }
+      return of === undefined ? [info()] : [op('file.update', 'file', [of], true)]
+    }
+    case 'git':
+      return classifyGit(argv, ctx)
+    case 'gh':
+      return classifyGh(argv, ctx)
+    case 'glab':
+      return pos[0] === 'mr' && pos[1] === 'merge' ? [op('dev.merge_pr', 'gitlab')] : [op('dev.get', 'gitlab')]
+    case 'kubectl': case 'oc': case 'k': case 'helm': case 'kubectx':
+      if (name === 'kubectx') {
+        if (pos[0] !== undefined) ctx.kubeContext = pos[0]
+        return [op('process.run', 'kubernetes')]
+      }
+      return classifyKube(argv, ctx)
+    case 'terraform': case 'tofu': case 'terragrunt': case 'pulumi': case 'cdktf':
+      if (pos[0] === 'workspace' && pos[1] === 'select' && pos[2] !== undefined && prodWord(pos[2])) ctx.flags.add('prod')
+      return classifyIac(argv)
+    case 'docker': case 'podman': case 'docker-compose': case 'nerdctl':
+      return classifyContainer(argv)
+    case 'aws': case 'gcloud': case 'az': case 'doctl': case 'gsutil': case 'linode-cli': case 'hcloud':
+      if (name === 'gsutil') {
+        const verb = pos[0] ?? ''
+        if (verb === 'rm') return [op(hasShort(argv, 'r') ? 'file.delete_recursive' : 'file.delete', 'cloud_storage', pos.slice(1), true)]
+        if (verb === 'cp' || verb === 'rsync') return (pos[pos.length - 1] ?? '').startsWith('gs://') ? [op('file.upload', 'cloud_storage', pos.slice(1, -1))] : [op('file.download', 'cloud_storage')]
+        return [op('file.list', 'cloud_storage')]
+      }
+      return classifyCloud(argv, ctx)
+    case 'psql': case 'mysql': case 'mariadb': case 'sqlite3': case 'sqlcmd': case 'clickhouse-client':
+    case 'cockroach': case 'mongosh': case 'mongo': case 'redis-cli': case 'pg_dump': case 'pg_dumpall':
+    case 'pg_restore': case 'mysqldump': case 'dropdb': case 'createdb': case 'mongodump': case 'mongorestore':
+      return classifySqlClient(argv, cmd, ctx)
+    case 'scp': case 'rsync': case 'sftp': case 'rclone':
+      return classifyTransfer(argv, ctx)
+    case 'passwd': case 'chpasswd':
+      return [op('iam.reset_password', 'system')]
+    case 'useradd': case 'adduser': case 'groupadd': case 'addgroup':
+      return [op('iam.create', 'system')]
+    case 'userdel': case 'deluser': case 'groupdel': case 'delgroup':
+      return [op('iam.delete', 'system')]
+    case 'usermod': case 'gpasswd': case 'visudo':
+      if (name === 'visudo' || argv.some((a) => /(^|,)(sudo|wheel|admin|root|docker)(,|$)/.test(a))) {
+        return [op('iam.assign_role', 'system')]
+      }
+      return [op('iam.update', 'system')]
+    case 'systemctl': case 'service': case 'launchctl': case 'rc-service': {
+      const verb = name === 'service' ? pos[1] ?? '' : pos[0] ?? ''
+      if (['status', 'list-units', 'list-unit-files', 'is-active', 'is-enabled', 'show', 'cat', 'list'].includes(verb)) return [op('infra.get', 'system')]
+      if (['enable', 'link', 'load', 'bootstrap'].includes(verb)) ctx.flags.add('persistence')
+      return [op('infra.update', 'system')]
+    }
+    case 'crontab':
+      if (hasFlag(argv, '-l')) return [info('system')]
+      ctx.flags.add('persistence')
+      return hasFlag(argv, '-r') ? [op('file.delete', 'system', ['crontab'], true)] : [op('file.update', 'system', ['/etc/crontab'], true)]
+    case 'at': case 'batch':
+      ctx.flags.add('persistence')
+      return [op('process.run', 'system')]
+    case 'shutdown': case 'reboot': case 'halt': case 'poweroff':
+      return [op('infra.terminate', 'system')]
+    case 'init':
+      return pos[0] === '0' || pos[0] === '6' ? [op('infra.terminate', 'system')] : [info('system')]
+    case 'kill': case 'pkill': case 'killall': case 'xkill':
+      if (hasFlag(argv, '-9', '-KILL', '-SIGKILL') || pos.includes('1') || pos.includes('-1')) ctx.flags.add('force')
+      return [op('process.run', 'kill')]
+    case 'iptables': case 'ip6tables': case 'nft': case 'ufw': case 'firewall-cmd': case 'pfctl':
+      return hasFlag(argv, '-L', '--list', 'status') || pos[0] === 'status' ? [op('infra.get', 'system')] : [op('infra.update', 'system')]
+    case 'printenv':
+      return pos.length > 0 ? [info('env')] : [op('secret.list', 'env')]
+    case 'env': case 'set': case 'declare':
+      return pos.length === 0 && !hasFlag(argv, '-f', '-F') ? [op('secret.list', 'env')] : [info('env')]
+    case 'security':
+      return pos[0] !== undefined && /^find-(generic|internet)-password$|^dump-keychain$/.test(pos[0]) ? [op('secret.get', 'keychain')] : [info()]
+    case 'op': case 'vault': case 'pass': case 'gopass': case 'bw': case 'lpass': case 'doppler': case 'infisical': case 'sops': case 'age': {
+      const words = pos.join(' ')
+      if (/^(kv )?(put|write|set|create|insert|generate|edit|encrypt)\b|secrets set|item create|kv patch/.test(words)) return [op('secret.create', 'secrets')]
+      if (/^(kv )?(delete|destroy|rm|remove)\b|kv metadata delete|item delete/.test(words)) return [op('secret.delete', 'secrets')]
+      if (/^(kv )?(list|ls)\b|item list|secrets$/.test(words)) return [op('secret.list', 'secrets')]
+      if (name === 'sops' && !hasFlag(argv, '-d', '--decrypt')) return [op('file.update', 'secrets', pos, true)]
+      return [op('secret.get', 'secrets')]
+    }
+    case 'gpg':
+      return hasFlag(argv, '-d', '--decrypt', '--export-secret-keys') ? [op('secret.get', 'keychain')] : [op('process.run', 'crypto')]
+    case 'ssh-keygen': case 'ssh-add': case 'ssh-copy-id':
+      return name === 'ssh-copy-id' ? [op('iam.update', 'ssh')] : [op('process.run', 'ssh')]
+    case 'npx': case 'pnpx': case 'bunx': case 'uvx': {
+      const yes = hasFlag(argv, '-y', '--yes', '-p', '--package')
+      const pkg = pos[0]
+      if (pkg !== undefined && (yes || /[@/]/.test(pkg) || name === 'uvx')) {
+        ctx.packages.push(pkg)
+        ctx.flags.add('remote_package_exec')
+      }
+      return [op('process.run', 'build')]
+    }
+    case 'npm': case 'pnpm': case 'yarn': case 'bun': {
+      const sub = pos[0] ?? ''
+      if (sub === 'publish' || (name === 'yarn' && sub === 'npm' && pos[1] === 'publish')) return [op('dev.deploy', 'publish')]
+      if (['login', 'adduser', 'token'].includes(sub)) return [op('secret.create', 'registry')]
+      if (sub === 'unpublish' || sub === 'deprecate') return [op('dev.deploy', 'publish')]
+      if (sub === 'config' && pos[1] === 'set') ctx.flags.add('persistence')
+      if (['ls', 'list', 'outdated', 'view', 'info', 'why', 'audit', 'search', 'whoami', 'root', 'bin', 'help', '--version', '-v'].includes(sub) || pos.length === 0 && argv.length > 1 && /^(-v|--version)$/.test(argv[1] as string)) return [info('package_manager')]
+      const pkgOp = classifyPackage(argv, name, ctx)
+      if (pkgOp !== undefined) return pkgOp
+      if (['uninstall', 'remove', 'rm', 'un', 'prune', 'dedupe', 'update', 'upgrade', 'up', 'link'].includes(sub)) return [op('process.run', 'package_manager')]
+      if (sub === 'exec' || sub === 'dlx' || sub === 'x') {
+        const pkg = pos[1]
+        if (pkg !== undefined) {
+          ctx.packages.push(pkg)
+          ctx.flags.add('remote_package_exec')
+        }
+      }
+      return [op('process.run', 'build')]
+    }
+    case 'cargo': case 'go': case 'gem': case 'composer': case 'pip': case 'pip3': case 'pipx': case 'uv':
+    case 'poetry': case 'pdm': case 'conda': case 'mamba': case 'apt': case 'apt-get': case 'yum': case 'dnf':
+    case 'apk': case 'pacman': case 'zypper': case 'brew': case 'port': case 'snap': case 'choco': case 'winget':
+    case 'nix': case 'nix-env': {
+      if ((name === 'cargo' && pos[0] === 'publish') || (name === 'gem' && pos[0] === 'push') || (name === 'poetry' && pos[0] === 'publish')) {
+        return [op('dev.deploy', 'publish')]
+      }
+      const pkgOp = classifyPackage(argv, name, ctx)
+      if (pkgOp !== undefined) return pkgOp
+      if (['remove', 'uninstall', 'purge', 'autoremove', 'erase'].includes(pos[0] ?? '')) return [op('process.run', 'package_manager')]
+      if (['list', 'show', 'search', 'info', 'freeze', 'check', 'version', 'env', 'doctor', 'outdated', 'tree', 'metadata', 'vet', 'fmt'].includes(pos[0] ?? '')) return [info('package_manager')]
+      return [op('process.run', 'build')]
+    }
+    case 'twine': case 'vsce': case 'ovsx':
+      return [op('dev.deploy', 'publish')]
+    default:
+      break
+  }
+  if (NETWORK_PROGRAMS.has(name)) return classifyCurl(argv, ctx)
+  if (DEPLOY_PROGRAMS.has(name)) {
+    const verb = pos[0] ?? ''
+    if (['logs', 'ls', 'list', 'status', 'info', 'whoami', 'login', 'dev', 'help', 'env', 'inspect', 'open'].includes(verb)) return [op('infra.get', 'deploy')]
+    if (hasFlag(argv, '--prod', '--production')) ctx.flags.add('prod')
+    if (['rm', 'remove', 'destroy', 'delete'].includes(verb) || (name === 'fly' || name === 'flyctl') && ['destroy'].includes(pos[1] ?? '')) return [op('infra.terminate', 'deploy')]
+    if (['secrets', 'env'].includes(verb) && ['set', 'add'].includes(pos[1] ?? '')) return [op('secret.create', 'deploy')]
+    return [op('dev.deploy', 'deploy')]
+  }
+  if (SHELLS.has(name)) {
+    // A shell reading a script from stdin (`curl … | sh`) or from `<(…)`.
+    if (pos.length === 0 && (cmd.piped || cmd.heredoc !== undefined)) {
+      ctx.flags.add('pipes_to_shell')
+      return [op('process.run', 'shell_stdin')]
+    }
+    return [op('process.run', 'script', pos.slice(0, 1))]
+  }
+  if (INTERPRETERS.has(name) || /^python3?\.[0-9]+$/.test(name)) {
+    if (argv.some((a) => a === '-c' || a === '-e' || a === '-p' || a === '--eval' || a === 'eval' || a === '-r')) {
+      ctx.flags.add('inline_code')
+      return [op('process.run', 'interpreter')]
+    }
+    if (pos.length === 0 && (cmd.piped || cmd.heredoc !== undefined)) {
+      ctx.flags.add('pipes_to_shell')
+      return [op('process.run', 'shell_stdin')]
+    }
+    if (argv.includes('--version') || argv.includes('-V') || argv.includes('--help')) return [info()]
+    return [op('process.run', 'script', pos.slice(0, 1))]
+  }
+  if (READ_PROGRAMS.has(name)) {
+    if (name === 'source' || name === '.') return [op('process.run', 'script', pos)]
+    const files = name === 'jq' || name === 'yq' ? pos.slice(1) : pos
+    return files.length > 0 ? [op('file.read', 'file', files)] : [info()]
+  }
+  if (LIST_PROGRAMS.has(name)) return [op('file.list', 'file', pos.length > 0 ? pos : ['.'])]
+  if (SEARCH_PROGRAMS.has(name)) return [op('file.search', 'file', pos.slice(1).length > 0 ? pos.slice(1) : ['.'])]
+  if (INFO_PROGRAMS.has(name)) return [info()]
+  if (BUILD_PROGRAMS.has(name)) return [op('process.run', 'build')]
+  if (prog.startsWith('./') || prog.startsWith('/') || prog.startsWith('~') || prog.includes('/')) {
+    return [op('process.run', 'script', [prog])]
+  }
+  return [op('process.run', 'program')]
+}
+
+
+export const SECRET_PATTERNS: readonly RegExp[] = [
+  /\bAKIA[0-9A-Z]{16}\b/,
+  /\bgh[pousr]_[A-Za-z0-9]{30,}\b/,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/,
+  /\bglpat-[A-Za-z0-9_-]{20,}/,
+  /\b[rs]k_(live|test)_[A-Za-z0-9]{10,}/,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
+  /\bsk-(ant-)?[A-Za-z0-9_-]{20,}/,
+  /\bnpm_[A-Za-z0-9]{30,}\b/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\b(AWS_SECRET_ACCESS_KEY|PGPASSWORD|MYSQL_PWD|GITHUB_TOKEN|NPM_TOKEN|API_KEY|SECRET_KEY|ACCESS_TOKEN|DATABASE_URL)=\S{6,}/i,
+  /\b(password|passwd|secret|token|api[_-]?key)=[^\s&$]{6,}/i,
+  /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]{3,}@/i,
+]
+
