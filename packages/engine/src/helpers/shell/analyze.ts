@@ -577,6 +577,55 @@ const PURE_TEXT = new Set(['echo', 'printf', 'jq', 'yq', 'grep', 'rg', 'test', '
 
 const SERVICE_STOP = /^(stop|kill|disable|mask|restart|reload|unload|bootout|remove|rm|delete|down|kill-server)$/
 
+/** Package runners that start a named package's bin: `npx permit0`, `pnpm dlx @permit0/cli`, … */
+const PACKAGE_RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'pnpm', 'npm', 'yarn', 'bun'])
+const PERMIT0_BIN = /^(@permit0\/cli|permit0)(@[\w.^~<>=-]+)?$/
+/** A script path that is permit0's CLI (`…/@permit0/cli/dist/bin.js`, `apps/cli/bin/permit0.js`, …). */
+const PERMIT0_SCRIPT = /(^|\/)(permit0(\.[cm]?js)?|@permit0\/cli\/.*\.[cm]?[jt]s|apps\/cli\/(src|dist|bin)\/[\w.-]+\.[cm]?[jt]s)$/
+
+/** The arguments after `permit0` when argv starts permit0's CLI by any route, else undefined. */
+function permit0CliArgs(argv: readonly string[]): readonly string[] | undefined {
+  const name = argv[0] === undefined ? '' : base(argv[0])
+  if (name === 'permit0') return argv.slice(1)
+  if (PACKAGE_RUNNERS.has(name) || /^(node|nodejs|tsx|ts-node|bun|deno)$/.test(name)) {
+    const at = argv.findIndex((a, i) => i > 0 && (PERMIT0_BIN.test(a) || PERMIT0_SCRIPT.test(a) || /^--package=@?permit0/.test(a)))
+    if (at > 0) {
+      let rest = argv.slice(at + 1)
+      // `npm exec --package=@permit0/cli -- permit0 …`
+      if (rest[0] === '--') rest = rest.slice(1)
+      if (rest[0] !== undefined && PERMIT0_BIN.test(rest[0])) rest = rest.slice(1)
+      return rest
+    }
+  }
+  return undefined
+}
+
+/**
+ * The agent running permit0's own CLI: deciding approvals, minting tokens, login links, trusting
+ * packs or (un)installing hooks is a reviewer's act, never the agent's (deny); read-only commands
+ * (check, normalize, validate, verify, help) stay quiet; anything else needs a person.
+ */
+function judgePermit0Cli(argv: readonly string[], acc: Acc): void {
+  const args = permit0CliArgs(argv)
+  if (args === undefined) return
+  const words = args.filter((a) => !a.startsWith('-'))
+  const [cmd = '', sub = ''] = words
+  const said = `permit0 ${words.slice(0, 2).join(' ')}`.trim()
+  if (words.length === 0 && args.every((a) => /^(--version|-V|--help|-h)$/.test(a))) return
+  if (/^(approvals?|token|tokens|login|db|trust|untrust)$/.test(cmd) ||
+    /^packs?$/.test(cmd) && /^(trust|untrust|lock)$/.test(sub) ||
+    /^(hook|mcp)$/.test(cmd) && /^(install|uninstall|remove|disable)$/.test(sub) ||
+    cmd === 'audit' && /^(replay|import|prune|delete)$/.test(sub)) {
+    if (!(cmd.startsWith('approval') && /^(list|ls|show)$/.test(sub))) {
+      acc.deny.add(`runs permit0's own ${said}: deciding, tokens, trust and hooks are a reviewer's acts, not the agent's`)
+      return
+    }
+  }
+  if (/^(check|normalize|help)$/.test(cmd) || /^packs?$/.test(cmd) && /^(validate|test|list)$/.test(sub) ||
+    cmd === 'audit' && sub === 'verify' || cmd === 'calibrate' && sub === 'test' || args.some((a) => a === '--help' || a === '-h')) return
+  acc.ask.add(`runs permit0 itself (${said})`)
+}
+
 function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number): void {
   const argv = u.argv
   const name = argv[0] === undefined ? '' : base(argv[0])
@@ -587,11 +636,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     const verbs = positional(argv)
     if (verbs.some((v) => SERVICE_STOP.test(v) || v === 'services') && /permit0/i.test(argv.join(' '))) acc.deny.add(`stops permit0 (${argv.join(' ').slice(0, 80)})`)
   }
-  if (name === 'permit0' && /^(hook|packs?|serve|stop|audit|token|trust)/.test(pos[0] ?? '') && !['--help', '-h'].includes(argv[argv.length - 1] ?? '')) {
-    if (/^(hook)$/.test(pos[0] ?? '') && /^(uninstall|remove|disable)$/.test(pos[1] ?? '')) acc.deny.add('removes permit0\'s hook')
-    else if (/^packs?$/.test(pos[0] ?? '') && /^(trust|lock)$/.test(pos[1] ?? '')) acc.deny.add('changes which packs permit0 trusts')
-    else acc.ask.add(`runs permit0 itself (${pos.slice(0, 2).join(' ')})`)
-  }
+  judgePermit0Cli(argv, acc)
   // disk and system destruction
   if (['shutdown', 'reboot', 'halt', 'poweroff'].includes(name) || (name === 'systemctl' && /^(poweroff|reboot|halt|kexec|suspend|hibernate|rescue|emergency)$/.test(pos[0] ?? '')) ||
     ((name === 'init' || name === 'telinit') && /^[06sS]$/.test(pos[0] ?? ''))) {
