@@ -25,7 +25,7 @@ import {
   mergeIntoSettings,
   ON_FAILURE_MIN_VERSION,
 } from '../hook/install.ts'
-import { MAX_HOOK_INPUT_BYTES, hookMetadata, parseHookInput } from '../hook/input.ts'
+import { MAX_HOOK_INPUT_BYTES, hookMetadata, mayCarrySql, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
 import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
 import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
@@ -135,6 +135,7 @@ async function runLocal(
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       orgDomain: config.orgDomain,
       cacheDir: join(dataDir, 'cache'),
+      sql: mayCarrySql(call.toolName, call.parameters),
     })
   } catch (err) {
     return {

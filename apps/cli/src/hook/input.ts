@@ -57,3 +57,15 @@ export function hookMetadata(input: HookInput): JsonObject {
   metadata.tool_name = input.tool_name
   return metadata
 }
+
+/**
+ * Whether a call may carry SQL (a SQL client in a command, a SQL tool or parameter, a statement
+ * keyword). The local hook loads the PostgreSQL parser only then; SQL met without it fails closed
+ * (a person decides), so a miss here costs a prompt, never an allow.
+ */
+const SQL_HINT =
+  /\b(psql|pg_\w+|\w*sql\w*|mysql|mariadb|sqlite3?|duckdb|clickhouse|cockroach|supabase|neon|postgres\w*|database|query|select|insert|update|delete|drop|truncate|alter|grant|revoke|copy|vacuum)\b/i
+
+export function mayCarrySql(toolName: string, parameters: JsonValue): boolean {
+  return SQL_HINT.test(toolName) || SQL_HINT.test(JSON.stringify(parameters))
+}

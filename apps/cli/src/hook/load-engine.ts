@@ -9,6 +9,8 @@ export interface LoadHookEngineOptions {
   readonly orgDomain: string
   /** Where the parsed-packs cache lives (`<data dir>/cache`); absent → no cache. */
   readonly cacheDir?: string
+  /** Load the PostgreSQL parser (default true); the hook skips it for a call without SQL. */
+  readonly sql?: boolean
 }
 
 /**
@@ -21,8 +23,8 @@ export async function loadHookEngine(
   options: LoadHookEngineOptions,
   deps: { cwd?: string; packsDirEnv?: string; home?: string; onNote?: (note: string) => void } = {},
 ): Promise<LocalEngine> {
-  await initParsers()
-  const { cacheDir, ...engineOptions } = options
+  const { cacheDir, sql, ...engineOptions } = options
+  await initParsers(sql === undefined ? {} : { sql })
   return buildEngine(engineOptions, {
     ...deps,
     ...(cacheDir !== undefined ? { packCache: { dir: cacheDir, version: CLI_VERSION } } : {}),
