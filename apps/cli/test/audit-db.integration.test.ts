@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStore, generateAuditKey, type Store } from '@permit0/store'
+import { createStore, generateAuditKey, MIGRATIONS, type Store } from '@permit0/store'
 import { runAuditExport } from '../src/commands/audit/export.ts'
 import { runAuditInspect } from '../src/commands/audit/inspect.ts'
 import { runAuditVerify } from '../src/commands/audit/verify.ts'
@@ -204,12 +204,12 @@ describe('store options and db status', () => {
       const dataDir = join(home, '.permit0', 'data')
       // A new embedded data dir starts from the cluster shipped with the store, which already holds
       // every migration (packages/store/scripts/make-pglite-template.ts: regenerate it when adding one).
-      expect(first.out).toEqual([`embedded store ${dataDir}: up to date (1 migrations)`])
+      expect(first.out).toEqual([`embedded store ${dataDir}: up to date (${Object.keys(MIGRATIONS).length} migrations)`])
       expect(first.err[0]).toMatch(/^created audit signing key .*audit-signing\.key \(public key [0-9a-f]{64}\)$/)
       expect(statSync(join(dataDir, 'audit-signing.key')).mode & 0o777).toBe(0o600)
       const again = capture()
       expect(await runDbMigrate({}, { io: again.io, env: {}, homeDir: home })).toBe(0)
-      expect(again.out).toEqual([`embedded store ${dataDir}: up to date (1 migrations)`])
+      expect(again.out).toEqual([`embedded store ${dataDir}: up to date (${Object.keys(MIGRATIONS).length} migrations)`])
       expect(again.err).toEqual([])
       const status = capture()
       expect(await runDbStatus({ json: true }, { io: status.io, env: {}, homeDir: home })).toBe(0)

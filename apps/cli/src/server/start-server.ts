@@ -9,7 +9,7 @@ import {
   type ApprovalRepository,
   type Clock,
 } from '@permit0/approvals'
-import { DEFAULT_CACHE_TTL_MS, type Engine } from '@permit0/engine'
+import { DEFAULT_CACHE_TTL_MS, initParsers, type Engine } from '@permit0/engine'
 import { createStore, type Store } from '@permit0/store'
 import { pino, type Logger } from 'pino'
 import { ulid } from 'ulid'
@@ -117,6 +117,7 @@ const pickStore = (store: Store) => ({
  * listen. Only this function (and the command around it) connects the packages.
  */
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<ServerHandle> {
+  await initParsers() // every entry point that builds an engine (idempotent; in-process servers too)
   const cwd = options.cwd ?? process.cwd()
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'permit0' } })
   const clock = options.clock ?? systemClock

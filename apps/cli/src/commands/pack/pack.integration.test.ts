@@ -37,6 +37,13 @@ function emailCopy(): string {
   return dir
 }
 
+/** 1-based line of the first line of the repo's email pack file `rel` that contains `text` (or one past its end). */
+function lineOf(rel: string, text?: string): number {
+  const lines = readFileSync(join(REPO_PACKS, 'permit0/email', rel), 'utf8').split('\n')
+  if (text === undefined) return lines.length + (lines.at(-1) === '' ? 0 : 1)
+  return lines.findIndex((l) => l.includes(text)) + 1
+}
+
 function edit(dir: string, rel: string, f: (s: string) => string): void {
   writeFileSync(join(dir, rel), f(readFileSync(join(dir, rel), 'utf8')))
 }
@@ -49,9 +56,9 @@ describe('permit0 pack validate', () => {
 
   it.each([
     ['broken YAML', 'normalizers/gmail/send.yaml', (s: string) => s.replace('priority: 120', 'priority: [120'), /send\.yaml:\d+:\d+: error: .*YAML error/],
-    ['unknown key', 'normalizers/gmail/send.yaml', (s: string) => `${s}colour: blue\n`, /send\.yaml:24:1: error: colour: unknown key 'colour'/],
+    ['unknown key', 'normalizers/gmail/send.yaml', (s: string) => `${s}colour: blue\n`, new RegExp(`send\\.yaml:${lineOf('normalizers/gmail/send.yaml')}:1: error: colour: unknown key 'colour'`)],
     ['bad type', 'normalizers/gmail/send.yaml', (s: string) => s.replace('priority: 120', 'priority: high'), /send\.yaml:4:\d+: error: priority: 'priority' must be a 32-bit integer/],
-    ['unknown helper', 'normalizers/gmail/send.yaml', (s: string) => s.replace('compute: extract_domain', 'compute: extract_domian'), /send\.yaml:23:\d+: error: normalize\.parameters\.domain\.compute: unknown helper 'extract_domian'/],
+    ['unknown helper', 'normalizers/gmail/send.yaml', (s: string) => s.replace('compute: extract_domain', 'compute: extract_domian'), new RegExp(`send\\.yaml:${lineOf('normalizers/gmail/send.yaml', 'compute: extract_domain')}:\\d+: error: normalize\\.parameters\\.domain\\.compute: unknown helper 'extract_domian'`)],
     ['bad action type', 'normalizers/gmail/read.yaml', (s: string) => s.replace('action_type: email.read', 'action_type: mail.read'), /read\.yaml:8:\d+: error: normalize\.action_type: invalid action_type 'mail\.read': unknown domain: 'mail'/],
   ] as const)('%s → exit 2 naming file, line and path', async (_n, rel, change, expected) => {
     const dir = emailCopy()
