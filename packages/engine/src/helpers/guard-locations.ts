@@ -12,12 +12,15 @@ const GUARD_SECRET_BASENAMES = new Set([
   'link-secret', 'trusted-packs.json',
 ])
 
+/** Secret names distinctive enough to be permit0's in any directory. */
+const GUARD_SECRET_ANYWHERE = new Set(['reviewer-token', 'link-secret', 'token-secret', 'trusted-packs.json'])
+
 /**
- * permit0's home: `~/.permit0/…` anywhere, and the system locations a package install uses
+ * permit0's home: `~/.permit0/…` anywhere, its XDG/macOS/Windows config and data dirs, and the system locations a package install uses
  * (`/etc/permit0`, `/var/lib/permit0`, …). A project checkout that happens to be named `permit0`
  * is not the guard's (its own packs are only loaded through pinned trust).
  */
-const PERMIT0_DIR = /(\/\.permit0(\/|$))|^\/(etc|var\/lib|var\/run|run|opt|usr\/local\/etc|usr\/share|srv)\/permit0(\/|$)/
+const PERMIT0_DIR = /(\/\.permit0(\/|$))|\/(\.config|\.local\/share|\.local\/state|\.cache|Library\/Application Support|Library\/Preferences|AppData\/(Roaming|Local))\/permit0(\/|$)|^\/(etc|var\/lib|var\/run|run|opt|usr\/local\/etc|usr\/share|srv)\/permit0(\/|$)/
 /** permit0's own configuration files wherever they are. */
 const PERMIT0_CONFIG = /(^|\/)(permit0\.ya?ml|\.permit0\.ya?ml|permit0\.config\.[cm]?[jt]s)$/
 /** The installed CLI and packages. */
@@ -51,6 +54,8 @@ export function guardLocation(resolved: string): GuardLocation {
   const p = resolved.replace(/\/+$/, '')
   const base = p.slice(p.lastIndexOf('/') + 1).toLowerCase()
   const inPermit0 = PERMIT0_DIR.test(p)
+  // the data dir can be moved anywhere (PERMIT0_DATA_DIR); these names are permit0's own wherever they are
+  if (GUARD_SECRET_ANYWHERE.has(base)) return GuardLocation.Secret
   if (inPermit0 && (GUARD_SECRET_BASENAMES.has(base) || /\.(key|pem)$/.test(base))) return GuardLocation.Secret
   if (inPermit0 || PERMIT0_CONFIG.test(p) || PERMIT0_INSTALL.test(p)) return GuardLocation.Config
   if (HOST_SETTINGS.some((re) => re.test(p))) return GuardLocation.Config

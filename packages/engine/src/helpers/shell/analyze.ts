@@ -242,6 +242,79 @@ function shellSplit(s: string): string[] {
   return s.trim().split(/\s+/).filter((x) => x !== '')
 }
 
+/**
+ * Options of ordinary programs whose value is run as a shell command (`tar --to-command`,
+ * `rsync -e`, `zip -TT`, `git rebase --exec`), or as the program's own command language with a
+ * shell escape (`vim -c '!…'`, `gdb -ex 'shell …'`, `less '+!…'`). Values with `=` joined or given
+ * as the next word. A command language that is not a plain shell escape is asked about.
+ */
+const STDIN_FILE = /^(-|\/dev\/stdin|\/dev\/fd\/[0-9]+|\/proc\/self\/fd\/[0-9]+)$/
+
+const SHELL_CODE_OPTIONS: Record<string, readonly string[]> = {
+  tar: ['--to-command', '--use-compress-program', '-I', '--rsh-command', '--info-script', '-F', '--new-volume-script', '--checkpoint-action'],
+  gtar: ['--to-command', '--use-compress-program', '-I', '--rsh-command', '--info-script', '-F', '--new-volume-script', '--checkpoint-action'],
+  bsdtar: ['--use-compress-program'],
+  zip: ['-TT', '--unzip-command'],
+  rsync: ['-e', '--rsh', '--rsync-path'],
+  git: ['--exec', '-x'],
+  make: ['--eval'],
+}
+const EDITOR_COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  vim: ['-c', '--cmd'], vi: ['-c', '--cmd'], nvim: ['-c', '--cmd'], view: ['-c', '--cmd'], ex: ['-c', '--cmd'],
+  vimdiff: ['-c', '--cmd'], gdb: ['-ex', '--eval-command', '-iex', '--init-eval-command'], less: [], more: [],
+}
+
+interface CodeOption {
+  readonly index: number
+  readonly option: string
+  /** The shell command it runs; undefined when it is the program's own language (asked). */
+  readonly shell?: string
+}
+
+function codeOptionValues(name: string, argv: readonly string[]): CodeOption[] {
+  const out: CodeOption[] = []
+  const shellOpts = SHELL_CODE_OPTIONS[name]
+  const editorOpts = EDITOR_COMMAND_OPTIONS[name]
+  if (shellOpts === undefined && editorOpts === undefined) return out
+  // `git -x` is `cherry-pick -x` (a flag); only `rebase` takes a command
+  if (name === 'git' && !argv.includes('rebase')) return out
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    let option: string | undefined
+    let value: string | undefined
+    let index = i
+    for (const o of [...(shellOpts ?? []), ...(editorOpts ?? [])]) {
+      if (a === o && i + 1 < argv.length) {
+        option = o
+        value = argv[i + 1]
+        index = i + 1
+      } else if (o.startsWith('--') && a.startsWith(`${o}=`)) {
+        option = o
+        value = a.slice(o.length + 1)
+      }
+    }
+    // vim `+cmd`, less `+cmd`
+    if (option === undefined && editorOpts !== undefined && a.startsWith('+') && a.length > 1) {
+      option = '+'
+      value = a.slice(1)
+    }
+    if (option === undefined || value === undefined) continue
+    if (shellOpts?.includes(option) === true) {
+      // `--checkpoint-action=exec=CMD`; other checkpoint actions (dot, echo, …) run nothing
+      if (option === '--checkpoint-action') {
+        if (/^exec=/.test(value)) out.push({ index, option, shell: value.slice(5) })
+      } else out.push({ index, option, shell: value })
+      continue
+    }
+    const escape = /^\s*:*\s*(?:[.$%0-9,]*\s*)?(?:!|sh(?:ell)?\s+|silent!?\s*!|pipe\s+)(.*)$/s.exec(value)
+    if (escape !== null) out.push({ index, option, shell: escape[1] ?? '' })
+    else if (/!|\b(system|systemlist|py3?|python3?|pyx|lua|perl|ruby|mzscheme|term(inal)?|call|source|so|exe(cute)?|w(rite)?|sav(eas)?|r(ead)?)\b/.test(value)) {
+      out.push({ index, option })
+    }
+  }
+  return out
+}
+
 /** Removes wrappers; collects strings that will run as shell code. */
 function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
   let w = [...words]
@@ -396,10 +469,28 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       break
     }
     if (name === 'script') {
-      const c = argv.findIndex((a) => a === '-c' || a === '--command')
+      const c = argv.findIndex((a, i) => i > 0 && (a === '--command' || /^-[a-zA-Z]*c$/.test(a)))
+      const joined = argv.findIndex((a) => a.startsWith('--command='))
       if (c > 0) inline(w[c + 1], 'shell', 'script -c')
+      else if (joined > 0) inline({ ...(w[joined] as Word), text: argv[joined]?.slice('--command='.length) ?? '' }, 'shell', 'script -c')
       w = []
       break
+    }
+    if (name === 'alias') {
+      // an alias body runs as code the next time its name is typed
+      for (const x of w.slice(1)) {
+        const eq = x.text.indexOf('=')
+        if (eq > 0) inline({ ...x, text: x.text.slice(eq + 1) }, 'shell', 'alias')
+      }
+      break
+    }
+    if ((name === 'make' || name === 'gmake') && argv.some((a, i) => ((a === '-f' || a === '--file' || a === '--makefile') && STDIN_FILE.test(argv[i + 1] ?? '')) || (/^--(file|makefile)=/.test(a) && STDIN_FILE.test(a.slice(a.indexOf('=') + 1))))) {
+      acc.ask.add(`${name} runs a Makefile given inline (stdin)`)
+    }
+    for (const found of codeOptionValues(name, argv)) {
+      const word = w[found.index] as Word
+      if (found.shell === undefined) acc.ask.add(`${name} ${found.option} runs commands of its own`)
+      else inline({ ...word, text: found.shell }, 'shell', `${name} ${found.option}`)
     }
     if (name === 'tmux' || name === 'screen' || name === 'byobu') {
       const sub = argv.findIndex((a, i) => i > 0 && /^(new-session|new|new-window|neww|split-window|splitw|send-keys|send|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/.test(a))
@@ -460,7 +551,7 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
 const NON_READERS = new Set(['echo', 'printf', 'ls', 'mkdir', 'touch', 'rm', 'rmdir', 'unlink', 'chmod', 'chown',
   'chgrp', 'test', '[', '[[', 'cd', 'pushd', 'popd', 'which', 'type', 'basename', 'dirname', 'realpath', 'readlink',
   'stat', 'file', 'du', 'df', 'kill', 'pkill', 'sleep', 'export', 'unset', 'local', 'declare', 'git', 'npm', 'pnpm',
-  'yarn', 'npx', 'cargo', 'go', 'make', 'mv', 'ln', 'find', 'fd', 'tree', 'eza', 'exa', 'command', 'hash', 'alias',
+  'yarn', 'npx', 'cargo', 'go', 'make', 'mv', 'find', 'fd', 'tree', 'eza', 'exa', 'command', 'hash', 'alias',
   'man', 'help', 'shred', 'truncate', 'mktemp', 'tee', 'code', 'open', 'xdg-open', 'md5sum', 'sha256sum', 'sha1sum',
   'shasum', 'cksum', 'wc', 'ssh-keygen', 'ssh-add', 'ssh-copy-id', 'docker', 'kubectl', 'curl', 'wget'])
 
@@ -693,6 +784,17 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     noteReads(pos.slice(2), cmd, acc, 'gh gist create')
   }
   if (name === 'gh' && pos[0] === 'auth' && pos[1] === 'token') acc.secretReads.push('gh auth token')
+  // git's credential helpers print stored passwords and tokens (`git credential fill`, `git credential-store get`)
+  if (name === 'git' && /^credential(-store|-cache|-osxkeychain|-libsecret|-manager(-core)?)?$/.test(pos[0] ?? '') && /^(fill|get)$/.test(pos[1] ?? '')) {
+    acc.secretReads.push(`git ${pos[0] ?? 'credential'} ${pos[1] ?? ''}`)
+  }
+  // a link to the guard's files lets a later plain write land in them
+  if (name === 'ln') {
+    for (const t of pos.slice(0, -1)) {
+      const f = facts(t, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) acc.deny.add(`links to the guard's files (ln ${t})`)
+    }
+  }
   if (['mail', 'mailx', 'mutt', 'sendmail', 'msmtp', 'swaks'].includes(name)) acc.egress.push(name)
   if (['dig', 'nslookup', 'host', 'ping', 'ping6', 'traceroute', 'drill'].includes(name) && cmd.argv.some((w) => w.subst.length > 0 || w.dynamic)) {
     acc.egress.push(`${name} (DNS/ICMP)`)

@@ -182,6 +182,12 @@ export function evalWord(n: BashNode, st: WalkState, on: OnCommand): Word {
     case 'test_operator':
     case 'special_variable_name': {
       const raw = n.text
+      // `~+` is $PWD and `~-` is $OLDPWD (tilde prefixes, expanded like `~`)
+      const tildeDir = /^~([+-])(\/.*)?$/.exec(raw)
+      if (n.type === 'word' && tildeDir !== null) {
+        const dir = tildeDir[1] === '+' ? (st.cwdLost ? undefined : st.cwd) : st.oldpwd
+        return dir === undefined ? dyn(raw) : { ...lit(`${dir}${tildeDir[2] ?? ''}`), expanded: true }
+      }
       const text = unescapeBare(raw)
       const glob = /(?<!\\)[*?[]/.test(raw)
       const alts = raw.includes('{') && raw.includes(',') ? braceExpand(text) : undefined
