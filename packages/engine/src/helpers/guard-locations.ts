@@ -108,6 +108,10 @@ export const CREDENTIAL_BASENAMES: ReadonlySet<string> = new Set([
   'cookies.sqlite', 'signons.sqlite', 'login.keychain', 'login.keychain-db', '.s3cfg', '.boto', 'rclone.conf',
   'shadow', 'gshadow', 'shadow-', 'gshadow-', 'master.passwd', 'environ', 'access-token', '.dockercfg',
   'gradle.properties', 'settings-security.xml', 'nuget.config', 'firebase-tools.json', '.pgpass.conf',
+  // Android debug key, ngrok authtoken, shell and REPL histories (typed tokens and passwords end up there)
+  'adbkey', 'ngrok.yml', '.bash_history', '.zsh_history', '.sh_history', '.history', '.psql_history',
+  '.mysql_history', '.python_history', '.node_repl_history', '.sqlite_history', '.rediscli_history', '.irb_history',
+  '.pry_history', '.lesshst', '.viminfo',
 ])
 /** Extensions of key and credential containers. */
 export const CREDENTIAL_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -127,6 +131,8 @@ export const CREDENTIAL_DIRS: readonly string[] = [
   '/.config/rclone/', '/.config/hub', '/.composer/auth', '/.m2/settings', '/.fly/', '/.supabase/',
   '/.wrangler/', '/.local/share/com.vercel.cli/', '/.config/heroku/', '/.heroku/', '/.netlify/',
   '/var/run/secrets/', '/run/secrets/', '/etc/ssl/private/', '/.ssh-agent', '/.config/age/',
+  '/.ngrok2/', '/.config/ngrok/', '/.railway/', '/.config/pip/', '/.config/code/user/globalstorage/',
+  '/library/application support/code/user/globalstorage/', '/.local/share/fish/fish_history', '/.vercel/',
 ]
 /** SSH files that are public or configuration, not keys (`~/.ssh/config` is persistence). */
 export const PUBLIC_SSH_FILES = /(\.pub|known_hosts|known_hosts\.old|config|authorized_keys2?)$/
@@ -164,7 +170,7 @@ export function isCredentialLocation(lower: string): boolean {
   if (base === 'environ' && !lower.startsWith('/proc/')) return false
   if (base === 'environment' || base === 'config' || base === 'hosts.yml' && !slashed.includes('/gh/') && !slashed.includes('/glab')) {
     // generic names: only inside a credential directory
-  } else if (CREDENTIAL_BASENAMES.has(base) || CREDENTIAL_EXTENSIONS.has(ext) || /^service[-_]?account.*\.json$/.test(base)) {
+  } else if (CREDENTIAL_BASENAMES.has(base) || CREDENTIAL_EXTENSIONS.has(ext) || /^service[-_]?account.*\.json$/.test(base) || /^ssh_host_[a-z0-9]+_key$/.test(base)) {
     if (!(['shadow', 'gshadow', 'shadow-', 'gshadow-', 'master.passwd'].includes(base) && !lower.startsWith('/etc/'))) return true
   }
   if (slashed.includes('/.ssh/')) return !PUBLIC_SSH_FILES.test(base) && !/\/\.ssh\/?$/.test(lower) ? true : /\/\.ssh\/?$/.test(lower)

@@ -31,6 +31,7 @@ import {
   NETWORK_PROGRAMS,
   op,
   optionValue,
+  optionValues,
   positional,
   prodWord,
   RANK,
@@ -784,6 +785,31 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     noteReads(pos.slice(2), cmd, acc, 'gh gist create')
   }
   if (name === 'gh' && pos[0] === 'auth' && pos[1] === 'token') acc.secretReads.push('gh auth token')
+  if (name === 'gh' && pos[0] === 'auth' && pos[1] === 'status' && argv.some((a) => a === '-t' || a === '--show-token')) acc.secretReads.push('gh auth status --show-token')
+  // a container given a host directory reads (and can write) it: `-v ~/.ssh:/k`, `--mount src=…`, `docker cp ~/.aws c:/`
+  // a password typed as an option ends up in logs, history and the process list
+  if (((CONTAINER_CLIS.has(name) || name === 'helm') && (pos[0] === 'login' || pos[1] === 'login') && optionValue(argv, '-p', '--password') !== undefined) ||
+    (name === 'sshpass' && optionValue(argv, '-p') !== undefined) || ((name === 'mysql' || name === 'mariadb' || name === 'mysqldump') && argv.some((a) => /^(-p.+|--password=.+)$/.test(a)))) {
+    acc.ctx.flags.add('secret_in_command')
+  }
+  if (CONTAINER_CLIS.has(name)) {
+    const mounts = [...optionValues(argv, '-v', '--volume'), ...optionValues(argv, '--mount').map((m) => /(?:^|,)(?:source|src)=([^,]+)/.exec(m)?.[1] ?? '')]
+    const hostSides = mounts.map((m) => m.split(':')[0] ?? '').filter((h) => /^(\/|~|\.)/.test(h))
+    if (pos[0] === 'cp' || (pos[0] === 'container' && pos[1] === 'cp')) hostSides.push(...pos.slice(pos[0] === 'cp' ? 1 : 2, -1).filter((h) => !/^[^/~.][^:]*:/.test(h)))
+    noteReads(hostSides, cmd, acc, `${name} volume`)
+    for (const h of hostSides) {
+      const f = facts(h, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.Guard) acc.deny.add(`gives a container the guard's files (${name} ${h})`)
+      else if (f.broad || h === '/' || /^~\/?$/.test(h)) acc.ask.add(`gives a container the host's ${h === '/' ? 'root filesystem' : 'home directory'} (${name} ${h})`)
+    }
+  }
+  // a file server rooted at the home directory, a credential directory or / publishes what is there
+  const served = servedDirectory(name, argv)
+  if (served !== undefined) {
+    const f = facts(served, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    if (f.kind === PathKind.Secret || f.kind === PathKind.GuardSecret || f.kind === PathKind.Guard) acc.deny.add(`serves credentials over HTTP (${name} ${served})`)
+    else if (f.broad || (f.scope !== PathScope.Workspace && f.scope !== PathScope.Temp)) acc.ask.add(`serves files outside the project over HTTP (${name} ${served})`)
+  }
   // git's credential helpers print stored passwords and tokens (`git credential fill`, `git credential-store get`)
   if (name === 'git' && /^credential(-store|-cache|-osxkeychain|-libsecret|-manager(-core)?)?$/.test(pos[0] ?? '') && /^(fill|get)$/.test(pos[1] ?? '')) {
     acc.secretReads.push(`git ${pos[0] ?? 'credential'} ${pos[1] ?? ''}`)
@@ -989,9 +1015,21 @@ function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): v
   if (sub === 'remote' && (pos[0] === 'add' || pos[0] === 'set-url') && pos[1] !== undefined && pos[2] !== undefined) {
     acc.remotes.set(pos[1], pos[2])
   }
+  if (sub === 'config' && pos.length >= 2) {
+    const m = /^remote\.(.+)\.(push)?url$/i.exec(pos[0] as string)
+    if (m !== null) acc.remotes.set(m[1] as string, pos[1] as string)
+  }
   if (sub === 'push') {
     const remote = pos[0]
-    if (remote === undefined || remote === 'origin' && !acc.remotes.has('origin')) return
+    // a bare `git push` goes to origin, which may have been pointed elsewhere earlier on the line
+    if (remote === undefined && !acc.remotes.has('origin')) return
+    if (remote === 'origin' && !acc.remotes.has('origin')) return
+    if (remote === undefined) {
+      const url = acc.remotes.get('origin') as string
+      acc.egress.push(`git push to ${url}`)
+      acc.deny.add(`pushes to a remote that is not origin (origin was set to ${url})`)
+      return
+    }
     const url = acc.remotes.get(remote) ?? (looksLikeUrl(remote) || remoteSpec(remote) !== undefined || /^(\/|\.\.?\/|file:)/.test(remote) ? remote : undefined)
     if (url !== undefined) {
       acc.egress.push(`git push to ${url}`)
@@ -1004,6 +1042,23 @@ function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): v
   }
   if (sub === 'reset' && hasFlag(rest, '--hard')) acc.ask.add('git reset --hard discards changes')
   if (sub === 'filter-branch' || sub === 'filter-repo') acc.ask.add('rewrites git history')
+}
+
+const CONTAINER_CLIS = new Set(['docker', 'podman', 'nerdctl', 'finch'])
+
+/** The directory a one-line static file server publishes, when it names one. */
+function servedDirectory(name: string, argv: readonly string[]): string | undefined {
+  const pos = positional(argv)
+  if (/^python[0-9.]*$/.test(name) && argv[1] === '-m' && argv[2] === 'http.server') return optionValue(argv, '-d', '--directory')
+  if (name === 'php' && argv.includes('-S')) return optionValue(argv, '-t')
+  if (name === 'httpd' && argv.includes('-h')) return optionValue(argv, '-h') // busybox httpd (unwrapped)
+  if (name === 'ruby' && argv.includes('-run') || name === 'ruby' && argv.some((a) => a.startsWith('httpd'))) return pos.find((p) => /^(\/|~|\.)/.test(p))
+  if (/^(http-server|serve|live-server|static-server|caddy|miniserve|darkhttpd|simple-http-server)$/.test(name)) {
+    if (name === 'caddy') return argv[1] === 'file-server' ? optionValue(argv, '--root', '-r') : undefined
+    return pos.find((p) => /^(\/|~|\.\.)/.test(p))
+  }
+  if ((name === 'npx' || name === 'pnpx' || name === 'bunx') && /^(http-server|serve|live-server)(@|$)/.test(pos[0] ?? '')) return pos.slice(1).find((p) => /^(\/|~|\.\.)/.test(p))
+  return undefined
 }
 
 /** Judges read targets: credentials and permit0's secrets. */

@@ -217,17 +217,31 @@ export function hasShort(argv: readonly string[], letter: string): boolean {
 }
 
 export function optionValue(argv: readonly string[], ...names: string[]): string | undefined {
+  return optionValues(argv, ...names)[0]
+}
+
+/** Every value of a repeatable option (`psql -c a -c b`), in order. */
+export function optionValues(argv: readonly string[], ...names: string[]): string[] {
+  const out: string[] = []
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i] as string
     for (const n of names) {
-      if (a === n) return argv[i + 1]
-      if (n.startsWith('--') && a.startsWith(`${n}=`)) return a.slice(n.length + 1)
+      if (a === n) {
+        if (i + 1 < argv.length) out.push(argv[i + 1] as string)
+        i += 1
+        break
+      }
+      if (n.startsWith('--') && a.startsWith(`${n}=`)) {
+        out.push(a.slice(n.length + 1))
+        break
+      }
       if (!n.startsWith('--') && n.length === 2 && a.startsWith(n) && a.length > 2 && !a.startsWith('--')) {
-        return a.slice(2)
+        out.push(a.slice(2))
+        break
       }
     }
   }
-  return undefined
+  return out
 }
 
 
@@ -625,7 +639,9 @@ function classifySqlClient(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[
     if (/update(One|Many)|replaceOne|insert(One|Many)?/.test(script)) return [op('db.update', 'database')]
     return [op('db.select', 'database')]
   }
-  let sql = optionValue(argv, '-c', '--command', '-e', '--execute') ?? cmd.heredoc
+  // every `-c`/`-e` runs, in order: judged as one stacked script so the worst statement wins
+  const commands = optionValues(argv, '-c', '--command', '-e', '--execute')
+  let sql = commands.length > 0 ? commands.join('\n;\n') : cmd.heredoc
   if (sql === undefined && name === 'sqlite3') {
     const pos = positional(argv)
     if (pos.length >= 2) sql = pos[pos.length - 1]
