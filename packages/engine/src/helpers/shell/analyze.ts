@@ -121,6 +121,8 @@ interface Acc {
   readonly egress: string[]
   /** Paths downloaded earlier on the line. */
   readonly downloaded: Set<string>
+  /** Files written earlier on the line, with their text when it is known (echo/printf/here-document). */
+  readonly written: Map<string, string | undefined>
   /** `git remote add <name> <url>` earlier on the line. */
   readonly remotes: Map<string, string>
 }
@@ -768,6 +770,14 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   if (SHELLS.has(name) || INTERPRETERS.has(name) || /^python[0-9.]*$/.test(name) || name === 'source' || name === '.') {
     judgeScriptRunner(name, u, cmd, acc, depth)
   }
+  // a script written earlier on the line and then run: its text is judged as code, or asked about when unknown
+  const scriptArg = SHELLS.has(name) || name === 'source' || name === '.' ? positional(argv)[0] : undefined
+  for (const runs of [argv[0], scriptArg]) {
+    if (runs === undefined || !acc.written.has(resolveLoose(runs, cmd, acc))) continue
+    const text = acc.written.get(resolveLoose(runs, cmd, acc))
+    if (text === undefined) acc.ask.add(`runs a file written on the same line (${runs})`)
+    else collect(text, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+  }
   // program words that were downloaded earlier on the line
   if (argv[0] !== undefined && acc.downloaded.has(resolveLoose(argv[0], cmd, acc))) {
     acc.remoteCode = true
@@ -813,6 +823,17 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   // git's credential helpers print stored passwords and tokens (`git credential fill`, `git credential-store get`)
   if (name === 'git' && /^credential(-store|-cache|-osxkeychain|-libsecret|-manager(-core)?)?$/.test(pos[0] ?? '') && /^(fill|get)$/.test(pos[1] ?? '')) {
     acc.secretReads.push(`git ${pos[0] ?? 'credential'} ${pos[1] ?? ''}`)
+  }
+  // any other program handed the guard's files (as an argument or an option value: `cp -t ~/.claude`,
+  // `unzip -d ~/.claude`, `patch ~/.claude/settings.json`, `chattr -i …`, `git -C ~/.claude checkout`) may change them
+  if (name !== '' && !GUARD_SAFE_PROGRAMS.has(name) && !(name === 'git' && /^(status|diff|log|show|blame|ls-files|add|commit|grep)$/.test(argv.slice(1).find((a, i, all) => !a.startsWith('-') && !['-C', '-c', '--git-dir', '--work-tree'].includes(all[i - 1] ?? '')) ?? ''))) {
+    const copySources = ['cp', 'rsync', 'scp', 'install', 'ditto'].includes(name) && !argv.some((a) => a === '-t' || a.startsWith('--target-directory')) ? new Set(pos.slice(0, -1)) : new Set<string>()
+    for (const a of argv.slice(1)) {
+      const val = a.startsWith('--') && a.includes('=') ? a.slice(a.indexOf('=') + 1) : a
+      if (val === '' || val.startsWith('-') || copySources.has(val) || !/\.(claude|permit0)|permit0|claude-code|managed-settings/i.test(val)) continue
+      const f = facts(val, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) acc.deny.add(`${name} operates on permit0's or the host's configuration (${f.resolved})`)
+    }
   }
   // a link to the guard's files lets a later plain write land in them
   if (name === 'ln') {
@@ -1044,6 +1065,12 @@ function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): v
   if (sub === 'filter-branch' || sub === 'filter-repo') acc.ask.add('rewrites git history')
 }
 
+/** Programs that only read or describe the files they are given (the guard's files may be shown to them). */
+const GUARD_SAFE_PROGRAMS = new Set(['cat', 'less', 'more', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ls',
+  'stat', 'file', 'wc', 'diff', 'cmp', 'jq', 'yq', 'bat', 'md5sum', 'sha256sum', 'sha1sum', 'shasum', 'cksum', 'test', '[',
+  '[[', 'realpath', 'readlink', 'du', 'tree', 'find', 'fd', 'echo', 'printf', 'cd', 'pushd', 'basename', 'dirname', 'permit0',
+  'nl', 'sort', 'uniq', 'xxd', 'od', 'hexdump', 'strings', 'column', 'ln'])
+
 const CONTAINER_CLIS = new Set(['docker', 'podman', 'nerdctl', 'finch'])
 
 /** The directory a one-line static file server publishes, when it names one. */
@@ -1058,6 +1085,18 @@ function servedDirectory(name: string, argv: readonly string[]): string | undefi
     return pos.find((p) => /^(\/|~|\.\.)/.test(p))
   }
   if ((name === 'npx' || name === 'pnpx' || name === 'bunx') && /^(http-server|serve|live-server)(@|$)/.test(pos[0] ?? '')) return pos.slice(1).find((p) => /^(\/|~|\.\.)/.test(p))
+  return undefined
+}
+
+/** The text an `echo`/`printf`/`cat <<EOF` writes, when every part of it is literal. */
+function writtenText(name: string, cmd: Cmd): string | undefined {
+  const args = cmd.argv.slice(1)
+  if (args.some((w) => w.dynamic)) return undefined
+  const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
+  if (name === 'cat' && args.length === 0 && here?.body !== undefined && here.bodyDynamic !== true) return here.body
+  const texts = args.map((w) => w.text)
+  if (name === 'echo') return texts.filter((t, i) => !(i === 0 && /^-[neE]+$/.test(t))).join(' ')
+  if (name === 'printf' && texts.length === 1) return (texts[0] as string).replace(/\\n/g, '\n').replace(/\\t/g, '\t')
   return undefined
 }
 
@@ -1236,6 +1275,7 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
     }
     if (/^\/dev\/(sd|nvme|hd|disk|rdisk|mmcblk|xvd|vd|md|mem|kmem|port)/.test(t.text)) acc.deny.add(`writes straight to a device (${t.text})`)
     if (NETWORK_PROGRAMS.has(name)) acc.downloaded.add(resolveLoose(t.text, cmd, acc))
+    if (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') acc.written.set(resolveLoose(t.text, cmd, acc), writtenText(name, cmd))
     for (const p of [t.text, ...(t.alternatives ?? [])]) {
       acc.ops.push({ op: op('file.update', 'redirect', [p], true), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
     }
@@ -1413,7 +1453,7 @@ export function analyzeShell(command: string, cwd?: string): ShellFacts {
   const acc: Acc = {
     cwd, home: homeOf(cwd), ctx, ops: [], programs: [], deny: new Set(), ask: new Set(), sudo: false, background: false,
     globs: false, inlineCode: false, remoteCode: false, remoteExec: false, parseError: false, commands: 0,
-    secretReads: [], egress: [], downloaded: new Set(), remotes: new Map(),
+    secretReads: [], egress: [], downloaded: new Set(), written: new Map(), remotes: new Map(),
   }
   collect(command, cwd, acc, 0, false)
   let top: Op = acc.parseError ? op('process.run', 'unparsed') : { ...op('process.run', 'empty'), rank: 0 }
