@@ -835,6 +835,17 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
       if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) acc.deny.add(`${name} operates on permit0's or the host's configuration (${f.resolved})`)
     }
   }
+  // another agent host started from the agent: its settings can drop the hook, and its own tool calls
+  // are out of this call's sight
+  if (name === 'claude' || name === 'codex' || name === 'gemini' || name === 'aider' || name === 'opencode') {
+    if (name === 'claude' && pos[0] === 'config' && /^(set|add|remove|rm)$/.test(pos[1] ?? '')) acc.deny.add(`changes the agent host's configuration (${name} config ${pos[1] ?? ''})`)
+    else if (name === 'claude' && (pos[0] === 'mcp' || pos[0] === 'plugin') && /^(add|add-json|remove|install|enable|disable)$/.test(pos[1] ?? '')) acc.ask.add(`changes the agent host's tools (${name} ${pos[0]} ${pos[1] ?? ''})`)
+    else if (argv.some((a) => /^--(dangerously-skip-permissions|dangerously-bypass-approvals-and-sandbox|yolo|settings|setting-sources|bare)(=|$)/.test(a) || /bypassPermissions/.test(a))) {
+      acc.deny.add(`starts an agent with its guard loosened (${name})`)
+    } else if (argv.some((a) => a === '-p' || a === '--print' || a === 'exec' || a === '-m' || a === '--message') || pos.length > 0 && !/^(--?(version|help|v|h))$/.test(argv[1] ?? '') && !['doctor', 'update', '--version', 'auth'].includes(pos[0] ?? '')) {
+      acc.ask.add(`starts another agent (${name}); its own tool calls are not judged here`)
+    }
+  }
   // a link to the guard's files lets a later plain write land in them
   if (name === 'ln') {
     for (const t of pos.slice(0, -1)) {
