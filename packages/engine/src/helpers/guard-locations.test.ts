@@ -15,6 +15,12 @@ describe('guard locations', () => {
     ['/work/app/node_modules/@permit0/cli/dist/bin.js', 'config'],
     ['/work/app/src/index.ts', 'none'],
     ['/work/app/.claude/notes.md', 'none'],
+    // XDG / macOS data and config dirs, and a data dir moved anywhere with PERMIT0_DATA_DIR
+    ['/home/dev/.local/share/permit0/reviewer-token', 'secret'],
+    ['/srv/data/reviewer-token', 'secret'],
+    ['/home/dev/.config/permit0/packs/x/pack.yaml', 'config'],
+    ['/Users/dev/Library/Application Support/permit0/config.yaml', 'config'],
+    ['/work/permit0/src/index.ts', 'none'],
   ])('%s → %s', (path, expected) => {
     expect(guardLocation(path)).toBe(expected)
   })

@@ -12,12 +12,15 @@ const GUARD_SECRET_BASENAMES = new Set([
   'link-secret', 'trusted-packs.json',
 ])
 
+/** Secret names distinctive enough to be permit0's in any directory. */
+const GUARD_SECRET_ANYWHERE = new Set(['reviewer-token', 'link-secret', 'token-secret', 'trusted-packs.json'])
+
 /**
- * permit0's home: `~/.permit0/…` anywhere, and the system locations a package install uses
+ * permit0's home: `~/.permit0/…` anywhere, its XDG/macOS/Windows config and data dirs, and the system locations a package install uses
  * (`/etc/permit0`, `/var/lib/permit0`, …). A project checkout that happens to be named `permit0`
  * is not the guard's (its own packs are only loaded through pinned trust).
  */
-const PERMIT0_DIR = /(\/\.permit0(\/|$))|^\/(etc|var\/lib|var\/run|run|opt|usr\/local\/etc|usr\/share|srv)\/permit0(\/|$)/
+const PERMIT0_DIR = /(\/\.permit0(\/|$))|\/(\.config|\.local\/share|\.local\/state|\.cache|Library\/Application Support|Library\/Preferences|AppData\/(Roaming|Local))\/permit0(\/|$)|^\/(etc|var\/lib|var\/run|run|opt|usr\/local\/etc|usr\/share|srv)\/permit0(\/|$)/
 /** permit0's own configuration files wherever they are. */
 const PERMIT0_CONFIG = /(^|\/)(permit0\.ya?ml|\.permit0\.ya?ml|permit0\.config\.[cm]?[jt]s)$/
 /** The installed CLI and packages. */
@@ -51,6 +54,8 @@ export function guardLocation(resolved: string): GuardLocation {
   const p = resolved.replace(/\/+$/, '')
   const base = p.slice(p.lastIndexOf('/') + 1).toLowerCase()
   const inPermit0 = PERMIT0_DIR.test(p)
+  // the data dir can be moved anywhere (PERMIT0_DATA_DIR); these names are permit0's own wherever they are
+  if (GUARD_SECRET_ANYWHERE.has(base)) return GuardLocation.Secret
   if (inPermit0 && (GUARD_SECRET_BASENAMES.has(base) || /\.(key|pem)$/.test(base))) return GuardLocation.Secret
   if (inPermit0 || PERMIT0_CONFIG.test(p) || PERMIT0_INSTALL.test(p)) return GuardLocation.Config
   if (HOST_SETTINGS.some((re) => re.test(p))) return GuardLocation.Config
@@ -103,6 +108,10 @@ export const CREDENTIAL_BASENAMES: ReadonlySet<string> = new Set([
   'cookies.sqlite', 'signons.sqlite', 'login.keychain', 'login.keychain-db', '.s3cfg', '.boto', 'rclone.conf',
   'shadow', 'gshadow', 'shadow-', 'gshadow-', 'master.passwd', 'environ', 'access-token', '.dockercfg',
   'gradle.properties', 'settings-security.xml', 'nuget.config', 'firebase-tools.json', '.pgpass.conf',
+  // Android debug key, ngrok authtoken, shell and REPL histories (typed tokens and passwords end up there)
+  'adbkey', 'ngrok.yml', '.bash_history', '.zsh_history', '.sh_history', '.history', '.psql_history',
+  '.mysql_history', '.python_history', '.node_repl_history', '.sqlite_history', '.rediscli_history', '.irb_history',
+  '.pry_history', '.lesshst', '.viminfo',
 ])
 /** Extensions of key and credential containers. */
 export const CREDENTIAL_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -122,6 +131,8 @@ export const CREDENTIAL_DIRS: readonly string[] = [
   '/.config/rclone/', '/.config/hub', '/.composer/auth', '/.m2/settings', '/.fly/', '/.supabase/',
   '/.wrangler/', '/.local/share/com.vercel.cli/', '/.config/heroku/', '/.heroku/', '/.netlify/',
   '/var/run/secrets/', '/run/secrets/', '/etc/ssl/private/', '/.ssh-agent', '/.config/age/',
+  '/.ngrok2/', '/.config/ngrok/', '/.railway/', '/.config/pip/', '/.config/code/user/globalstorage/',
+  '/library/application support/code/user/globalstorage/', '/.local/share/fish/fish_history', '/.vercel/',
 ]
 /** SSH files that are public or configuration, not keys (`~/.ssh/config` is persistence). */
 export const PUBLIC_SSH_FILES = /(\.pub|known_hosts|known_hosts\.old|config|authorized_keys2?)$/
@@ -159,7 +170,7 @@ export function isCredentialLocation(lower: string): boolean {
   if (base === 'environ' && !lower.startsWith('/proc/')) return false
   if (base === 'environment' || base === 'config' || base === 'hosts.yml' && !slashed.includes('/gh/') && !slashed.includes('/glab')) {
     // generic names: only inside a credential directory
-  } else if (CREDENTIAL_BASENAMES.has(base) || CREDENTIAL_EXTENSIONS.has(ext) || /^service[-_]?account.*\.json$/.test(base)) {
+  } else if (CREDENTIAL_BASENAMES.has(base) || CREDENTIAL_EXTENSIONS.has(ext) || /^service[-_]?account.*\.json$/.test(base) || /^ssh_host_[a-z0-9]+_key$/.test(base)) {
     if (!(['shadow', 'gshadow', 'shadow-', 'gshadow-', 'master.passwd'].includes(base) && !lower.startsWith('/etc/'))) return true
   }
   if (slashed.includes('/.ssh/')) return !PUBLIC_SSH_FILES.test(base) && !/\/\.ssh\/?$/.test(lower) ? true : /\/\.ssh\/?$/.test(lower)

@@ -31,6 +31,7 @@ import {
   NETWORK_PROGRAMS,
   op,
   optionValue,
+  optionValues,
   positional,
   prodWord,
   RANK,
@@ -120,6 +121,8 @@ interface Acc {
   readonly egress: string[]
   /** Paths downloaded earlier on the line. */
   readonly downloaded: Set<string>
+  /** Files written earlier on the line, with their text when it is known (echo/printf/here-document). */
+  readonly written: Map<string, string | undefined>
   /** `git remote add <name> <url>` earlier on the line. */
   readonly remotes: Map<string, string>
 }
@@ -240,6 +243,79 @@ function wordsFromStrings(strs: readonly string[]): Word[] {
 
 function shellSplit(s: string): string[] {
   return s.trim().split(/\s+/).filter((x) => x !== '')
+}
+
+/**
+ * Options of ordinary programs whose value is run as a shell command (`tar --to-command`,
+ * `rsync -e`, `zip -TT`, `git rebase --exec`), or as the program's own command language with a
+ * shell escape (`vim -c '!…'`, `gdb -ex 'shell …'`, `less '+!…'`). Values with `=` joined or given
+ * as the next word. A command language that is not a plain shell escape is asked about.
+ */
+const STDIN_FILE = /^(-|\/dev\/stdin|\/dev\/fd\/[0-9]+|\/proc\/self\/fd\/[0-9]+)$/
+
+const SHELL_CODE_OPTIONS: Record<string, readonly string[]> = {
+  tar: ['--to-command', '--use-compress-program', '-I', '--rsh-command', '--info-script', '-F', '--new-volume-script', '--checkpoint-action'],
+  gtar: ['--to-command', '--use-compress-program', '-I', '--rsh-command', '--info-script', '-F', '--new-volume-script', '--checkpoint-action'],
+  bsdtar: ['--use-compress-program'],
+  zip: ['-TT', '--unzip-command'],
+  rsync: ['-e', '--rsh', '--rsync-path'],
+  git: ['--exec', '-x'],
+  make: ['--eval'],
+}
+const EDITOR_COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  vim: ['-c', '--cmd'], vi: ['-c', '--cmd'], nvim: ['-c', '--cmd'], view: ['-c', '--cmd'], ex: ['-c', '--cmd'],
+  vimdiff: ['-c', '--cmd'], gdb: ['-ex', '--eval-command', '-iex', '--init-eval-command'], less: [], more: [],
+}
+
+interface CodeOption {
+  readonly index: number
+  readonly option: string
+  /** The shell command it runs; undefined when it is the program's own language (asked). */
+  readonly shell?: string
+}
+
+function codeOptionValues(name: string, argv: readonly string[]): CodeOption[] {
+  const out: CodeOption[] = []
+  const shellOpts = SHELL_CODE_OPTIONS[name]
+  const editorOpts = EDITOR_COMMAND_OPTIONS[name]
+  if (shellOpts === undefined && editorOpts === undefined) return out
+  // `git -x` is `cherry-pick -x` (a flag); only `rebase` takes a command
+  if (name === 'git' && !argv.includes('rebase')) return out
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    let option: string | undefined
+    let value: string | undefined
+    let index = i
+    for (const o of [...(shellOpts ?? []), ...(editorOpts ?? [])]) {
+      if (a === o && i + 1 < argv.length) {
+        option = o
+        value = argv[i + 1]
+        index = i + 1
+      } else if (o.startsWith('--') && a.startsWith(`${o}=`)) {
+        option = o
+        value = a.slice(o.length + 1)
+      }
+    }
+    // vim `+cmd`, less `+cmd`
+    if (option === undefined && editorOpts !== undefined && a.startsWith('+') && a.length > 1) {
+      option = '+'
+      value = a.slice(1)
+    }
+    if (option === undefined || value === undefined) continue
+    if (shellOpts?.includes(option) === true) {
+      // `--checkpoint-action=exec=CMD`; other checkpoint actions (dot, echo, …) run nothing
+      if (option === '--checkpoint-action') {
+        if (/^exec=/.test(value)) out.push({ index, option, shell: value.slice(5) })
+      } else out.push({ index, option, shell: value })
+      continue
+    }
+    const escape = /^\s*:*\s*(?:[.$%0-9,]*\s*)?(?:!|sh(?:ell)?\s+|silent!?\s*!|pipe\s+)(.*)$/s.exec(value)
+    if (escape !== null) out.push({ index, option, shell: escape[1] ?? '' })
+    else if (/!|\b(system|systemlist|py3?|python3?|pyx|lua|perl|ruby|mzscheme|term(inal)?|call|source|so|exe(cute)?|w(rite)?|sav(eas)?|r(ead)?)\b/.test(value)) {
+      out.push({ index, option })
+    }
+  }
+  return out
 }
 
 /** Removes wrappers; collects strings that will run as shell code. */
@@ -396,10 +472,28 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       break
     }
     if (name === 'script') {
-      const c = argv.findIndex((a) => a === '-c' || a === '--command')
+      const c = argv.findIndex((a, i) => i > 0 && (a === '--command' || /^-[a-zA-Z]*c$/.test(a)))
+      const joined = argv.findIndex((a) => a.startsWith('--command='))
       if (c > 0) inline(w[c + 1], 'shell', 'script -c')
+      else if (joined > 0) inline({ ...(w[joined] as Word), text: argv[joined]?.slice('--command='.length) ?? '' }, 'shell', 'script -c')
       w = []
       break
+    }
+    if (name === 'alias') {
+      // an alias body runs as code the next time its name is typed
+      for (const x of w.slice(1)) {
+        const eq = x.text.indexOf('=')
+        if (eq > 0) inline({ ...x, text: x.text.slice(eq + 1) }, 'shell', 'alias')
+      }
+      break
+    }
+    if ((name === 'make' || name === 'gmake') && argv.some((a, i) => ((a === '-f' || a === '--file' || a === '--makefile') && STDIN_FILE.test(argv[i + 1] ?? '')) || (/^--(file|makefile)=/.test(a) && STDIN_FILE.test(a.slice(a.indexOf('=') + 1))))) {
+      acc.ask.add(`${name} runs a Makefile given inline (stdin)`)
+    }
+    for (const found of codeOptionValues(name, argv)) {
+      const word = w[found.index] as Word
+      if (found.shell === undefined) acc.ask.add(`${name} ${found.option} runs commands of its own`)
+      else inline({ ...word, text: found.shell }, 'shell', `${name} ${found.option}`)
     }
     if (name === 'tmux' || name === 'screen' || name === 'byobu') {
       const sub = argv.findIndex((a, i) => i > 0 && /^(new-session|new|new-window|neww|split-window|splitw|send-keys|send|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/.test(a))
@@ -460,7 +554,7 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
 const NON_READERS = new Set(['echo', 'printf', 'ls', 'mkdir', 'touch', 'rm', 'rmdir', 'unlink', 'chmod', 'chown',
   'chgrp', 'test', '[', '[[', 'cd', 'pushd', 'popd', 'which', 'type', 'basename', 'dirname', 'realpath', 'readlink',
   'stat', 'file', 'du', 'df', 'kill', 'pkill', 'sleep', 'export', 'unset', 'local', 'declare', 'git', 'npm', 'pnpm',
-  'yarn', 'npx', 'cargo', 'go', 'make', 'mv', 'ln', 'find', 'fd', 'tree', 'eza', 'exa', 'command', 'hash', 'alias',
+  'yarn', 'npx', 'cargo', 'go', 'make', 'mv', 'find', 'fd', 'tree', 'eza', 'exa', 'command', 'hash', 'alias',
   'man', 'help', 'shred', 'truncate', 'mktemp', 'tee', 'code', 'open', 'xdg-open', 'md5sum', 'sha256sum', 'sha1sum',
   'shasum', 'cksum', 'wc', 'ssh-keygen', 'ssh-add', 'ssh-copy-id', 'docker', 'kubectl', 'curl', 'wget'])
 
@@ -676,6 +770,14 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   if (SHELLS.has(name) || INTERPRETERS.has(name) || /^python[0-9.]*$/.test(name) || name === 'source' || name === '.') {
     judgeScriptRunner(name, u, cmd, acc, depth)
   }
+  // a script written earlier on the line and then run: its text is judged as code, or asked about when unknown
+  const scriptArg = SHELLS.has(name) || name === 'source' || name === '.' ? positional(argv)[0] : undefined
+  for (const runs of [argv[0], scriptArg]) {
+    if (runs === undefined || !acc.written.has(resolveLoose(runs, cmd, acc))) continue
+    const text = acc.written.get(resolveLoose(runs, cmd, acc))
+    if (text === undefined) acc.ask.add(`runs a file written on the same line (${runs})`)
+    else collect(text, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+  }
   // program words that were downloaded earlier on the line
   if (argv[0] !== undefined && acc.downloaded.has(resolveLoose(argv[0], cmd, acc))) {
     acc.remoteCode = true
@@ -693,6 +795,64 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     noteReads(pos.slice(2), cmd, acc, 'gh gist create')
   }
   if (name === 'gh' && pos[0] === 'auth' && pos[1] === 'token') acc.secretReads.push('gh auth token')
+  if (name === 'gh' && pos[0] === 'auth' && pos[1] === 'status' && argv.some((a) => a === '-t' || a === '--show-token')) acc.secretReads.push('gh auth status --show-token')
+  // a container given a host directory reads (and can write) it: `-v ~/.ssh:/k`, `--mount src=…`, `docker cp ~/.aws c:/`
+  // a password typed as an option ends up in logs, history and the process list
+  if (((CONTAINER_CLIS.has(name) || name === 'helm') && (pos[0] === 'login' || pos[1] === 'login') && optionValue(argv, '-p', '--password') !== undefined) ||
+    (name === 'sshpass' && optionValue(argv, '-p') !== undefined) || ((name === 'mysql' || name === 'mariadb' || name === 'mysqldump') && argv.some((a) => /^(-p.+|--password=.+)$/.test(a)))) {
+    acc.ctx.flags.add('secret_in_command')
+  }
+  if (CONTAINER_CLIS.has(name)) {
+    const mounts = [...optionValues(argv, '-v', '--volume'), ...optionValues(argv, '--mount').map((m) => /(?:^|,)(?:source|src)=([^,]+)/.exec(m)?.[1] ?? '')]
+    const hostSides = mounts.map((m) => m.split(':')[0] ?? '').filter((h) => /^(\/|~|\.)/.test(h))
+    if (pos[0] === 'cp' || (pos[0] === 'container' && pos[1] === 'cp')) hostSides.push(...pos.slice(pos[0] === 'cp' ? 1 : 2, -1).filter((h) => !/^[^/~.][^:]*:/.test(h)))
+    noteReads(hostSides, cmd, acc, `${name} volume`)
+    for (const h of hostSides) {
+      const f = facts(h, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.Guard) acc.deny.add(`gives a container the guard's files (${name} ${h})`)
+      else if (f.broad || h === '/' || /^~\/?$/.test(h)) acc.ask.add(`gives a container the host's ${h === '/' ? 'root filesystem' : 'home directory'} (${name} ${h})`)
+    }
+  }
+  // a file server rooted at the home directory, a credential directory or / publishes what is there
+  const served = servedDirectory(name, argv)
+  if (served !== undefined) {
+    const f = facts(served, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    if (f.kind === PathKind.Secret || f.kind === PathKind.GuardSecret || f.kind === PathKind.Guard) acc.deny.add(`serves credentials over HTTP (${name} ${served})`)
+    else if (f.broad || (f.scope !== PathScope.Workspace && f.scope !== PathScope.Temp)) acc.ask.add(`serves files outside the project over HTTP (${name} ${served})`)
+  }
+  // git's credential helpers print stored passwords and tokens (`git credential fill`, `git credential-store get`)
+  if (name === 'git' && /^credential(-store|-cache|-osxkeychain|-libsecret|-manager(-core)?)?$/.test(pos[0] ?? '') && /^(fill|get)$/.test(pos[1] ?? '')) {
+    acc.secretReads.push(`git ${pos[0] ?? 'credential'} ${pos[1] ?? ''}`)
+  }
+  // any other program handed the guard's files (as an argument or an option value: `cp -t ~/.claude`,
+  // `unzip -d ~/.claude`, `patch ~/.claude/settings.json`, `chattr -i …`, `git -C ~/.claude checkout`) may change them
+  if (name !== '' && !GUARD_SAFE_PROGRAMS.has(name) && !(name === 'git' && /^(status|diff|log|show|blame|ls-files|add|commit|grep)$/.test(argv.slice(1).find((a, i, all) => !a.startsWith('-') && !['-C', '-c', '--git-dir', '--work-tree'].includes(all[i - 1] ?? '')) ?? ''))) {
+    const copySources = ['cp', 'rsync', 'scp', 'install', 'ditto'].includes(name) && !argv.some((a) => a === '-t' || a.startsWith('--target-directory')) ? new Set(pos.slice(0, -1)) : new Set<string>()
+    for (const a of argv.slice(1)) {
+      const val = a.startsWith('--') && a.includes('=') ? a.slice(a.indexOf('=') + 1) : a
+      if (val === '' || val.startsWith('-') || copySources.has(val) || !/\.(claude|permit0)|permit0|claude-code|managed-settings/i.test(val)) continue
+      const f = facts(val, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) acc.deny.add(`${name} operates on permit0's or the host's configuration (${f.resolved})`)
+    }
+  }
+  // another agent host started from the agent: its settings can drop the hook, and its own tool calls
+  // are out of this call's sight
+  if (name === 'claude' || name === 'codex' || name === 'gemini' || name === 'aider' || name === 'opencode') {
+    if (name === 'claude' && pos[0] === 'config' && /^(set|add|remove|rm)$/.test(pos[1] ?? '')) acc.deny.add(`changes the agent host's configuration (${name} config ${pos[1] ?? ''})`)
+    else if (name === 'claude' && (pos[0] === 'mcp' || pos[0] === 'plugin') && /^(add|add-json|remove|install|enable|disable)$/.test(pos[1] ?? '')) acc.ask.add(`changes the agent host's tools (${name} ${pos[0]} ${pos[1] ?? ''})`)
+    else if (argv.some((a) => /^--(dangerously-skip-permissions|dangerously-bypass-approvals-and-sandbox|yolo|settings|setting-sources|bare)(=|$)/.test(a) || /bypassPermissions/.test(a))) {
+      acc.deny.add(`starts an agent with its guard loosened (${name})`)
+    } else if (argv.some((a) => a === '-p' || a === '--print' || a === 'exec' || a === '-m' || a === '--message') || pos.length > 0 && !/^(--?(version|help|v|h))$/.test(argv[1] ?? '') && !['doctor', 'update', '--version', 'auth'].includes(pos[0] ?? '')) {
+      acc.ask.add(`starts another agent (${name}); its own tool calls are not judged here`)
+    }
+  }
+  // a link to the guard's files lets a later plain write land in them
+  if (name === 'ln') {
+    for (const t of pos.slice(0, -1)) {
+      const f = facts(t, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) acc.deny.add(`links to the guard's files (ln ${t})`)
+    }
+  }
   if (['mail', 'mailx', 'mutt', 'sendmail', 'msmtp', 'swaks'].includes(name)) acc.egress.push(name)
   if (['dig', 'nslookup', 'host', 'ping', 'ping6', 'traceroute', 'drill'].includes(name) && cmd.argv.some((w) => w.subst.length > 0 || w.dynamic)) {
     acc.egress.push(`${name} (DNS/ICMP)`)
@@ -887,9 +1047,21 @@ function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): v
   if (sub === 'remote' && (pos[0] === 'add' || pos[0] === 'set-url') && pos[1] !== undefined && pos[2] !== undefined) {
     acc.remotes.set(pos[1], pos[2])
   }
+  if (sub === 'config' && pos.length >= 2) {
+    const m = /^remote\.(.+)\.(push)?url$/i.exec(pos[0] as string)
+    if (m !== null) acc.remotes.set(m[1] as string, pos[1] as string)
+  }
   if (sub === 'push') {
     const remote = pos[0]
-    if (remote === undefined || remote === 'origin' && !acc.remotes.has('origin')) return
+    // a bare `git push` goes to origin, which may have been pointed elsewhere earlier on the line
+    if (remote === undefined && !acc.remotes.has('origin')) return
+    if (remote === 'origin' && !acc.remotes.has('origin')) return
+    if (remote === undefined) {
+      const url = acc.remotes.get('origin') as string
+      acc.egress.push(`git push to ${url}`)
+      acc.deny.add(`pushes to a remote that is not origin (origin was set to ${url})`)
+      return
+    }
     const url = acc.remotes.get(remote) ?? (looksLikeUrl(remote) || remoteSpec(remote) !== undefined || /^(\/|\.\.?\/|file:)/.test(remote) ? remote : undefined)
     if (url !== undefined) {
       acc.egress.push(`git push to ${url}`)
@@ -902,6 +1074,41 @@ function judgeGit(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): v
   }
   if (sub === 'reset' && hasFlag(rest, '--hard')) acc.ask.add('git reset --hard discards changes')
   if (sub === 'filter-branch' || sub === 'filter-repo') acc.ask.add('rewrites git history')
+}
+
+/** Programs that only read or describe the files they are given (the guard's files may be shown to them). */
+const GUARD_SAFE_PROGRAMS = new Set(['cat', 'less', 'more', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ls',
+  'stat', 'file', 'wc', 'diff', 'cmp', 'jq', 'yq', 'bat', 'md5sum', 'sha256sum', 'sha1sum', 'shasum', 'cksum', 'test', '[',
+  '[[', 'realpath', 'readlink', 'du', 'tree', 'find', 'fd', 'echo', 'printf', 'cd', 'pushd', 'basename', 'dirname', 'permit0',
+  'nl', 'sort', 'uniq', 'xxd', 'od', 'hexdump', 'strings', 'column', 'ln'])
+
+const CONTAINER_CLIS = new Set(['docker', 'podman', 'nerdctl', 'finch'])
+
+/** The directory a one-line static file server publishes, when it names one. */
+function servedDirectory(name: string, argv: readonly string[]): string | undefined {
+  const pos = positional(argv)
+  if (/^python[0-9.]*$/.test(name) && argv[1] === '-m' && argv[2] === 'http.server') return optionValue(argv, '-d', '--directory')
+  if (name === 'php' && argv.includes('-S')) return optionValue(argv, '-t')
+  if (name === 'httpd' && argv.includes('-h')) return optionValue(argv, '-h') // busybox httpd (unwrapped)
+  if (name === 'ruby' && argv.includes('-run') || name === 'ruby' && argv.some((a) => a.startsWith('httpd'))) return pos.find((p) => /^(\/|~|\.)/.test(p))
+  if (/^(http-server|serve|live-server|static-server|caddy|miniserve|darkhttpd|simple-http-server)$/.test(name)) {
+    if (name === 'caddy') return argv[1] === 'file-server' ? optionValue(argv, '--root', '-r') : undefined
+    return pos.find((p) => /^(\/|~|\.\.)/.test(p))
+  }
+  if ((name === 'npx' || name === 'pnpx' || name === 'bunx') && /^(http-server|serve|live-server)(@|$)/.test(pos[0] ?? '')) return pos.slice(1).find((p) => /^(\/|~|\.\.)/.test(p))
+  return undefined
+}
+
+/** The text an `echo`/`printf`/`cat <<EOF` writes, when every part of it is literal. */
+function writtenText(name: string, cmd: Cmd): string | undefined {
+  const args = cmd.argv.slice(1)
+  if (args.some((w) => w.dynamic)) return undefined
+  const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
+  if (name === 'cat' && args.length === 0 && here?.body !== undefined && here.bodyDynamic !== true) return here.body
+  const texts = args.map((w) => w.text)
+  if (name === 'echo') return texts.filter((t, i) => !(i === 0 && /^-[neE]+$/.test(t))).join(' ')
+  if (name === 'printf' && texts.length === 1) return (texts[0] as string).replace(/\\n/g, '\n').replace(/\\t/g, '\t')
+  return undefined
 }
 
 /** Judges read targets: credentials and permit0's secrets. */
@@ -1079,6 +1286,7 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
     }
     if (/^\/dev\/(sd|nvme|hd|disk|rdisk|mmcblk|xvd|vd|md|mem|kmem|port)/.test(t.text)) acc.deny.add(`writes straight to a device (${t.text})`)
     if (NETWORK_PROGRAMS.has(name)) acc.downloaded.add(resolveLoose(t.text, cmd, acc))
+    if (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') acc.written.set(resolveLoose(t.text, cmd, acc), writtenText(name, cmd))
     for (const p of [t.text, ...(t.alternatives ?? [])]) {
       acc.ops.push({ op: op('file.update', 'redirect', [p], true), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
     }
@@ -1256,7 +1464,7 @@ export function analyzeShell(command: string, cwd?: string): ShellFacts {
   const acc: Acc = {
     cwd, home: homeOf(cwd), ctx, ops: [], programs: [], deny: new Set(), ask: new Set(), sudo: false, background: false,
     globs: false, inlineCode: false, remoteCode: false, remoteExec: false, parseError: false, commands: 0,
-    secretReads: [], egress: [], downloaded: new Set(), remotes: new Map(),
+    secretReads: [], egress: [], downloaded: new Set(), written: new Map(), remotes: new Map(),
   }
   collect(command, cwd, acc, 0, false)
   let top: Op = acc.parseError ? op('process.run', 'unparsed') : { ...op('process.run', 'empty'), rank: 0 }

@@ -217,17 +217,31 @@ export function hasShort(argv: readonly string[], letter: string): boolean {
 }
 
 export function optionValue(argv: readonly string[], ...names: string[]): string | undefined {
+  return optionValues(argv, ...names)[0]
+}
+
+/** Every value of a repeatable option (`psql -c a -c b`), in order. */
+export function optionValues(argv: readonly string[], ...names: string[]): string[] {
+  const out: string[] = []
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i] as string
     for (const n of names) {
-      if (a === n) return argv[i + 1]
-      if (n.startsWith('--') && a.startsWith(`${n}=`)) return a.slice(n.length + 1)
+      if (a === n) {
+        if (i + 1 < argv.length) out.push(argv[i + 1] as string)
+        i += 1
+        break
+      }
+      if (n.startsWith('--') && a.startsWith(`${n}=`)) {
+        out.push(a.slice(n.length + 1))
+        break
+      }
       if (!n.startsWith('--') && n.length === 2 && a.startsWith(n) && a.length > 2 && !a.startsWith('--')) {
-        return a.slice(2)
+        out.push(a.slice(2))
+        break
       }
     }
   }
-  return undefined
+  return out
 }
 
 
@@ -625,7 +639,9 @@ function classifySqlClient(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[
     if (/update(One|Many)|replaceOne|insert(One|Many)?/.test(script)) return [op('db.update', 'database')]
     return [op('db.select', 'database')]
   }
-  let sql = optionValue(argv, '-c', '--command', '-e', '--execute') ?? cmd.heredoc
+  // every `-c`/`-e` runs, in order: judged as one stacked script so the worst statement wins
+  const commands = optionValues(argv, '-c', '--command', '-e', '--execute')
+  let sql = commands.length > 0 ? commands.join('\n;\n') : cmd.heredoc
   if (sql === undefined && name === 'sqlite3') {
     const pos = positional(argv)
     if (pos.length >= 2) sql = pos[pos.length - 1]
@@ -670,13 +686,18 @@ function classifyPackage(argv: readonly string[], name: string, ctx: Ctx): Op[] 
   }
   if (hasFlag(args, '-g', '--global', '--user', '--system') || ['apt', 'apt-get', 'yum', 'dnf', 'apk',
     'pacman', 'zypper', 'brew', 'port', 'snap', 'choco', 'winget'].includes(name)) ctx.flags.add('global_install')
-  if (pkgs.some((p) => /^(https?:|git\+|git:|github:|file:|\.\.?\/|\/)/.test(p) || p.endsWith('.tgz') || p.endsWith('.whl'))) {
+  if (pkgs.some(isUntrustedPackageSource)) {
     ctx.flags.add('untrusted_package_source')
   }
   ctx.packages.push(...pkgs)
   if (pkgs.length === 0 && !ctx.flags.has('requirements_file') && sub !== 'tap') return [op('process.run', 'package_install')]
   ctx.flags.add('package_install')
   return [op('process.run', 'package_install')]
+}
+
+/** A package spec that is not a registry name: a URL, git, a local path or a tarball/wheel fetched as is. */
+function isUntrustedPackageSource(p: string): boolean {
+  return /^(https?:|git\+|git:|github:|gitlab:|bitbucket:|gist:|file:|\.\.?\/|\/)/.test(p) || /\.(tgz|tar\.gz|whl|zip)$/.test(p)
 }
 
 const MUTATING_CHMOD = /^([ugoa]*[+=][rwxXst]*s|[0-7]?[0-7]{2}7|[ugoa]*\+?[rwx]*w.*|4[0-7]{3}|2[0-7]{3})$/
@@ -837,6 +858,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
         ctx.packages.push(pkg)
         ctx.flags.add('remote_package_exec')
       }
+      if (pkg !== undefined && isUntrustedPackageSource(pkg)) ctx.flags.add('untrusted_package_source')
       return [op('process.run', 'build')]
     }
     case 'npm': case 'pnpm': case 'yarn': case 'bun': {
@@ -845,6 +867,8 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       if (['login', 'adduser', 'token'].includes(sub)) return [op('secret.create', 'registry')]
       if (sub === 'unpublish' || sub === 'deprecate') return [op('dev.deploy', 'publish')]
       if (sub === 'config' && pos[1] === 'set') ctx.flags.add('persistence')
+      // lifecycle scripts run on the next install/test by anyone: planting one persists code
+      if ((sub === 'pkg' && pos[1] === 'set' && pos.slice(2).some((a) => /^scripts\./.test(a))) || sub === 'set-script') ctx.flags.add('persistence')
       if (['ls', 'list', 'outdated', 'view', 'info', 'why', 'audit', 'search', 'whoami', 'root', 'bin', 'help', '--version', '-v'].includes(sub) || pos.length === 0 && argv.length > 1 && /^(-v|--version)$/.test(argv[1] as string)) return [info('package_manager')]
       const pkgOp = classifyPackage(argv, name, ctx)
       if (pkgOp !== undefined) return pkgOp
@@ -854,6 +878,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
         if (pkg !== undefined) {
           ctx.packages.push(pkg)
           ctx.flags.add('remote_package_exec')
+          if (isUntrustedPackageSource(pkg)) ctx.flags.add('untrusted_package_source')
         }
       }
       return [op('process.run', 'build')]

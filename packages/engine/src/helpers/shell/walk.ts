@@ -33,6 +33,11 @@ export interface Redirect {
   readonly body?: string
   /** The here-document body has expansions or substitutions. */
   readonly bodyDynamic?: boolean
+  /**
+   * Words tree-sitter-bash files under the redirect although they follow its target
+   * (`rm < /dev/null -rf ~`): in bash they are ordinary arguments of the command.
+   */
+  readonly extra?: readonly Word[]
 }
 
 /** One simple command in the line. */
@@ -182,6 +187,12 @@ export function evalWord(n: BashNode, st: WalkState, on: OnCommand): Word {
     case 'test_operator':
     case 'special_variable_name': {
       const raw = n.text
+      // `~+` is $PWD and `~-` is $OLDPWD (tilde prefixes, expanded like `~`)
+      const tildeDir = /^~([+-])(\/.*)?$/.exec(raw)
+      if (n.type === 'word' && tildeDir !== null) {
+        const dir = tildeDir[1] === '+' ? (st.cwdLost ? undefined : st.cwd) : st.oldpwd
+        return dir === undefined ? dyn(raw) : { ...lit(`${dir}${tildeDir[2] ?? ''}`), expanded: true }
+      }
       const text = unescapeBare(raw)
       const glob = /(?<!\\)[*?[]/.test(raw)
       const alts = raw.includes('{') && raw.includes(',') ? braceExpand(text) : undefined
@@ -287,6 +298,7 @@ function redirectOf(n: BashNode, st: WalkState, on: OnCommand): Redirect {
   let op = ''
   let fd: string | undefined
   let target: Word | undefined
+  const extra: Word[] = []
   for (const c of n.children) {
     if (c === null) continue
     if (!c.isNamed) {
@@ -295,11 +307,13 @@ function redirectOf(n: BashNode, st: WalkState, on: OnCommand): Redirect {
     }
     if (c.type === 'file_descriptor') fd = c.text
     else if (target === undefined) target = evalWord(c, st, on)
+    else extra.push(evalWord(c, st, on))
   }
+  const more = extra.length > 0 ? { extra } : {}
   if (n.type === 'herestring_redirect') {
-    return { op: '<<<', ...(target === undefined ? {} : { target, body: target.text, bodyDynamic: target.dynamic }) }
+    return { op: '<<<', ...(target === undefined ? {} : { target, body: target.text, bodyDynamic: target.dynamic }), ...more }
   }
-  return { op, ...(fd === undefined ? {} : { fd }), ...(target === undefined ? {} : { target }) }
+  return { op, ...(fd === undefined ? {} : { fd }), ...(target === undefined ? {} : { target }), ...more }
 }
 
 function joinPath(base: string, p: string): string {
@@ -375,9 +389,12 @@ function evalCommand(n: BashNode, st: WalkState, on: OnCommand, ctx: Ctx): void 
         break
       }
       case 'file_redirect':
-      case 'herestring_redirect':
-        redirects.push(redirectOf(c, st, on))
+      case 'herestring_redirect': {
+        const r = redirectOf(c, st, on)
+        redirects.push(r)
+        if (r.extra !== undefined) argv.push(...r.extra)
         break
+      }
       case 'command_name': {
         const inner = c.namedChildren[0]
         argv.push(inner === null || inner === undefined ? lit(c.text) : evalWord(inner, st, on))
@@ -389,6 +406,8 @@ function evalCommand(n: BashNode, st: WalkState, on: OnCommand, ctx: Ctx): void 
         argv.push(evalWord(c, st, on))
     }
   }
+  // words tree-sitter-bash hung under a redirect of the enclosing statement are this command's arguments
+  for (const r of ctx.redirects) if (r.extra !== undefined) argv.push(...r.extra)
   // `X=1 Y=2` alone: assignments for the rest of the line.
   if (argv.length === 0) for (const [k, v] of assigns) st.vars.set(k, v)
   const cmd: Cmd = {
