@@ -203,6 +203,10 @@ async function startHttpServer(): Promise<{ url: string; calls: string[]; close:
     calls.push(url)
     return { content: [{ type: 'text', text: `fetched ${url}` }] }
   })
+  mcp.registerTool('http_request', { description: 'Send an HTTP request', inputSchema: { method: z.string(), url: z.string(), body: z.string().optional() } }, ({ url }) => {
+    calls.push(url)
+    return { content: [{ type: 'text', text: `fetched ${url}` }] }
+  })
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() })
   await mcp.connect(transport)
   const server: Server = createServer((req, res) => {
@@ -265,7 +269,7 @@ describe('permit0 mcp --upstream (streamable HTTP) deciding on a daemon (--remot
 
   it('passes tools/list through', async () => {
     const listed = await client.listTools()
-    expect(listed.tools.map((t) => t.name)).toEqual(['fetch'])
+    expect(listed.tools.map((t) => t.name)).toEqual(['fetch', 'http_request'])
   })
 
   it('forwards an allowed call; refuses a denied one before the server sees it', async () => {
@@ -280,9 +284,10 @@ describe('permit0 mcp --upstream (streamable HTTP) deciding on a daemon (--remot
   })
 
   it('parks on the daemon: undecided → fail-closed within the budget; decided → the retry runs', async () => {
-    const args = { url: 'http://jenkins.internal/job/deploy' }
+    // A POST to an outside webhook: asked (internal names and addresses are denied outright).
+    const args = { method: 'POST', url: 'https://hooks.example.com/ingest', body: '{"build":"green"}' }
     const started = Date.now()
-    const first = await client.callTool({ name: 'fetch', arguments: args })
+    const first = await client.callTool({ name: 'http_request', arguments: args })
     const elapsed = Date.now() - started
     expect(first.isError).toBe(true)
     expect(elapsed).toBeGreaterThanOrEqual(REMOTE_BUDGET_SECS * 1000 - 1_000)
@@ -293,33 +298,33 @@ describe('permit0 mcp --upstream (streamable HTTP) deciding on a daemon (--remot
     expect(upstream.calls).not.toContain(args.url)
 
     expect(await decide(id, 'allow')).toBe(200)
-    const retry = await client.callTool({ name: 'fetch', arguments: args })
+    const retry = await client.callTool({ name: 'http_request', arguments: args })
     expect(retry.isError, text(retry)).toBeFalsy()
     expect(text(retry)).toBe(`fetched ${args.url}`)
     expect(upstream.calls.filter((u) => u === args.url)).toHaveLength(1)
 
     // Bound to the norm_hash on the daemon: the same action again comes from its policy cache.
-    const again = await client.callTool({ name: 'fetch', arguments: args })
+    const again = await client.callTool({ name: 'http_request', arguments: args })
     expect(again.isError, text(again)).toBeFalsy()
     expect(upstream.calls.filter((u) => u === args.url)).toHaveLength(2)
   })
 
   it('a parked call decided while it waits resumes with the human’s deny', async () => {
-    const args = { url: 'http://192.168.1.1/cgi-bin/config' }
-    const pending = client.callTool({ name: 'fetch', arguments: args }, undefined, { timeout: 60_000 })
+    const args = { method: 'DELETE', url: 'https://api.example.com/v1/items/7' }
+    const pending = client.callTool({ name: 'http_request', arguments: args }, undefined, { timeout: 60_000 })
     // Find the approval on the daemon and deny it while the call is still held.
     let id: string | undefined
     for (let i = 0; i < 100 && id === undefined; i += 1) {
       const res = await fetch(`${daemon.url}/api/v1/approvals`, { headers: { authorization: `Bearer ${approver}` } })
       const body = (await res.json()) as { approvals: { approval_id: string; tool_name: string }[] }
-      id = body.approvals.find((a) => a.tool_name === 'fetch')?.approval_id
+      id = body.approvals.find((a) => a.tool_name === 'http_request')?.approval_id
       if (id === undefined) await new Promise((done) => setTimeout(done, 50))
     }
     expect(id).toBeDefined()
-    expect(await decide(id as string, 'deny', 'router config is off limits')).toBe(200)
+    expect(await decide(id as string, 'deny', 'deleting items is off limits')).toBe(200)
     const result = await pending
     expect(result.isError).toBe(true)
-    expect(text(result)).toContain('router config is off limits')
+    expect(text(result)).toContain('deleting items is off limits')
     expect(upstream.calls).not.toContain(args.url)
   })
 })
