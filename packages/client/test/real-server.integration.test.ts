@@ -10,7 +10,7 @@ const externalMail = { to: 'bob@external-partner.com', subject: 'Lunch', body: '
 
 describe('@permit0/client against a real permit0 serve', { timeout: 60_000 }, () => {
   it('fails open while the daemon is down, then replays into the audit log with retro verdicts', async () => {
-    const first = await startTestServer()
+    const first = await startTestServer({ orgDomain: 'acme.com' }) // the server owns org_domain (a client's is ignored)
     const port = first.port
     const client = createClient({ baseUrl: first.url, orgDomain: 'acme.com', clientKind: 'claude-code', failOpen: true, retries: 1, backoffMs: 5, autoReplay: false })
     const live = await client.check({ toolName: 'gmail_send', parameters: internalMail })
@@ -25,7 +25,7 @@ describe('@permit0/client against a real permit0 serve', { timeout: 60_000 }, ()
     expect(during.every((d) => d.permission === 'allow' && d.failedOpen)).toBe(true)
     expect(client.failedOpenStatus().count).toBe(3)
 
-    const second = await startTestServer({ port }) // back on the same address
+    const second = await startTestServer({ port, orgDomain: 'acme.com' }) // back on the same address
     try {
       const report = await client.replayFailedOpen()
       expect(report).toEqual({ accepted: 3, rejected: [], remaining: 0 })
@@ -34,7 +34,9 @@ describe('@permit0/client against a real permit0 serve', { timeout: 60_000 }, ()
       const audit = await call(second.url, 'GET', '/api/v1/audit?limit=100&session_id=outage')
       const entries = audit.body.entries as { kind: string; permission: string; source: string; action_type: string }[]
       expect(entries).toHaveLength(3)
-      expect(entries.every((e) => e.kind === 'failed_open' && e.permission === 'allow' && e.source === 'FailedOpen')).toBe(true)
+      expect(entries.every((e) => e.kind === 'failed_open' && e.source === 'FailedOpen')).toBe(true)
+      // The server re-decides each replayed call itself: the caller never sets the permission.
+      expect(entries.map((e) => e.permission).sort()).toEqual(['allow', 'human', 'human'])
       expect(entries.every((e) => e.action_type === 'email.send')).toBe(true) // the MCP prefix was stripped on replay
 
       const windows = await call(second.url, 'GET', '/api/v1/audit/failed_open_windows')
