@@ -10,7 +10,12 @@ describe('recipientDomains', () => {
     ['bob@corp.com.', ['corp.com']],
     ['"Smith, Bob" <bob@corp.com>', ['corp.com']],
     ['"bob,evil"@corp.com', ['corp.com']],
-    ['"bob@corp.com"@evil.com', ['evil.com']],
+    ['"bob@corp.com"@evil.com', ['evil.com', 'corp.com']],
+    // source routing in the local part reaches the host it names
+    ['bob%evil.com@corp.com', ['corp.com', 'evil.com']],
+    ['evil.com!bob@corp.com', ['corp.com', 'evil.com']],
+    ['"bob@evil.com"@corp.com', ['corp.com', 'evil.com']],
+    ['bob%x y@corp.com', undefined],
     ['"weird@evil.com" <bob@corp.com>', ['corp.com']],
     ['bob@corp.com (comment)', ['corp.com']],
     ['a@corp.com; b@evil.com', ['corp.com', 'evil.com']],

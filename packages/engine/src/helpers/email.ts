@@ -67,6 +67,28 @@ function unifySeparators(text: string): string {
   return out
 }
 
+/**
+ * Hosts named by `%`, `!` or `@` routing inside a local part; `undefined` when a routed segment is
+ * not a valid host name (the recipient cannot be known).
+ */
+function routedHosts(local: string): string[] | undefined {
+  const bare = local.replace(/^"|"$/g, '')
+  if (!/[%!@]/.test(bare)) return []
+  const hosts: string[] = []
+  // `a!b!user`: every segment before the last is a host; `user%host`/`user@host`: after the first
+  const bang = bare.split('!')
+  for (const h of bang.slice(0, -1)) hosts.push(h)
+  const rest = (bang[bang.length - 1] as string).split(/[%@]/)
+  hosts.push(...rest.slice(1))
+  const out: string[] = []
+  for (const h of hosts) {
+    const d = normalizeDomain(h)
+    if (d === undefined) return undefined
+    out.push(d)
+  }
+  return out
+}
+
 /** Domains of every address in one field; `undefined` when the field cannot be read. */
 export function recipientDomains(value: JsonValue | undefined): string[] | undefined {
   if (value === null || value === undefined) return []
@@ -99,6 +121,11 @@ export function recipientDomains(value: JsonValue | undefined): string[] | undef
       const d = normalizeDomain(box.domain)
       if (d === undefined) return undefined
       domains.push(d)
+      // Source routing in the local part (`bob%evil.com@corp.com`, `evil.com!bob@corp.com`,
+      // `"bob@evil.com"@corp.com`): a relay may forward to the host named there, so it counts too.
+      const routed = routedHosts(box.local)
+      if (routed === undefined) return undefined
+      domains.push(...routed)
     }
   }
   return domains.length > MAX_RECIPIENTS ? undefined : domains

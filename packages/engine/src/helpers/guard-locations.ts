@@ -23,8 +23,8 @@ const GUARD_SECRET_ANYWHERE = new Set(['reviewer-token', 'link-secret', 'token-s
 const PERMIT0_DIR = /(\/\.permit0(\/|$))|\/(\.config|\.local\/share|\.local\/state|\.cache|Library\/Application Support|Library\/Preferences|AppData\/(Roaming|Local))\/permit0(\/|$)|^\/(etc|var\/lib|var\/run|run|opt|usr\/local\/etc|usr\/share|srv)\/permit0(\/|$)/
 /** permit0's own configuration files wherever they are. */
 const PERMIT0_CONFIG = /(^|\/)(permit0\.ya?ml|\.permit0\.ya?ml|permit0\.config\.[cm]?[jt]s)$/
-/** The installed CLI and packages. */
-const PERMIT0_INSTALL = /\/node_modules\/(@permit0\/|permit0\/|\.pnpm\/@permit0\+)/
+/** The installed CLI and packages (the scope directory itself too), and the `permit0` bin links. */
+const PERMIT0_INSTALL = /(^|\/)node_modules\/(@permit0(\/|$)|permit0(\/|$)|\.pnpm\/@permit0\+)|\/(bin|node_modules\/\.bin)\/permit0$/
 
 /** Claude Code settings and hooks: user, project, local and managed. */
 const HOST_SETTINGS = [

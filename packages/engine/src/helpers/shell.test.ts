@@ -160,6 +160,22 @@ describe('analyzeShell: look-alikes of the attacks above stay quiet', () => {
     'ls < /dev/null src',
     "echo 'npm test' > x.sh && bash x.sh",
     'git add .claude/settings.json',
+    // kills by literal pid, by port lookup, of the last job; patterns that cannot match permit0
+    'kill 12345',
+    'kill $(lsof -t -i:3000)',
+    'npm run dev & sleep 5; kill $!',
+    'pkill -f vite',
+    'pkill -x nodemon',
+    // archives listed, created or extracted inside the project or /tmp; awk writing project files
+    'tar -tzf out.tgz',
+    'tar -czf out.tgz src',
+    'tar xzf v1.tar.gz -C /tmp',
+    'unzip -o fixtures.zip -d test/fixtures',
+    `awk '{print $1 > "out.txt"}' data.csv`,
+    `awk '{print $1 > "/dev/stderr"}' data.csv`,
+    "awk '$1 > 5 {print $2}' data.csv",
+    'rm -rf node_modules && pnpm install',
+    'npm uninstall left-pad',
   ])('%j', (command) => {
     const f = analyzeShell(command, CWD)
     expect({ ask: f.ask, deny: f.deny, reasons: [...f.askReasons, ...f.denyReasons] }).toEqual({ ask: false, deny: false, reasons: [] })
@@ -205,6 +221,26 @@ describe('analyzeShell: the worst operation anywhere on the line', () => {
     ['node gen.js > x.sh && bash x.sh', 'ask', /written on the same line/],
     ['unzip -o x.zip -d ~/.claude', 'deny', /host's configuration/],
     ['git -C ~/.claude checkout settings.json', 'deny', /host's configuration/],
+    // permit0's processes found by pattern or by a computed pid
+    ["pkill -f 'serve --ui'", 'deny', /stops permit0/],
+    ["pkill -f 'perm.t0'", 'deny', /stops permit0/],
+    ['killall -r "no.e"', 'deny', /stops permit0/],
+    ['kill -STOP $(pidof node)', 'deny', /stops permit0/],
+    ["ps aux | grep '[p]ermit0' | awk '{print $2}' | xargs kill", 'deny', /stops permit0/],
+    ['kill -9 $PID', 'ask', /computed at run time/],
+    // removing permit0's package or its installed files
+    ['npm uninstall -g @permit0/cli', 'deny', /removes permit0/],
+    ['pnpm remove -g permit0', 'deny', /removes permit0/],
+    ['rm -rf node_modules/@permit0', 'deny', /permit0's or the host's configuration/],
+    ['rm -f /usr/local/bin/permit0', 'deny', /permit0's or the host's configuration/],
+    // archives extracted over home or the whole file system
+    ['tar xf /tmp/a.tar -C ~', 'ask', /writes outside the project/],
+    ['tar xPf a.tar', 'ask', /writes a system file/],
+    ['unzip a.zip -d ~/.config', 'ask', /writes outside the project/],
+    // awk writing where the target is computed or a startup file
+    [`awk '{print > ENVIRON["HOME"]"/.bashrc"}' x`, 'ask', /computed file name/],
+    [`awk 'BEGIN{printf "k" >> "/root/.ssh/authorized_keys"}'`, 'deny', /backdoor/],
+    [`awk '{print $0 >> "${'$'}{HOME}/.profile"}' x`, 'ask', /persistence|outside the project/],
   ] as const)('%j → %s', (command, level, reason) => {
     const f = analyzeShell(command, CWD)
     expect(level === 'deny' ? f.deny : f.ask && !f.deny).toBe(true)

@@ -647,11 +647,71 @@ function judgeNetworkTool(name: string, argv: readonly string[], acc: Acc): void
 
 const TUNNELS = new Set(['ngrok', 'cloudflared', 'lt', 'localtunnel', 'bore', 'frpc', 'chisel', 'serveo', 'localxpose', 'loclx', 'pagekite', 'tailscale', 'zrok', 'expose', 'inlets', 'rathole', 'sish'])
 
+/**
+ * How permit0's processes look to `pkill`/`killall`/`pgrep`: process names, and full command lines
+ * as `pkill -f` matches them (installed bin, npx, the repo's script, every long-running command).
+ */
+const GUARD_PROCESS_NAMES = ['node', 'permit0', 'tsx', 'npm exec', 'npx']
+const GUARD_COMMAND_LINES = ['serve', 'serve --ui', 'hook', 'mcp', 'gateway'].flatMap((sub) => [
+  `node /usr/local/lib/node_modules/@permit0/cli/bin/permit0.js ${sub} --port 9090`,
+  `node /home/dev/.npm/_npx/1a2b3c/node_modules/.bin/permit0 ${sub}`,
+  `node apps/cli/bin/permit0.js ${sub}`,
+  `permit0 ${sub}`,
+])
+
+/** Whether a `pkill`/`pgrep` pattern (an extended regex) matches a permit0 process; invalid → unknown. */
+function patternHitsGuard(pattern: string, fullLine: boolean, exact: boolean): boolean | undefined {
+  let re: RegExp
+  try {
+    re = new RegExp(exact ? `^(?:${pattern})$` : pattern, 'i')
+  } catch {
+    return undefined
+  }
+  return (fullLine ? [...GUARD_COMMAND_LINES, ...GUARD_PROCESS_NAMES] : GUARD_PROCESS_NAMES).some((l) => re.test(l))
+}
+
+/** Programs that find process ids: a kill fed by them aims at what they match. */
+const PID_FINDERS = /^(pidof|pgrep|ps|lsof|fuser|pstree|ss|netstat|top|jobs|cat|head|tail|awk|grep)$/
+
 /** Programs that kill or stop processes or services. */
 function judgeKill(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): void {
   const pos = positional(argv)
   const raw = `${cmd.text} ${cmd.pipeFrom.map((c) => c.text).join(' ')}`
   const aimsAtGuard = /permit0|:9090\b|\b9090\b/i.test(raw)
+  // pkill/pgrep patterns are regexes over the process name (-f: the whole command line)
+  if (name === 'pkill' || name === 'skill' || name === 'killall' && argv.some((a) => a === '-r' || a === '--regexp' || /^-[a-zA-Z]*r/.test(a))) {
+    const full = name === 'pkill' && argv.some((a) => a === '--full' || /^-[a-zA-Z]*f/.test(a) && !a.startsWith('--'))
+    const exact = name === 'pkill' && argv.some((a) => a === '--exact' || /^-[a-zA-Z]*x/.test(a) && !a.startsWith('--'))
+    for (const p of pos.filter((x) => !/^-/.test(x))) {
+      const hit = patternHitsGuard(p, full, exact)
+      if (hit === true) acc.deny.add(`stops permit0 (${name} pattern ${JSON.stringify(p.slice(0, 40))} matches permit0's process)`)
+      else if (hit === undefined) acc.ask.add(`${name} pattern is not a valid regular expression (${p.slice(0, 40)})`)
+    }
+  }
+  // a computed target (`kill $(pidof node)`, `kill \`cat pidfile\``): judged by what computes it
+  const words = cmd.argv.slice(1)
+  if (['kill', 'pkill', 'killall', 'skill'].includes(name) && (words.some((w) => w.dynamic || w.subst.length > 0) || cmd.pipeFrom.length > 0 && name === 'kill')) {
+    const finders = [...words.flatMap((w) => w.subst), ...cmd.pipeFrom]
+    const finderText = finders.map((c) => c.text).join(' ')
+    // what the finders select: `pidof node`, `pgrep -f '…'`, `grep '[p]ermit0'` (patterns as regexes)
+    const selectsGuard = finders.some((c) => {
+      const fa = c.argv.map((w) => w.text)
+      const fname = base(fa[0] ?? '')
+      const pats = positional(fa).filter((x) => !x.startsWith('-'))
+      if (fname === 'pidof') return pats.some((x) => GUARD_PROCESS_NAMES.includes(x))
+      if (/^(pgrep|grep|egrep|rg)$/.test(fname)) return pats.slice(0, 1).some((x) => patternHitsGuard(x, fname !== 'pgrep' || fa.includes('-f'), false) !== false)
+      return false
+    })
+    if (selectsGuard || /\b(node|permit0|tsx|serve|hook|mcp)\b|:?9090\b/i.test(finderText)) {
+      acc.deny.add(`stops permit0 (${name} on process ids found by ${JSON.stringify(finderText.slice(0, 60))})`)
+    } else {
+      // process-id finders with literal arguments (`kill $(lsof -t -i:3000)`) and the last
+      // background job (`kill $!`) are understood; anything else computed needs a person
+      const understood = finders.every((c) => PID_FINDERS.test(base(c.argv[0]?.text ?? '')) && !c.argv.some((w) => w.dynamic)) &&
+        words.every((w) => !w.dynamic || w.subst.length > 0 || /^\$\{?!\}?$/.test(w.text))
+      if (!understood) acc.ask.add(`${name} targets processes computed at run time (${cmd.text.slice(0, 60)})`)
+    }
+  }
   if (name === 'kill') {
     if (pos.some((p) => p === '-1') || argv.some((a, i) => i > 0 && a === '-1' && (argv[i - 1] ?? '').startsWith('-'))) {
       acc.deny.add('kills every process (kill -1)')
@@ -731,6 +791,13 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     if (verbs.some((v) => SERVICE_STOP.test(v) || v === 'services') && /permit0/i.test(argv.join(' '))) acc.deny.add(`stops permit0 (${argv.join(' ').slice(0, 80)})`)
   }
   judgePermit0Cli(argv, acc)
+  // removing permit0's package (`npm uninstall -g @permit0/cli`, `pnpm remove permit0`, …)
+  if (PACKAGE_RUNNERS.has(name) || ['pip', 'pip3', 'pipx', 'brew', 'cargo', 'gem'].includes(name)) {
+    const verb = pos.find((p) => !['global', 'g'].includes(p)) ?? ''
+    if (/^(uninstall|remove|rm|un|r|unlink|prune|purge|erase)$/.test(verb) && pos.some((p) => PERMIT0_BIN.test(p) || /^@permit0\//.test(p))) {
+      acc.deny.add(`removes permit0 (${argv.join(' ').slice(0, 80)})`)
+    }
+  }
   // disk and system destruction
   if (['shutdown', 'reboot', 'halt', 'poweroff'].includes(name) || (name === 'systemctl' && /^(poweroff|reboot|halt|kexec|suspend|hibernate|rescue|emergency)$/.test(pos[0] ?? '')) ||
     ((name === 'init' || name === 'telinit') && /^[06sS]$/.test(pos[0] ?? ''))) {
@@ -1332,7 +1399,41 @@ function judgeAwk(prog: string, cmd: Cmd, acc: Acc, depth: number): void {
   }
   if (/\|\s*getline|\|\s*[a-z_]/.test(prog.replace(/"(?:\\.|[^"\\])*"/g, '""')) && /[a-zA-Z_]\s*\|\s*getline|\|\s*[a-z_]+\s*[;}]/.test(prog)) {
     acc.ask.add('awk pipes to or from a computed command')
+  }  // output redirection inside print/printf (`print > "file"`, `printf … >> path`): a literal file
+  // is a write judged by its path; a computed file name needs a person
+  for (const target of awkOutputTargets(prog)) {
+    if (target.literal !== undefined && /^\/dev\/(stdout|stderr|null|fd\/[0-9]+)$/.test(target.literal)) continue
+    if (target.literal !== undefined) {
+      acc.ops.push({ op: op('file.update', 'redirect', [target.literal], true), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic: new Set() })
+    } else acc.ask.add(`awk writes to a computed file name (${target.text.slice(0, 40)})`)
   }
+}
+
+/** The targets of `>`/`>>` redirections in an awk program's print and printf statements. */
+function awkOutputTargets(prog: string): { text: string; literal?: string }[] {
+  const out: { text: string; literal?: string }[] = []
+  // statements: split on ; { } and newlines outside strings and regex literals
+  const strings: string[] = []
+  const masked = prog.replace(/"(?:\\.|[^"\\])*"/g, (m) => `\u0000${strings.push(m) - 1}\u0000`)
+  for (const stmt of masked.split(/[;{}\n]/)) {
+    const m = /^\s*(?:[^()]*\)\s*)?(print|printf)\b(.*)$/.exec(stmt.replace(/^\s*(if|while|for)\s*\(.*\)\s*/, ''))
+    if (m === null) continue
+    let depth = 0
+    const body = m[2] as string
+    for (let i = 0; i < body.length; i++) {
+      const ch = body[i]
+      if (ch === '(') depth++
+      else if (ch === ')') depth--
+      else if (ch === '>' && depth === 0) {
+        const rest = body.slice(body[i + 1] === '>' ? i + 2 : i + 1).trim()
+        const text = rest.replace(/\u0000([0-9]+)\u0000/g, (_, k: string) => strings[Number(k)] as string)
+        const lit = /^\u0000([0-9]+)\u0000$/.exec(rest)
+        out.push(lit === null ? { text } : { text, literal: JSON.parse(strings[Number(lit[1])] as string) as string })
+        break
+      }
+    }
+  }
+  return out
 }
 
 /** Records ops with the state they were classified in. */

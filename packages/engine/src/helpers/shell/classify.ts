@@ -702,6 +702,35 @@ function isUntrustedPackageSource(p: string): boolean {
 
 const MUTATING_CHMOD = /^([ugoa]*[+=][rwxXst]*s|[0-7]?[0-7]{2}7|[ugoa]*\+?[rwx]*w.*|4[0-7]{3}|2[0-7]{3})$/
 
+/**
+ * Where an archive command extracts to (`tar x -C dir`, `unzip -d dir`, `7z x -odir`,
+ * `cpio -i -D dir`), `.` when extracting in place, `/` when absolute member names are kept
+ * (`tar -P`), `undefined` when it does not extract.
+ */
+function extractionDir(name: string, argv: readonly string[]): string | undefined {
+  const args = argv.slice(1)
+  if (name === 'tar' || name === 'bsdtar') {
+    const first = args[0] ?? ''
+    const extracts = args.some((a) => a === '--extract' || a === '--get' || /^-[a-zA-Z]*x/.test(a) && !a.startsWith('--')) ||
+      /^[a-zA-Z]*x[a-zA-Z]*$/.test(first)
+    if (!extracts) return undefined
+    if (args.some((a) => a === '--absolute-names' || /^-[a-zA-Z]*P/.test(a) && !a.startsWith('--')) || /^[a-zA-Z]*P/.test(first)) return '/'
+    return optionValue(argv, '-C', '--directory') ?? '.'
+  }
+  if (name === 'unzip') return args.some((a) => /^-[a-zA-Z]*[lvtpZ]/.test(a)) ? undefined : optionValue(argv, '-d') ?? '.'
+  if (name === '7z' || name === '7za') {
+    if (args[0] !== 'x' && args[0] !== 'e') return undefined
+    const o = args.find((a) => a.startsWith('-o'))
+    return o === undefined ? '.' : o.slice(2) || '.'
+  }
+  if (name === 'cpio') {
+    if (!args.some((a) => a === '--extract' || /^-[a-zA-Z]*i/.test(a) && !a.startsWith('--'))) return undefined
+    if (args.includes('--no-absolute-filenames')) return optionValue(argv, '-D', '--directory') ?? '.'
+    return '/'
+  }
+  return undefined
+}
+
 export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] {
   if (argv.length === 0) return []
   const prog = argv[0] as string
@@ -738,8 +767,11 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       return [op('file.create', 'file', pos.length > 1 ? pos.slice(-1) : pos, true)]
     case 'mkdir': case 'touch': case 'mkfifo':
       return [op('file.create', 'file', pos, true)]
-    case 'tar': case 'unzip': case 'zip': case 'gzip': case 'gunzip': case '7z': case 'xz': case 'bzip2':
-      return [op('file.create', 'archive', [], false)]
+    case 'tar': case 'bsdtar': case 'unzip': case 'zip': case 'gzip': case 'gunzip': case '7z': case '7za': case 'xz': case 'bzip2': case 'cpio': {
+      // extraction writes files the archive names into a directory: judged by that directory
+      const into = extractionDir(name, argv)
+      return [op('file.create', 'archive', into === undefined ? [] : [into], into !== undefined)]
+    }
     case 'chmod': case 'chown': case 'chgrp': case 'chattr': case 'setfacl': case 'chflags': {
       ctx.flags.add('permission_change')
       const modeOrOwner = pos[0] ?? ''
@@ -866,7 +898,8 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       if (sub === 'publish' || (name === 'yarn' && sub === 'npm' && pos[1] === 'publish')) return [op('dev.deploy', 'publish')]
       if (['login', 'adduser', 'token'].includes(sub)) return [op('secret.create', 'registry')]
       if (sub === 'unpublish' || sub === 'deprecate') return [op('dev.deploy', 'publish')]
-      if (sub === 'config' && pos[1] === 'set') ctx.flags.add('persistence')
+      // where packages come from and what installs run (`npm set registry …`, `yarn config set`)
+      if (sub === 'set' || sub === 'config' && /^(set|edit|delete|rm|unset)$/.test(pos[1] ?? '')) ctx.flags.add('persistence')
       // lifecycle scripts run on the next install/test by anyone: planting one persists code
       if ((sub === 'pkg' && pos[1] === 'set' && pos.slice(2).some((a) => /^scripts\./.test(a))) || sub === 'set-script') ctx.flags.add('persistence')
       if (['ls', 'list', 'outdated', 'view', 'info', 'why', 'audit', 'search', 'whoami', 'root', 'bin', 'help', '--version', '-v'].includes(sub) || pos.length === 0 && argv.length > 1 && /^(-v|--version)$/.test(argv[1] as string)) return [info('package_manager')]
@@ -889,6 +922,16 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
     case 'nix': case 'nix-env': {
       if ((name === 'cargo' && pos[0] === 'publish') || (name === 'gem' && pos[0] === 'push') || (name === 'poetry' && pos[0] === 'publish')) {
         return [op('dev.deploy', 'publish')]
+      }
+      // package-manager configuration (index URLs, channels, sources) persists for every later install
+      if ((pos[0] === 'config' && /^(set|unset|edit|add|remove|--add|--set|--append|--prepend)$/.test(pos[1] ?? '')) ||
+        (name === 'conda' || name === 'mamba') && pos[0] === 'config' && argv.some((a) => /^--(add|set|append|prepend|remove)$/.test(a)) ||
+        name === 'gem' && pos[0] === 'sources' && argv.some((a) => /^(-a|--add|-r|--remove)$/.test(a)) ||
+        name === 'go' && pos[0] === 'env' && argv.includes('-w') ||
+        name === 'poetry' && pos[0] === 'source' && pos[1] === 'add' ||
+        name === 'composer' && pos[0] === 'config') {
+        ctx.flags.add('persistence')
+        return [op('process.run', 'package_manager')]
       }
       const pkgOp = classifyPackage(argv, name, ctx)
       if (pkgOp !== undefined) return pkgOp
