@@ -1414,7 +1414,7 @@ function awkOutputTargets(prog: string): { text: string; literal?: string }[] {
   const out: { text: string; literal?: string }[] = []
   // statements: split on ; { } and newlines outside strings and regex literals
   const strings: string[] = []
-  const masked = prog.replace(/"(?:\\.|[^"\\])*"/g, (m) => `\u0000${strings.push(m) - 1}\u0000`)
+  const masked = prog.replace(/"(?:\\.|[^"\\])*"/g, (m) => `\uE000${strings.push(m) - 1}\uE000`)
   for (const stmt of masked.split(/[;{}\n]/)) {
     const m = /^\s*(?:[^()]*\)\s*)?(print|printf)\b(.*)$/.exec(stmt.replace(/^\s*(if|while|for)\s*\(.*\)\s*/, ''))
     if (m === null) continue
@@ -1426,8 +1426,8 @@ function awkOutputTargets(prog: string): { text: string; literal?: string }[] {
       else if (ch === ')') depth--
       else if (ch === '>' && depth === 0) {
         const rest = body.slice(body[i + 1] === '>' ? i + 2 : i + 1).trim()
-        const text = rest.replace(/\u0000([0-9]+)\u0000/g, (_, k: string) => strings[Number(k)] as string)
-        const lit = /^\u0000([0-9]+)\u0000$/.exec(rest)
+        const text = rest.replace(/\uE000([0-9]+)\uE000/g, (_, k: string) => strings[Number(k)] as string)
+        const lit = /^\uE000([0-9]+)\uE000$/.exec(rest)
         out.push(lit === null ? { text } : { text, literal: JSON.parse(strings[Number(lit[1])] as string) as string })
         break
       }
