@@ -845,6 +845,14 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     if (text === undefined) acc.ask.add(`runs a file written on the same line (${runs})`)
     else collect(text, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
   }
+  // a build or task file written earlier on the line and then run by its tool (`… >> Makefile && make`)
+  for (const file of RUNS_FILES[name] ?? []) {
+    const path = resolveLoose(file, cmd, acc)
+    if (!acc.written.has(path)) continue
+    const text = acc.written.get(path)
+    acc.ask.add(`${name} runs ${file}, written on the same line`)
+    if (text !== undefined && /^(make|gmake|just)$/.test(name)) collect(text.replace(/^\s*[\w.%/-]+\s*:.*$/gm, ''), cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+  }
   // program words that were downloaded earlier on the line
   if (argv[0] !== undefined && acc.downloaded.has(resolveLoose(argv[0], cmd, acc))) {
     acc.remoteCode = true
@@ -1225,6 +1233,49 @@ function facts(path: string, cwd: string | undefined, cwdLost: boolean, dynamic:
   return unknown ? { ...f, scope: worseScope(f.scope, PathScope.Unknown) } : f
 }
 
+/** Files a tool runs code from when it starts in a directory. */
+const RUNS_FILES: Readonly<Record<string, readonly string[]>> = {
+  make: ['Makefile', 'makefile', 'GNUmakefile'], gmake: ['Makefile', 'makefile', 'GNUmakefile'],
+  npm: ['package.json', '.npmrc'], pnpm: ['package.json', '.npmrc', 'pnpmfile.cjs', '.pnpmfile.cjs'], yarn: ['package.json', '.yarnrc.yml', '.yarnrc'],
+  bun: ['package.json', 'bunfig.toml'], npx: ['package.json'], just: ['justfile', 'Justfile', '.justfile'],
+  task: ['Taskfile.yml', 'Taskfile.yaml'], rake: ['Rakefile'], pip: ['setup.py', 'pyproject.toml'], pip3: ['setup.py', 'pyproject.toml'],
+  python: ['setup.py', 'conftest.py'], python3: ['setup.py', 'conftest.py'], pytest: ['conftest.py', 'pytest.ini', 'pyproject.toml'],
+  tox: ['tox.ini'], cargo: ['build.rs', 'Cargo.toml'], gradle: ['build.gradle', 'build.gradle.kts', 'settings.gradle'],
+  './gradlew': ['build.gradle', 'build.gradle.kts'], mvn: ['pom.xml'], cmake: ['CMakeLists.txt'], direnv: ['.envrc'],
+  vitest: ['vitest.config.ts', 'vitest.config.js', 'vite.config.ts'], jest: ['jest.config.js', 'jest.config.ts'],
+  git: ['.git/hooks/pre-commit', '.git/hooks/commit-msg', '.git/hooks/pre-push', '.git/hooks/post-checkout', '.git/config', '.gitattributes'],
+}
+
+/** Variables whose value a program runs as a shell command. */
+const COMMAND_VARS = new Set(['GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_PAGER', 'GIT_ASKPASS',
+  'SSH_ASKPASS', 'SUDO_ASKPASS', 'GIT_EXTERNAL_DIFF', 'GIT_PROXY_COMMAND', 'EDITOR', 'VISUAL', 'PAGER', 'MANPAGER',
+  'LESSOPEN', 'LESSCLOSE', 'PROMPT_COMMAND', 'BROWSER', 'FCEDIT', 'SYSTEMD_PAGER', 'PSQL_PAGER', 'MYSQL_PS1'])
+/** Variables that load code into programs at start-up. */
+const LOADER_VARS = /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|ZDOTDIR|PERL5OPT|PERL5DB|RUBYOPT|NODE_OPTIONS|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|PYTHONSTARTUP|PYTHONINSPECT|GIT_CONFIG_PARAMETERS|GIT_CONFIG_GLOBAL|GIT_CONFIG_SYSTEM|GIT_EXEC_PATH|GIT_TEMPLATE_DIR|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)$/
+/** NODE_OPTIONS values that only tune the runtime (memory, warnings, source maps). */
+const HARMLESS_NODE_OPTIONS = /^(\s*--(max-old-space-size|max-semi-space-size|stack-size|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-deprecation|unhandled-rejections|dns-result-order|experimental-vm-modules|openssl-legacy-provider|inspect|inspect-brk|heapsnapshot-near-heap-limit|expose-gc|max-http-header-size)(=[^\s]*)?)+\s*$/
+
+/** `NAME=value` set for a command, by `env` or by `export`: command and code-loading variables. */
+function judgeEnvAssignment(pair: string, cmd: Cmd, acc: Acc, depth: number): void {
+  const eq = pair.indexOf('=')
+  if (eq <= 0) return
+  const key = pair.slice(0, eq)
+  const value = pair.slice(eq + 1)
+  if (COMMAND_VARS.has(key)) {
+    if (value.trim() === '') return
+    collect(value, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+    if (/[;&|`$()<>\n]|(^|\s|\/)(sh|bash|zsh|dash|ksh|fish|python[0-9.]*|perl|ruby|node|php|curl|wget|nc|ncat|socat)(\s|$)/.test(value)) {
+      acc.ask.add(`sets ${key}, which runs a shell command (${value.slice(0, 60)})`)
+    }
+    return
+  }
+  if (LOADER_VARS.test(key)) {
+    if (value.trim() === '' || key === 'NODE_OPTIONS' && HARMLESS_NODE_OPTIONS.test(value)) return
+    if ((key === 'LD_LIBRARY_PATH' || key === 'DYLD_LIBRARY_PATH') && !/(^|:)(\/tmp|\/dev\/shm|\/var\/tmp|\.)(\/|:|$)/.test(value)) return
+    acc.ask.add(`sets ${key}, which loads code into the programs it starts (${value.slice(0, 60)})`)
+  }
+}
+
 /** Classifies one command (already unwrapped) and records its ops and reasons. */
 function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   acc.commands += 1
@@ -1235,6 +1286,9 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   for (const [k, v] of cmd.assigns) if (prodWord(v.text) && /ENV|STAGE/.test(k)) acc.ctx.flags.add('prod')
   const argv = u.argv
   const name = argv[0] === undefined ? '' : base(argv[0])
+  // variables that make programs run commands, load code or preload libraries
+  const exported = /^(export|declare|typeset|readonly|local|setenv)$/.test(name) ? argv.slice(1).filter((a) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) : []
+  for (const pair of [...cmd.assigns.map(([k, v]) => `${k}=${v.text}`), ...u.env, ...exported]) judgeEnvAssignment(pair, cmd, acc, depth)
   if (name !== '') acc.programs.push(name)
   cmd.program = name
   cmd.network = NETWORK_PROGRAMS.has(name) || (name === 'gh' && argv.includes('api')) || (name === 'aws' && argv.includes('s3') && argv.includes('cp') && !(argv[argv.length - 1] ?? '').startsWith('s3://'))
@@ -1269,11 +1323,12 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   // find -exec/-execdir/-ok: the command runs once per match, `{}` being the match.
   if (name === 'find') {
     const root = positional(argv).find((p) => !p.startsWith('(') && !p.startsWith('!')) ?? '.'
+    const match = findMatchGlob(argv, root)
     for (let i = 1; i < argv.length; i += 1) {
       if (!['-exec', '-execdir', '-ok', '-okdir'].includes(argv[i] as string)) continue
       let j = i + 1
       while (j < argv.length && argv[j] !== ';' && argv[j] !== '+' && argv[j] !== '\\;') j += 1
-      const sub = u.words.slice(i + 1, j).map((w) => (w.text.includes('{}') ? { ...w, text: w.text.replace(/\{\}/g, `${root.replace(/\/$/, '')}/*`), glob: true } : w))
+      const sub = u.words.slice(i + 1, j).map((w) => (w.text.includes('{}') ? { ...w, text: w.text.replace(/\{\}/g, match), glob: true } : w))
       if (sub.length > 0) handleCommand({ ...cmd, argv: sub, redirects: [], text: cmd.text }, acc, depth + 1)
       i = j
     }
@@ -1361,6 +1416,13 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
 }
 
 /** What `xargs` appends: the words a literal upstream prints, a listed directory's entries, or unknown. */
+/** What `find` matches, as a glob: its -path pattern, else the root, any directory, the -name pattern (`{}` in -exec, its output). */
+function findMatchGlob(argv: readonly string[], root: string): string {
+  const namePat = optionValue(argv, '-name', '-iname')
+  const pathPat = optionValue(argv, '-path', '-ipath', '-wholename', '-iwholename')
+  return pathPat ?? `${root.replace(/\/$/, '')}/*${namePat === undefined ? '' : `/${namePat}`}`
+}
+
 function xargsInput(cmd: Cmd): Word[] {
   const dynamic: Word = { text: '$XARGS', dynamic: true, subst: [], glob: false }
   const here = cmd.redirects.find((r) => r.op === '<<<' || r.op === '<<')
@@ -1371,7 +1433,10 @@ function xargsInput(cmd: Cmd): Word[] {
   if (up.program === 'ls' || up.program === 'find' || up.program === 'fd') {
     const dirs = up.argv.slice(1).filter((w) => !w.text.startsWith('-'))
     const root = dirs[0]
-    if (root !== undefined && !root.dynamic) return [{ text: `${root.text.replace(/\/$/, '')}/*`, dynamic: false, subst: [], glob: true }]
+    if (root !== undefined && !root.dynamic) {
+      const text = up.program === 'find' ? findMatchGlob(up.argv.map((w) => w.text), root.text) : `${root.text.replace(/\/$/, '')}/*`
+      return [{ text, dynamic: false, subst: [], glob: true }]
+    }
   }
   return [dynamic]
 }

@@ -675,6 +675,13 @@ function classifyPackage(argv: readonly string[], name: string, ctx: Ctx): Op[] 
   const start = args.indexOf(sub) + 1
   for (let i = start; i < args.length; i += 1) {
     const a = args[i] as string
+    // an index, registry or link source other than the ecosystem's own registry
+    const eq = a.indexOf('=')
+    const opt = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a
+    if (REGISTRY_OPTS.has(opt) || (name === 'pip' || name === 'pip3' || name === 'uv') && (opt === '-i' || opt === '-f')) {
+      const value = opt !== a ? a.slice(eq + 1) : args[i + 1] ?? ''
+      if (!DEFAULT_REGISTRIES.test(value)) ctx.flags.add('untrusted_package_source')
+    }
     if (INSTALL_VALUE_OPTS.has(a)) {
       if (a === '-r' || a === '--requirement') ctx.flags.add('requirements_file')
       i += 1
@@ -694,6 +701,12 @@ function classifyPackage(argv: readonly string[], name: string, ctx: Ctx): Op[] 
   ctx.flags.add('package_install')
   return [op('process.run', 'package_install')]
 }
+
+/** Options that point an install at another index, registry or source of packages. */
+const REGISTRY_OPTS = new Set(['--index-url', '--extra-index-url', '--find-links', '--trusted-host', '--registry', '--source',
+  '--index', '--default-index', '--git', '--repository', '--channel', '-c'])
+/** The ecosystems' own registries: an index option naming them changes nothing. */
+const DEFAULT_REGISTRIES = /^https:\/\/(pypi\.org|files\.pythonhosted\.org|registry\.npmjs\.org|registry\.yarnpkg\.com|rubygems\.org|crates\.io|index\.crates\.io|conda\.anaconda\.org|repo\.anaconda\.com)(\/|$)|^(conda-forge|defaults|crates-io|sparse\+https:\/\/index\.crates\.io\/)$/
 
 /** A package spec that is not a registry name: a URL, git, a local path or a tarball/wheel fetched as is. */
 function isUntrustedPackageSource(p: string): boolean {
@@ -962,6 +975,12 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
     return [op('process.run', 'script', pos.slice(0, 1))]
   }
   if (INTERPRETERS.has(name) || /^python3?\.[0-9]+$/.test(name)) {
+    // `python -m pip …` is pip
+    if (/^python[0-9.]*$/.test(name) && argv[1] === '-m' && /^pip[0-9.]*$/.test(argv[2] ?? '')) {
+      const pipOp = classifyPackage(argv.slice(2), 'pip', ctx)
+      if (pipOp !== undefined) return pipOp
+      return [op('process.run', 'package_manager')]
+    }
     if (argv.some((a) => a === '-c' || a === '-e' || a === '-p' || a === '--eval' || a === 'eval' || a === '-r')) {
       ctx.flags.add('inline_code')
       return [op('process.run', 'interpreter')]
