@@ -146,9 +146,8 @@ export const PERSISTENCE_BASENAMES: ReadonlySet<string> = new Set([
   'authorized_keys2', 'crontab', 'sudoers', '.gitconfig', 'rc.local', '.xinitrc', '.xprofile', '.xsession',
   '.envrc', '.vimrc', '.exrc', '.pam_environment', 'environment', 'ld.so.preload', '.inputrc', '.tmux.conf',
   '.screenrc', '.npmrc',
-  // code an editor, agent host or CI runs without being asked: project MCP servers, dev containers, CI
-  '.mcp.json', 'devcontainer.json', '.devcontainer.json', '.gitlab-ci.yml', '.travis.yml', 'bitbucket-pipelines.yml',
-  'azure-pipelines.yml', 'jenkinsfile', '.pre-commit-config.yaml', '.lefthook.yml', 'lefthook.yml',
+  // code an editor, agent host or git hook manager runs without being asked (CI configs: path.ts CI_PATTERNS)
+  '.mcp.json', 'devcontainer.json', '.devcontainer.json', '.pre-commit-config.yaml', '.lefthook.yml', 'lefthook.yml',
 ])
 export const PERSISTENCE_DIRS: readonly string[] = [
   '/etc/cron', '/var/spool/cron', '/etc/systemd/', '/.config/systemd/', '/lib/systemd/', '/usr/lib/systemd/',
@@ -157,7 +156,7 @@ export const PERSISTENCE_DIRS: readonly string[] = [
   '/etc/update-motd.d/', '/.config/fish/conf.d/', '/.oh-my-zsh/custom/', '/etc/network/if-up.d/',
   '/.ssh/config', '/.ssh/rc', '/etc/ssh/sshd_config', '/etc/rc', '/.local/share/systemd/',
   '/library/startupitems/', '/etc/periodic/', '/etc/anacrontab', '/.config/git/hooks/',
-  '/.vscode/tasks.json', '/.github/actions/', '/.circleci/', '/.devcontainer/', '/.buildkite/',
+  '/.vscode/tasks.json', '/.devcontainer/',
   '/.ipython/profile_default/startup/', '/.config/fish/config.fish',
 ]
 
