@@ -185,7 +185,8 @@ const WRAPPERS: Readonly<Record<string, Spec>> = {
   nsenter: { value: ['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-R', '--root', '-w', '--wd'] },
   'systemd-run': { value: ['-u', '--unit', '-p', '--property', '-E', '--setenv', '--description', '--slice', '-M', '--machine', '-H', '--host', '--uid', '--gid', '--working-directory', '--on-calendar', '--on-active', '--on-boot'] },
   'xvfb-run': { value: ['-n', '--server-num', '-s', '--server-args', '-f', '--auth-file', '-e', '--error-file', '-p'] },
-  dbus_launch: { value: [] },
+  'dbus-launch': { value: ['--config-file'] },
+  'dbus-run-session': { value: ['--config-file', '--dbus-daemon'] },
   proxychains: { value: ['-f'] },
   proxychains4: { value: ['-f'] },
   torsocks: { value: [] },
@@ -512,6 +513,22 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         else if (rest.length === 1) inline(rest[0], 'shell', 'screen')
         else if (rest.length > 1) out.sub.push(rest)
       }
+      w = []
+      break
+    }
+    // `npx -c '…'`, `npm exec -c '…'`: the string runs in a shell
+    if ((name === 'npx' || name === 'npm' && argv[1] === 'exec') && argv.some((a) => a === '-c' || a === '--call')) {
+      const c = argv.findIndex((a) => a === '-c' || a === '--call')
+      inline(w[c + 1], 'shell', `${name} -c`)
+      w = []
+      break
+    }
+    // commands run inside a container or pod: judged as commands on another host
+    if ((name === 'docker' || name === 'podman' || name === 'nerdctl') && argv[1] === 'exec' || name === 'kubectl' && argv[1] === 'exec') {
+      const dash = argv.indexOf('--')
+      const i = dash > 0 ? dash + 1 : skipWith(argv, 2, { value: ['-u', '--user', '-w', '--workdir', '-e', '--env', '--env-file', '-c', '--container', '-n', '--namespace', '--detach-keys', '--context'] }) + 1
+      const rest = w.slice(i)
+      if (rest.length > 0) out.sub.push(rest)
       w = []
       break
     }
@@ -998,7 +1015,7 @@ function judgeScriptRunner(name: string, u: Unwrapped, cmd: Cmd, acc: Acc, depth
     python: ['-c'], node: ['-e', '-p', '--eval', '--print', '-pe'], nodejs: ['-e', '-p', '--eval', '--print'],
     perl: ['-e', '-E'], ruby: ['-e'], php: ['-r'], lua: ['-e'], luajit: ['-e'], osascript: ['-e'], Rscript: ['-e'],
     pwsh: ['-c', '-Command', '-command', '-EncodedCommand', '-e'], powershell: ['-c', '-Command', '-command', '-EncodedCommand'],
-    bun: ['-e', '--eval', '-p', '--print'], deno: ['eval'], tclsh: [], awk: [],
+    bun: ['-e', '--eval', '-p', '--print'], deno: ['eval'], tclsh: [], awk: [], expect: ['-c'], julia: ['-e', '--eval', '-E', '--print'], elixir: ['-e', '--eval'], erl: ['-eval'], groovy: ['-e'], scala: ['-e'], tsx: ['-e', '--eval', '-p', '--print'], 'ts-node': ['-e', '--eval', '-p', '--print'], guile: ['-c'], racket: ['-e'], sbcl: ['--eval'],
   }
   if (!isShell) {
     const flags = codeFlag[lang] ?? ['-c', '-e']

@@ -104,7 +104,7 @@ export function info(category = 'info'): Op {
 
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'ash', 'busybox'])
 export const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php',
-  'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell'])
+  'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh', 'powershell', 'expect', 'tclsh', 'wish', 'luajit', 'julia', 'guile', 'racket', 'sbcl', 'clojure', 'elixir', 'erl', 'escript', 'groovy', 'jshell', 'scala', 'kotlin', 'swift', 'ts-node', 'tsx', 'vite-node', 'zx'])
 export const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
 
 export function base(p: string): string {
