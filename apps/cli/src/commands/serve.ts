@@ -90,13 +90,21 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     })
     deps.stderr(
       `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
-        (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
+        (config.ui && server.dashboardMissing === undefined
+          ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n`
+          : ''),
     )
+    if (server.dashboardMissing !== undefined) {
+      deps.stderr(
+        `  warning: --ui: the dashboard is not served (${server.dashboardMissing}); calls still park for a human:\n` +
+          '    decide them through the API (GET /api/v1/approvals, POST /api/v1/approvals/<id>/decide)\n',
+      )
+    }
     if (server.reviewerToken !== undefined) {
       deps.stderr(
         `  no API tokens: deciding, reading and admin routes need the reviewer secret in ${server.reviewerTokenPath ?? '(memory)'}` +
           `${server.reviewerTokenCreated === true ? ' (created, 0600)' : ''}\n` +
-          (server.loginUrl !== undefined
+          (server.loginUrl !== undefined && server.dashboardMissing === undefined
             ? `  open the dashboard (one-time login link, valid 10 minutes; \`permit0 login\` makes a new one):\n    ${server.loginUrl}\n`
             : ''),
       )

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import {
   createApprovalQueue,
@@ -77,6 +78,8 @@ export interface ServerHandle {
   readonly reviewerTokenPath?: string
   /** Told once when the reviewer secret file was created. */
   readonly reviewerTokenCreated?: boolean
+  /** With `--ui` but no built dashboard to serve at `/ui/`: why (the approvals queue still runs). */
+  readonly dashboardMissing?: string
   /** With `--ui` and no API tokens: the one-time dashboard login link (valid 10 minutes). */
   readonly loginUrl?: string
   /** Stops accepting, answers parked requests, closes the store (when it opened it). Idempotent. */
@@ -283,6 +286,13 @@ export async function startServer(config: Config, options: StartServerOptions = 
     metrics,
   })
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
+  // `--ui` without a built dashboard: approvals still park; the caller says /ui/ is not served.
+  const uiBuilt = uiDir !== undefined && existsSync(join(uiDir, 'index.html'))
+  const dashboardMissing = !config.ui || uiBuilt
+    ? undefined
+    : uiDir === undefined
+      ? 'no dashboard build was found (apps/dashboard/dist/index.html; run `pnpm build`)'
+      : `${join(uiDir, 'index.html')} does not exist (--ui-dir / PERMIT0_UI_DIR)`
   const app = createApp({
     decisions,
     engine: checkEngine,
@@ -295,7 +305,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     logger,
     version: SERVER_VERSION,
     bodyLimitBytes: config.bodyLimitBytes,
-    ...(uiDir !== undefined && { uiDir }),
+    ...(uiDir !== undefined && uiBuilt && { uiDir }),
     auth,
     anyHost: exposed,
     shutdown: shutdown.signal,
@@ -337,6 +347,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       ...(reviewerSecret.path !== undefined && { reviewerTokenPath: reviewerSecret.path }),
     }),
     ...(loginUrl !== undefined && { loginUrl }),
+    ...(dashboardMissing !== undefined && { dashboardMissing }),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))
