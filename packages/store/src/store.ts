@@ -315,7 +315,10 @@ export interface StatsQuery {
 export interface AuditStats {
   readonly total: number
   readonly byPermission: Readonly<Record<Permission, number>>
-  /** HITL not from UnknownFallback. */
+  /**
+   * Calls sent to a person: parked calls that ended (reviewed, timed out, abandoned; a parked call
+   * is audited only at its end) and `human` verdicts not from UnknownFallback (the host prompts).
+   */
   readonly humanCount: number
   /** HITL from UnknownFallback. */
   readonly fallbackCount: number
