@@ -189,6 +189,20 @@ export interface NewAuditEntry {
    * moment: an abandoned approval (`ABANDONED_AUDIT_REASON`), a replayed fail-open event.
    */
   readonly reason?: string
+  /** `serve --shadow`: what the candidate policy would have answered for the same call. */
+  readonly shadow?: AuditShadow
+}
+
+/**
+ * A candidate policy's answer beside the live decision (`serve --shadow`; never enforced). An
+ * evaluation that failed carries `error` and no permission.
+ */
+export interface AuditShadow {
+  readonly permission?: Permission
+  readonly source?: DecisionSource
+  readonly tier?: RiskScore['tier']
+  readonly score?: number
+  readonly error?: string
 }
 
 export interface AuditEntry extends NewAuditEntry {

@@ -25,6 +25,7 @@ import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
 import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
+import { createShadowEvaluator } from './shadow.ts'
 import { describePacks } from './packs-info.ts'
 import { createCachedPolicyRepository } from './policy-cache.ts'
 import { createReviewerAuth, loadOrCreateReviewerToken, LOGIN_PATH, REVIEWER_TOKEN_FILE, type ReviewerAuth } from './reviewer-auth.ts'
@@ -134,6 +135,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const notifySettings = resolveNotifySettings(config, { dataDir })
   const built = options.engine === undefined ? buildEngine(config, cwd) : undefined
   const engine = options.engine ?? (built as BuiltEngine).engine
+  // `--shadow`: the candidate policy, same profile and org domain, its packs root used alone.
+  const shadowEngine =
+    config.shadowPacksDir === undefined ? undefined : buildEngine({ ...config, packsDir: config.shadowPacksDir }, cwd).engine
 
   const store =
     options.store ??
@@ -232,6 +236,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ttlMs: DEFAULT_CACHE_TTL_MS,
     fingerprint: engine.fingerprint,
   }
+  const shadow = shadowEngine === undefined ? undefined : createShadowEvaluator(adaptEngine(shadowEngine), policy)
   let queue: ApprovalQueue | undefined
   const metrics = createMetrics({
     parked: () => queue?.parkedCount() ?? 0,
@@ -245,7 +250,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
       replicaId,
       newId: () => ulid(),
       pollIntervalMs: config.approvalPollMs,
-      onResolve: createResolutionEffects({ audit: store.audit, policy, clock, humanCache, metrics }),
+      onResolve: createResolutionEffects({
+        audit: store.audit,
+        policy,
+        clock,
+        humanCache,
+        metrics,
+        ...(shadow !== undefined && { shadow }),
+        ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
+      }),
       onError: (err, context) => {
         metrics.storeErrors.inc({ operation: 'approvals' })
         logger.error({ err, context }, 'approvals queue error')
@@ -284,6 +297,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     humanCache,
     ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
     metrics,
+    ...(shadow !== undefined && { shadow }),
   })
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
   // `--ui` without a built dashboard: approvals still park; the caller says /ui/ is not served.
