@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<CommandFactory>; p
   check: { load: async () => (await import('./commands/check.ts')).checkCommand },
   calibrate: { load: async () => (await import('./commands/calibrate/index.ts')).calibrateCommand },
   gateway: { load: async () => (await import('./commands/gateway.ts')).gatewayCommand },
+  replay: { load: async () => (await import('./commands/replay.ts')).replayCommand },
   audit: { load: async () => (await import('./commands/audit/index.ts')).auditCommand, parsers: false },
   db: { load: async () => (await import('./commands/db/index.ts')).dbCommand, parsers: false },
   token: { load: async () => (await import('./commands/token/index.ts')).tokenCommand, parsers: false },

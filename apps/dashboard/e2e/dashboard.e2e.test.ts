@@ -148,6 +148,8 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
   it('overview, policies and calibration render; the narrow layout works; nothing external is fetched', async () => {
     await page.getByRole('link', { name: 'Overview' }).click()
     await page.getByText('Tier distribution').waitFor()
+    // The calls reviewed above count as sent to a human (they are audited only when decided).
+    await page.getByText(/^Sent to a human: [1-9]\d*$/).waitFor()
     await page.locator('.recharts-surface').first().waitFor()
     await page.screenshot({ path: join(shots, 'overview.png') })
 

@@ -50,6 +50,16 @@ export const AuditEntrySchema = z.object({
   parameters: JsonObjectSchema.optional(),
   prev_hash: z.string().optional(),
   entry_hash: z.string().optional(),
+  /** `serve --shadow`: the candidate policy's answer for the same call (never enforced); `error` when it failed. */
+  shadow: z
+    .object({
+      permission: PermissionSchema.optional(),
+      source: DecisionSourceSchema.optional(),
+      tier: TierSchema.optional(),
+      score: z.number().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
 })
 export type AuditEntry = z.infer<typeof AuditEntrySchema>
 

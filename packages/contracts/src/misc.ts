@@ -7,7 +7,10 @@ export const StatsSchema = z.object({
   total_decisions: z.number().int().nonnegative(),
   allow_count: z.number().int().nonnegative(),
   deny_count: z.number().int().nonnegative(),
-  /** HITL verdicts whose source is not UnknownFallback. */
+  /**
+   * Calls sent to a person: parked calls a reviewer decided (or that timed out / were abandoned)
+   * and HITL verdicts not from UnknownFallback that the host prompts for.
+   */
   human_count: z.number().int().nonnegative(),
   /** HITL verdicts from UnknownFallback (permit0 had no opinion). */
   fallback_count: z.number().int().nonnegative(),

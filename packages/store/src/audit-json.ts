@@ -101,6 +101,15 @@ export const AuditEntryJsonSchema = AuditChainFieldsSchema.extend({
     .optional(),
   retroactive_decision: PermissionSchema.optional(),
   reason: z.string().optional(),
+  shadow: z
+    .object({
+      permission: PermissionSchema.optional(),
+      source: DecisionSourceSchema.optional(),
+      tier: TierSchema.optional(),
+      score: z.number().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
 })
 
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -195,6 +204,15 @@ export function auditBodyJson(entry: NewAuditEntry & { entryId: string; timestam
       }),
     retroactive_decision: entry.retroactiveDecision,
     reason: entry.reason,
+    shadow:
+      entry.shadow &&
+      compact({
+        permission: entry.shadow.permission,
+        source: entry.shadow.source,
+        tier: entry.shadow.tier,
+        score: entry.shadow.score,
+        error: entry.shadow.error,
+      }),
   })
 }
 
@@ -277,6 +295,16 @@ export function auditEntryFromJson(value: unknown): AuditEntry {
     ),
     ...opt('retroactiveDecision', j.retroactive_decision),
     ...opt('reason', j.reason),
+    ...opt(
+      'shadow',
+      j.shadow && {
+        ...opt('permission', j.shadow.permission),
+        ...opt('source', j.shadow.source),
+        ...opt('tier', j.shadow.tier),
+        ...opt('score', j.shadow.score),
+        ...opt('error', j.shadow.error),
+      },
+    ),
     prevHash: j.prev_hash,
     entryHash: j.entry_hash,
     ...opt('signature', j.signature),

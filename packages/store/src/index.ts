@@ -22,6 +22,7 @@ export type {
   MigrationStatus,
   NewApproval,
   NewAuditEntry,
+  AuditShadow,
   PolicyListEntry,
   PolicyRepository,
   ReconcileResult,

@@ -74,6 +74,8 @@ function parseChange(payload: string): StoreChange | undefined {
 }
 const FINGERPRINT_KEY = 'config_fingerprint'
 const DEFAULT_PAGE = 100
+/** Audit kinds that end a call parked for a person (counted in `AuditStats.humanCount`). */
+const HUMAN_KINDS: ReadonlySet<string> = new Set(['human_decision', 'approval_expired', 'approval_abandoned'])
 const MAX_PAGE = 1_000
 
 /**
@@ -910,9 +912,9 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         const groups = await range(
           auditDb
             .selectFrom('audit_entries')
-            .select((eb) => ['decision', 'decision_source', 'tier', eb.fn.countAll<string | number>().as('n')]),
+            .select((eb) => ['kind', 'decision', 'decision_source', 'tier', eb.fn.countAll<string | number>().as('n')]),
         )
-          .groupBy(['decision', 'decision_source', 'tier'])
+          .groupBy(['kind', 'decision', 'decision_source', 'tier'])
           .execute()
         const minute = sql<string | number>`(timestamp_ms / 60000) * 60000`
         const minutes = await range(
@@ -929,6 +931,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         const byTier: Record<string, number> = {}
         let total = 0
         let fallbackCount = 0
+        let humanCount = 0
         for (const g of groups) {
           const n = Number(g.n)
           total += n
@@ -936,6 +939,9 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           bySource[g.decision_source] = (bySource[g.decision_source] ?? 0) + n
           if (g.tier !== null) byTier[g.tier] = (byTier[g.tier] ?? 0) + n
           if (g.decision === 'human' && g.decision_source === 'UnknownFallback') fallbackCount += n
+          // Sent to a person: a parked call's end (decided, timed out, abandoned), or a `human`
+          // verdict the host prompts for. A parked call has no `decision` entry, only its end.
+          else if (HUMAN_KINDS.has(g.kind) || (g.kind === 'decision' && g.decision === 'human')) humanCount += n
         }
         const perMinute = new Map<number, { minuteMs: number; count: number; allow: number; human: number; deny: number }>()
         for (const m of minutes) {
@@ -949,7 +955,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         return {
           total,
           byPermission,
-          humanCount: byPermission.human - fallbackCount,
+          humanCount,
           fallbackCount,
           bySource,
           byTier,

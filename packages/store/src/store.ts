@@ -189,6 +189,20 @@ export interface NewAuditEntry {
    * moment: an abandoned approval (`ABANDONED_AUDIT_REASON`), a replayed fail-open event.
    */
   readonly reason?: string
+  /** `serve --shadow`: what the candidate policy would have answered for the same call. */
+  readonly shadow?: AuditShadow
+}
+
+/**
+ * A candidate policy's answer beside the live decision (`serve --shadow`; never enforced). An
+ * evaluation that failed carries `error` and no permission.
+ */
+export interface AuditShadow {
+  readonly permission?: Permission
+  readonly source?: DecisionSource
+  readonly tier?: RiskScore['tier']
+  readonly score?: number
+  readonly error?: string
 }
 
 export interface AuditEntry extends NewAuditEntry {
@@ -315,7 +329,10 @@ export interface StatsQuery {
 export interface AuditStats {
   readonly total: number
   readonly byPermission: Readonly<Record<Permission, number>>
-  /** HITL not from UnknownFallback. */
+  /**
+   * Calls sent to a person: parked calls that ended (reviewed, timed out, abandoned; a parked call
+   * is audited only at its end) and `human` verdicts not from UnknownFallback (the host prompts).
+   */
   readonly humanCount: number
   /** HITL from UnknownFallback. */
   readonly fallbackCount: number

@@ -508,6 +508,12 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         await store.audit.append(auditInput({ decision: 'deny', decisionSource: 'Denylist', risk: undefined, timestampMs: at(0, 30) }))
         await store.audit.append(auditInput({ decision: 'human', decisionSource: 'UnknownFallback', risk: undefined, timestampMs: at(2, 0) }))
         await store.audit.append(auditInput({ decision: 'human', decisionSource: 'Scorer', timestampMs: at(2, 59) }))
+        // Parked calls are audited only at their end: each one went to a person.
+        const ended = { engineDecision: 'human', engineSource: 'Scorer', approvalId: 'a1' } as const
+        const review = (decision: 'allow' | 'deny') => ({ reviewer: 'alice', decision, reviewedAtMs: at(4, 0) })
+        await store.audit.append(auditInput({ ...ended, kind: 'human_decision', decision: 'allow', decisionSource: 'HumanReviewer', humanReview: review('allow'), timestampMs: at(4, 1) }))
+        await store.audit.append(auditInput({ ...ended, kind: 'human_decision', decision: 'deny', decisionSource: 'HumanReviewer', humanReview: review('deny'), timestampMs: at(4, 2) }))
+        await store.audit.append(auditInput({ ...ended, kind: 'approval_expired', decision: 'deny', decisionSource: 'Scorer', timestampMs: at(4, 3) }))
         const s = await store.stats.summary({ sinceMs: base, untilMs: at(3, 0) })
         expect(s).toEqual({
           total: 4,
@@ -521,6 +527,8 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
             { minuteMs: at(2, 0), count: 2, allow: 0, human: 2, deny: 0 },
           ],
         })
+        const reviewed = await store.stats.summary({ sinceMs: at(4, 0), untilMs: at(5, 0) })
+        expect(reviewed).toMatchObject({ total: 3, byPermission: { allow: 1, human: 0, deny: 2 }, humanCount: 3, fallbackCount: 0 })
       })
     })
   })

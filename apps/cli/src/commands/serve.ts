@@ -13,6 +13,7 @@ export interface ServeOptions {
   readonly ui?: boolean
   readonly calibrate?: boolean
   readonly packsDir?: string
+  readonly shadow?: string
   readonly profile?: string
   readonly orgDomain?: string
   readonly dataDir?: string
@@ -57,6 +58,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     ui: options.ui,
     calibrate: options.calibrate,
     packsDir: options.packsDir,
+    shadowPacksDir: options.shadow,
     profile: options.profile,
     orgDomain: options.orgDomain,
     dataDir: options.dataDir,
@@ -90,13 +92,22 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
     })
     deps.stderr(
       `permit0 serve listening on ${server.url}\n  API at ${server.url}/api/v1/\n` +
-        (config.ui ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n` : ''),
+        (config.shadowPacksDir !== undefined ? `  shadow policy: ${config.shadowPacksDir} (recorded beside each decision, not enforced)\n` : '') +
+        (config.ui && server.dashboardMissing === undefined
+          ? `  dashboard at ${server.url}/ui/${config.calibrate ? ' (calibration mode)' : ''}\n`
+          : ''),
     )
+    if (server.dashboardMissing !== undefined) {
+      deps.stderr(
+        `  warning: --ui: the dashboard is not served (${server.dashboardMissing}); calls still park for a human:\n` +
+          '    decide them through the API (GET /api/v1/approvals, POST /api/v1/approvals/<id>/decide)\n',
+      )
+    }
     if (server.reviewerToken !== undefined) {
       deps.stderr(
         `  no API tokens: deciding, reading and admin routes need the reviewer secret in ${server.reviewerTokenPath ?? '(memory)'}` +
           `${server.reviewerTokenCreated === true ? ' (created, 0600)' : ''}\n` +
-          (server.loginUrl !== undefined
+          (server.loginUrl !== undefined && server.dashboardMissing === undefined
             ? `  open the dashboard (one-time login link, valid 10 minutes; \`permit0 login\` makes a new one):\n    ${server.loginUrl}\n`
             : ''),
       )
@@ -144,6 +155,7 @@ export function serveCommand(ctx?: CliContext): Command {
     .option('--ui', 'serve the dashboard at /ui/ and park HITL verdicts until a human decides')
     .option('--calibrate', 'park every fresh engine decision for a human (implies --ui)')
     .option('--packs-dir <dir>', PACKS_DIR_HELP)
+    .option('--shadow <packs-dir>', 'also decide every call with this candidate packs root and record its answer in the audit entry (never enforced)')
     .option('--profile <name>', 'scoring profile (profiles/<name>.profile.yaml)')
     .option('--org-domain <domain>', 'organisation mail domain used when a request carries none')
     .option('--approval-timeout <secs>', 'how long a parked request waits for a human (default 300)')

@@ -25,6 +25,7 @@ const ENV_KEYS: Readonly<Record<string, keyof ConfigInput>> = {
   PERMIT0_UI: 'ui',
   PERMIT0_CALIBRATE: 'calibrate',
   PERMIT0_PACKS_DIR: 'packsDir',
+  PERMIT0_SHADOW_PACKS_DIR: 'shadowPacksDir',
   PERMIT0_PROFILE: 'profile',
   PERMIT0_ORG_DOMAIN: 'orgDomain',
   PERMIT0_DATABASE_URL: 'databaseUrl',

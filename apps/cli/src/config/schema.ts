@@ -31,6 +31,8 @@ export const ConfigSchema = z
     /** Park every fresh engine decision for a human (implies `ui`). */
     calibrate: z.coerce.boolean().default(false),
     packsDir: z.string().optional(),
+    /** `--shadow`: a candidate packs root decided beside every live call, never enforced. */
+    shadowPacksDir: z.string().min(1).optional(),
     profile: z.string().optional(),
     orgDomain: z.string().optional(),
     /** PostgreSQL URL; absent → embedded PGlite. */

@@ -13,6 +13,7 @@ import type { NewAuditEntry } from '@permit0/store'
 import { ServerError, ServerErrorCode } from './errors.ts'
 import { iso, toCheckResponse, toHumanCheckResponse } from './mappers.ts'
 import type { Metrics } from './metrics.ts'
+import { shadowCall, shadowFields, type ShadowEvaluator } from './shadow.ts'
 
 /** Per-call inputs the engine needs besides the call itself. */
 export interface EngineContext {
@@ -66,6 +67,8 @@ export interface DecisionServiceDeps {
   readonly humanCache: HumanCacheOptions
   readonly orgDomain?: string
   readonly metrics?: Metrics
+  /** `serve --shadow`: the candidate policy, recorded beside each decision (shadow.ts). */
+  readonly shadow?: ShadowEvaluator
 }
 
 export interface CallOptions {
@@ -146,6 +149,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         ...(verdict.risk !== undefined && { risk: verdict.risk }),
         trace: verdict.trace,
         ...sessionOf(prepared.call),
+        ...(await shadowFields(deps.shadow, shadowCall(prepared.call, verdict.action, prepared.context, deps.orgDomain, clock.now()))),
       })
       record(verdict.permission, verdict.source, verdict.risk?.tier)
       return { status: 200, body: toCheckResponse(verdict) }
@@ -292,6 +296,8 @@ export function createResolutionEffects(deps: {
   readonly clock: Clock
   readonly humanCache: HumanCacheOptions
   readonly metrics?: Metrics
+  readonly shadow?: ShadowEvaluator
+  readonly orgDomain?: string
 }): (record: ApprovalRecord) => Promise<void> {
   return async (approval) => {
     const resolution = approval.resolution
@@ -315,6 +321,8 @@ export function createResolutionEffects(deps: {
       approvalId: approval.id,
       ...(approval.sessionId !== undefined && { sessionId: approval.sessionId }),
       ...(approval.taskGoal !== undefined && { taskGoal: approval.taskGoal }),
+      // A parked call is audited only when it ends: its shadow answer is recorded then.
+      ...(await shadowFields(deps.shadow, shadowCall(rawToolCall, approval.action, context, deps.orgDomain, approval.createdAtMs))),
     }
     deps.metrics?.approvalWait.observe(
       { status: resolution.status },

@@ -117,5 +117,6 @@ export function toWireAuditEntry(entry: AuditEntry): WireAuditEntry {
     parameters: action.parameters,
     prev_hash: entry.prevHash,
     entry_hash: entry.entryHash,
+    ...(entry.shadow !== undefined && { shadow: { ...entry.shadow } }),
   }
 }

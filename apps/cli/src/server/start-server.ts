@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import {
   createApprovalQueue,
@@ -24,6 +25,7 @@ import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
 import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
+import { createShadowEvaluator } from './shadow.ts'
 import { describePacks } from './packs-info.ts'
 import { createCachedPolicyRepository } from './policy-cache.ts'
 import { createReviewerAuth, loadOrCreateReviewerToken, LOGIN_PATH, REVIEWER_TOKEN_FILE, type ReviewerAuth } from './reviewer-auth.ts'
@@ -77,6 +79,8 @@ export interface ServerHandle {
   readonly reviewerTokenPath?: string
   /** Told once when the reviewer secret file was created. */
   readonly reviewerTokenCreated?: boolean
+  /** With `--ui` but no built dashboard to serve at `/ui/`: why (the approvals queue still runs). */
+  readonly dashboardMissing?: string
   /** With `--ui` and no API tokens: the one-time dashboard login link (valid 10 minutes). */
   readonly loginUrl?: string
   /** Stops accepting, answers parked requests, closes the store (when it opened it). Idempotent. */
@@ -131,6 +135,9 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const notifySettings = resolveNotifySettings(config, { dataDir })
   const built = options.engine === undefined ? buildEngine(config, cwd) : undefined
   const engine = options.engine ?? (built as BuiltEngine).engine
+  // `--shadow`: the candidate policy, same profile and org domain, its packs root used alone.
+  const shadowEngine =
+    config.shadowPacksDir === undefined ? undefined : buildEngine({ ...config, packsDir: config.shadowPacksDir }, cwd).engine
 
   const store =
     options.store ??
@@ -229,6 +236,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ttlMs: DEFAULT_CACHE_TTL_MS,
     fingerprint: engine.fingerprint,
   }
+  const shadow = shadowEngine === undefined ? undefined : createShadowEvaluator(adaptEngine(shadowEngine), policy)
   let queue: ApprovalQueue | undefined
   const metrics = createMetrics({
     parked: () => queue?.parkedCount() ?? 0,
@@ -242,7 +250,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
       replicaId,
       newId: () => ulid(),
       pollIntervalMs: config.approvalPollMs,
-      onResolve: createResolutionEffects({ audit: store.audit, policy, clock, humanCache, metrics }),
+      onResolve: createResolutionEffects({
+        audit: store.audit,
+        policy,
+        clock,
+        humanCache,
+        metrics,
+        ...(shadow !== undefined && { shadow }),
+        ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
+      }),
       onError: (err, context) => {
         metrics.storeErrors.inc({ operation: 'approvals' })
         logger.error({ err, context }, 'approvals queue error')
@@ -281,8 +297,16 @@ export async function startServer(config: Config, options: StartServerOptions = 
     humanCache,
     ...(config.orgDomain !== undefined && { orgDomain: config.orgDomain }),
     metrics,
+    ...(shadow !== undefined && { shadow }),
   })
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
+  // `--ui` without a built dashboard: approvals still park; the caller says /ui/ is not served.
+  const uiBuilt = uiDir !== undefined && existsSync(join(uiDir, 'index.html'))
+  const dashboardMissing = !config.ui || uiBuilt
+    ? undefined
+    : uiDir === undefined
+      ? 'no dashboard build was found (apps/dashboard/dist/index.html; run `pnpm build`)'
+      : `${join(uiDir, 'index.html')} does not exist (--ui-dir / PERMIT0_UI_DIR)`
   const app = createApp({
     decisions,
     engine: checkEngine,
@@ -295,7 +319,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     logger,
     version: SERVER_VERSION,
     bodyLimitBytes: config.bodyLimitBytes,
-    ...(uiDir !== undefined && { uiDir }),
+    ...(uiDir !== undefined && uiBuilt && { uiDir }),
     auth,
     anyHost: exposed,
     shutdown: shutdown.signal,
@@ -337,6 +361,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       ...(reviewerSecret.path !== undefined && { reviewerTokenPath: reviewerSecret.path }),
     }),
     ...(loginUrl !== undefined && { loginUrl }),
+    ...(dashboardMissing !== undefined && { dashboardMissing }),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()))

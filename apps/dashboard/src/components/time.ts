@@ -1,8 +1,12 @@
 /** Formatting helpers for times; `nowMs` is always passed in so tests stay deterministic. */
 
+/**
+ * Whole seconds left, rounded down: "0:00" in the last second, never a second more than remains
+ * (rounding up showed "0:01 left" after the approval had timed out, the clock being up to a tick old).
+ */
 export function formatRemaining(ms: number): string {
   if (ms <= 0) return '0:00'
-  const total = Math.ceil(ms / 1000)
+  const total = Math.floor(ms / 1000)
   const h = Math.floor(total / 3600)
   const m = Math.floor((total % 3600) / 60)
   const s = total % 60

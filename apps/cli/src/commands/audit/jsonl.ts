@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 
-export type JsonlLine = { readonly line: number; readonly value: unknown } | { readonly line: number; readonly error: string }
+export type JsonlLine = { readonly line: number; readonly value: unknown } | { readonly line: number; readonly error: string; readonly text: string }
 
 /** Streams a JSONL file: one parsed value per non-blank line, with its 1-based line number. */
 export async function* readJsonl(path: string): AsyncIterable<JsonlLine> {
@@ -13,7 +13,7 @@ export async function* readJsonl(path: string): AsyncIterable<JsonlLine> {
     try {
       yield { line, value: JSON.parse(text) as unknown }
     } catch (err) {
-      yield { line, error: `not valid JSON (${(err as Error).message})` }
+      yield { line, error: `not valid JSON (${(err as Error).message})`, text }
     }
   }
 }

@@ -19,16 +19,24 @@ export interface AuditVerifyDeps extends StoreEnv {
   readonly io: CommandIo
 }
 
-/** Verifies an exported JSONL audit log (oldest first): hashes, signatures, chain links. */
-export async function runAuditVerify(options: AuditVerifyOptions, deps: AuditVerifyDeps): Promise<number> {
-  const { io } = deps
+/** Where trusted audit keys come from: explicit public keys, a data dir's key or a key file. */
+export interface TrustedKeyOptions {
+  /** 64-hex ed25519 public keys; entries may be signed by any of them. */
+  readonly publicKey?: readonly string[]
+  readonly dataDir?: string
+  readonly auditKey?: string
+}
+
+/**
+ * The trusted public keys of `audit verify` and `replay`: every `--public-key`, plus the key in
+ * `<data-dir>/audit-signing.key` (or `--audit-key`) when no public key was given or a data dir /
+ * key file was named. A usage error message when a key is malformed or none is found.
+ */
+export function resolveTrustedKeys(options: TrustedKeyOptions, deps: StoreEnv): { keys: string[] } | { error: string } {
   const keys: string[] = []
   for (const text of options.publicKey ?? []) {
     const key = parsePublicKey(text)
-    if (key === undefined) {
-      io.stderr(`error: --public-key ${JSON.stringify(text)} is not 64 hex characters (an ed25519 public key)`)
-      return ExitCode.Usage
-    }
+    if (key === undefined) return { error: `--public-key ${JSON.stringify(text)} is not 64 hex characters (an ed25519 public key)` }
     keys.push(key)
   }
   if (keys.length === 0 || options.dataDir !== undefined || options.auditKey !== undefined) {
@@ -37,14 +45,24 @@ export async function runAuditVerify(options: AuditVerifyOptions, deps: AuditVer
       try {
         keys.push(createAuditSigner(readAuditKey(keyPath)).publicKey)
       } catch (err) {
-        io.stderr(`error: ${(err as Error).message}`)
-        return ExitCode.Usage
+        return { error: (err as Error).message }
       }
     } else if (keys.length === 0) {
-      io.stderr(`error: no public key: pass --public-key HEX, or --data-dir DIR holding audit-signing.key (${keyPath} does not exist)`)
-      return ExitCode.Usage
+      return { error: `no public key: pass --public-key HEX, or --data-dir DIR holding audit-signing.key (${keyPath} does not exist)` }
     }
   }
+  return { keys }
+}
+
+/** Verifies an exported JSONL audit log (oldest first): hashes, signatures, chain links. */
+export async function runAuditVerify(options: AuditVerifyOptions, deps: AuditVerifyDeps): Promise<number> {
+  const { io } = deps
+  const trusted = resolveTrustedKeys(options, deps)
+  if ('error' in trusted) {
+    io.stderr(`error: ${trusted.error}`)
+    return ExitCode.Usage
+  }
+  const { keys } = trusted
   if (!existsSync(options.file)) {
     io.stderr(`error: ${options.file}: no such file`)
     return ExitCode.Usage

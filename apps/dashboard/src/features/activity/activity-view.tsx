@@ -95,6 +95,8 @@ export function ActivityView({ api }: { api: ApiClient }) {
     setGeneration((g) => g + 1)
   }
 
+  // The Shadow column appears once an entry carries a candidate policy's answer (`serve --shadow`).
+  const shadowed = entries.some((e) => e.shadow !== undefined)
   const set = (key: keyof FilterForm) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value })
 
   return (
@@ -182,6 +184,7 @@ export function ActivityView({ api }: { api: ApiClient }) {
                 <th>Score</th>
                 <th>Engine said</th>
                 <th>Reviewer</th>
+                {shadowed && <th title="What the candidate policy (serve --shadow) would have answered">Shadow</th>}
               </tr>
             </thead>
             <tbody>
@@ -190,6 +193,7 @@ export function ActivityView({ api }: { api: ApiClient }) {
                   key={entry.entry_id}
                   entry={entry}
                   nowMs={nowMs}
+                  shadowed={shadowed}
                   open={open === entry.entry_id}
                   onToggle={() => setOpen(open === entry.entry_id ? undefined : entry.entry_id)}
                 />
@@ -215,7 +219,34 @@ export function ActivityView({ api }: { api: ApiClient }) {
   )
 }
 
-function AuditRow(props: { entry: AuditEntry; nowMs: number; open: boolean; onToggle(): void }) {
+/** The candidate policy's answer; marked when it differs from the live policy's (the engine's, before any human). */
+export function ShadowCell({ entry }: { entry: AuditEntry }) {
+  const shadow = entry.shadow
+  if (shadow === undefined) return <span className="muted">—</span>
+  if (shadow.permission === undefined) {
+    return (
+      <span className="chain-bad small" data-shadow="error" title={shadow.error}>
+        error
+      </span>
+    )
+  }
+  const live = entry.engine_permission ?? entry.permission
+  const detail = [shadow.source, shadow.tier, shadow.score].filter((v) => v !== undefined).join(' ')
+  if (shadow.permission === live) {
+    return (
+      <span data-shadow="same" title={detail}>
+        <PermissionBadge permission={shadow.permission} source={shadow.source} />
+      </span>
+    )
+  }
+  return (
+    <span className="shadow-differs" data-shadow="differs" title={`Differs from the live policy (${live}): ${detail}`}>
+      ≠ <PermissionBadge permission={shadow.permission} source={shadow.source} />
+    </span>
+  )
+}
+
+function AuditRow(props: { entry: AuditEntry; nowMs: number; shadowed: boolean; open: boolean; onToggle(): void }) {
   const { entry } = props
   return (
     <>
@@ -241,10 +272,15 @@ function AuditRow(props: { entry: AuditEntry; nowMs: number; open: boolean; onTo
         <td>{entry.score ?? '—'}</td>
         <td>{entry.engine_permission ? <PermissionBadge permission={entry.engine_permission} source={entry.engine_source} /> : '—'}</td>
         <td>{entry.reviewer ?? '—'}</td>
+        {props.shadowed && (
+          <td>
+            <ShadowCell entry={entry} />
+          </td>
+        )}
       </tr>
       {props.open && (
         <tr>
-          <td className="detail" colSpan={10}>
+          <td className="detail" colSpan={props.shadowed ? 11 : 10}>
             <div className="stack">
               {entry.flags.length > 0 && (
                 <div className="row">

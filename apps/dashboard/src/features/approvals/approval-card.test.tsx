@@ -41,6 +41,15 @@ describe('ApprovalCard', () => {
     expect(screen.getByLabelText('time left').className).toContain('urgent')
   })
 
+  it('never shows a second more than remains (the countdown ends at 0:00, not a second late)', () => {
+    const { rerender } = render(<ApprovalCard approval={makeApproval()} nowMs={NOW + 500} canDecide onDecide={vi.fn()} />)
+    expect(screen.getByLabelText('time left').textContent).toBe('3:59 left')
+    rerender(<ApprovalCard approval={makeApproval()} nowMs={NOW + 239_500} canDecide onDecide={vi.fn()} />)
+    expect(screen.getByLabelText('time left').textContent).toBe('0:00 left')
+    rerender(<ApprovalCard approval={makeApproval()} nowMs={NOW + 240_000} canDecide onDecide={vi.fn()} />)
+    expect(screen.getByLabelText('time left').textContent).toBe('timing out…')
+  })
+
   it('Allow sends the typed reason; keyboard D denies the focused card', async () => {
     const onDecide = vi.fn(() => new Promise<void>(() => {}))
     render(<ApprovalCard approval={makeApproval()} nowMs={NOW} canDecide onDecide={onDecide} />)

@@ -5,17 +5,23 @@ import type { ApiClient, StatsWithTimeline } from '../../api/client.ts'
 import { Empty, ErrorState, Loading } from '../../components/states.tsx'
 import { useResource } from '../../components/use-resource.ts'
 
-const SPLIT_COLOURS = { Allow: '#1a7f43', Deny: '#b3261e', Human: '#d99400', Bypass: '#31609e' } as const
+const SPLIT_COLOURS = { Allow: '#1a7f43', Deny: '#b3261e', 'Host prompt': '#d99400', Bypass: '#31609e' } as const
 const TIERS = ['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const
 const TIER_COLOURS = ['#5aa469', '#8cbf3f', '#e0b100', '#e07b00', '#b3261e'] as const
 /** Minutes shown in the decisions-per-minute chart. */
 export const TIMELINE_MINUTES = 30
 
+/**
+ * Final answers, one slice per call: allow and deny (a reviewed call counts as what the person
+ * decided), left to the host's own prompt (`human`), bypass. `human_count` (every call sent to a
+ * person, reviewed ones included) overlaps allow/deny, so it is shown beside the split, not in it.
+ */
 export function decisionSplit(stats: StatsWithTimeline) {
+  const hostPrompt = Math.max(0, stats.total_decisions - stats.allow_count - stats.deny_count - stats.fallback_count)
   return [
     { name: 'Allow', value: stats.allow_count },
     { name: 'Deny', value: stats.deny_count },
-    { name: 'Human', value: stats.human_count },
+    { name: 'Host prompt', value: hostPrompt },
     { name: 'Bypass', value: stats.fallback_count },
   ] as const
 }
@@ -73,13 +79,13 @@ export function OverviewView(props: { api: ApiClient; onOpen(view: 'approvals' |
         <Stat label="Decisions" value={stats.total_decisions} onClick={() => props.onOpen('activity')} />
         <Stat label="Allow rate" value={allowRate === '—' ? '—' : `${allowRate}%`} />
         <Stat label="Pending approvals" value={stats.pending_approvals} onClick={() => props.onOpen('approvals')} />
-        <Stat label="Human / bypass" value={`${stats.human_count} / ${stats.fallback_count}`} />
+        <Stat label="Sent to a human / bypass" value={`${stats.human_count} / ${stats.fallback_count}`} />
       </div>
       {stats.total_decisions === 0 ? (
         <Empty>No decisions yet. Charts appear once agents start calling /check.</Empty>
       ) : (
         <div className="charts">
-          <Chart title="Allow / deny / human / bypass">
+          <Chart title="Final answers: allow / deny / host prompt / bypass">
             <PieChart>
               <Pie data={split.filter((s) => s.value > 0)} dataKey="value" nameKey="name" outerRadius={80} label isAnimationActive={false}>
                 {split
@@ -122,6 +128,7 @@ export function OverviewView(props: { api: ApiClient; onOpen(view: 'approvals' |
             {s.name}: {s.value}
           </span>
         ))}
+        <span>Sent to a human: {stats.human_count}</span>
       </div>
     </div>
   )
