@@ -59,6 +59,9 @@ describe('engine stays pure', () => {
 
 describe('package boundaries (house style §6.2)', () => {
   it.each<[PackageName, string, string]>([
+    ['domain', 'src/p.ts', "import type { Verdict } from '@permit0/engine'\nexport type V = Verdict"],
+    ['domain', 'src/p.ts', "import { z } from 'zod'\nexport const s = z.string()"],
+    ['domain', 'src/p.ts', "import { readFileSync } from 'node:fs'\nexport const f = readFileSync"],
     ['approvals', 'src/p.ts', "import { createEngine } from '@permit0/engine'\nexport const e = createEngine"],
     ['approvals', 'src/p.ts', "import { Hono } from 'hono'\nexport const h = Hono"],
     ['approvals', 'src/p.ts', "import { createStore } from '@permit0/store'\nexport const s = createStore"],
@@ -80,6 +83,11 @@ describe('package boundaries (house style §6.2)', () => {
     ['store', 'src/p.ts', "import type { NormAction } from '@permit0/engine'\nimport { Kysely } from 'kysely'\nexport type N = NormAction\nexport const k = Kysely"],
     ['contracts', 'src/p.ts', "import type { Tier } from '@permit0/engine'\nimport { z } from 'zod'\nexport type T = Tier\nexport const s = z.string()"],
     ['dashboard', 'src/p.tsx', "import { CheckResponseSchema } from '@permit0/contracts'\nexport const s = CheckResponseSchema"],
+    // the shared vocabulary is runtime-importable everywhere
+    ['store', 'src/p.ts', "import { DecisionSource } from '@permit0/domain'\nexport const d = DecisionSource"],
+    ['contracts', 'src/p.ts', "import { DecisionSource } from '@permit0/domain'\nexport const d = DecisionSource"],
+    ['approvals', 'src/p.ts', "import { ApprovalStatus } from '@permit0/domain'\nexport const s = ApprovalStatus"],
+    ['dashboard', 'src/p.tsx', "import { DECISION_SOURCE_INFO } from '@permit0/domain'\nexport const d = DECISION_SOURCE_INFO"],
     ['dashboard', 'e2e/p.test.ts', "import { readFile } from 'node:fs/promises'\nexport const r = readFile"],
     ['cli', 'src/p.ts', "import { createStore } from '@permit0/store'\nimport { Hono } from 'hono'\nexport const s = createStore\nexport const h = Hono"],
   ])('%s allows %s: %s', async (pkg, file, code) => {

@@ -13,7 +13,7 @@ import { BASE_RESTRICTED_SYNTAX, CONFIG_FILES, TEST_FILES } from './base.ts'
  * fixtures (the isolated `node_modules` still limits them to declared dependencies).
  */
 
-export const PACKAGES = ['engine', 'approvals', 'store', 'contracts', 'client', 'cli', 'dashboard'] as const
+export const PACKAGES = ['domain', 'engine', 'approvals', 'store', 'contracts', 'client', 'cli', 'dashboard'] as const
 export type PackageName = (typeof PACKAGES)[number]
 
 type RestrictedPath = { name: string; message: string; allowTypeImports?: boolean }
@@ -68,6 +68,14 @@ const NO_CROSS_PACKAGE_RELATIVE: RestrictedPattern = {
 }
 
 const RULES: Record<PackageName, { paths: RestrictedPath[]; patterns: RestrictedPattern[] }> = {
+  /** The shared vocabulary: imports nothing at all (every other package may import it). */
+  domain: {
+    paths: [
+      ...forbidWorkspace('domain', ['engine', 'approvals', 'store', 'contracts', 'client', 'cli', 'dashboard']),
+      ...forbidLibs('domain (no dependencies)', ['zod', 'yaml', ...DB, ...HTTP, ...CLI, ...UI]),
+    ],
+    patterns: noNode('domain (no dependencies)'),
+  },
   engine: {
     paths: [
       ...forbidWorkspace('engine', ['approvals', 'store', 'contracts', 'client', 'cli', 'dashboard']),

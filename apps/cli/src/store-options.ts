@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
+import { resolveDataDir as resolveCommonDataDir } from './data-dir.ts'
 import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from '@permit0/store'
 
 /**
@@ -40,9 +41,7 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
 
 /** The data directory the flags and environment select (also holds the default audit key). */
 export function resolveDataDir(flags: StoreFlags, deps: StoreEnv): string {
-  const cwd = deps.cwd ?? process.cwd()
-  const given = nonEmpty(flags.dataDir) ?? nonEmpty(deps.env.PERMIT0_DATA_DIR)
-  return given === undefined ? join(deps.homeDir ?? homedir(), '.permit0', 'data') : resolve(cwd, given)
+  return resolveCommonDataDir(flags, { env: deps.env, homeDir: deps.homeDir ?? homedir(), ...(deps.cwd !== undefined && { cwd: deps.cwd }) })
 }
 
 export function resolveAuditKeyPath(flags: StoreFlags, deps: StoreEnv): string {

@@ -1,5 +1,6 @@
 /** Rendering verdicts and parsing tool-call input for check and gateway (JSON and terminal). */
 import type { JsonObject, JsonValue, RawToolCall, Verdict } from '@permit0/engine'
+import { verdictToWire } from '@permit0/contracts'
 import { z } from 'zod'
 
 const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
@@ -49,21 +50,7 @@ export function parseToolCall(text: string): ParseToolCallResult {
 
 /** The `--json` / gateway shape: permission, source, action_type, channel, norm_hash, risk fields. */
 export function verdictJson(verdict: Verdict, options: { trace?: boolean } = {}): JsonObject {
-  const out: JsonObject = {
-    permission: verdict.permission,
-    source: verdict.source,
-    action_type: verdict.action.actionType,
-    channel: verdict.action.channel,
-    norm_hash: verdict.action.normHash,
-  }
-  const risk = verdict.risk
-  if (risk) {
-    out['score'] = risk.score
-    out['tier'] = risk.tier
-    out['blocked'] = risk.blocked
-    if (risk.blockReason !== undefined) out['block_reason'] = risk.blockReason
-    out['flags'] = [...risk.flags]
-  }
+  const out: JsonObject = { ...verdictToWire(verdict) }
   if (options.trace) {
     out['trace'] = verdict.trace.map((s) => ({
       stage: s.stage,

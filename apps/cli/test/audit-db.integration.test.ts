@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStore, generateAuditKey, MIGRATIONS, type Store } from '@permit0/store'
+import { AUDIT_CSV_COLUMNS, createStore, generateAuditKey, MIGRATIONS, type Store } from '@permit0/store'
 import { runAuditExport } from '../src/commands/audit/export.ts'
 import { runAuditInspect } from '../src/commands/audit/inspect.ts'
 import { runAuditVerify } from '../src/commands/audit/verify.ts'
 import { runDbMigrate } from '../src/commands/db/migrate.ts'
 import { runDbStatus } from '../src/commands/db/status.ts'
 import { resolveAuditKeyPath, resolveStoreConfig } from '../src/store-options.ts'
+import { auditRoutes } from '../src/server/routes/audit.ts'
 
 function capture() {
   const out: string[] = []
@@ -218,4 +219,51 @@ describe('store options and db status', () => {
       rmSync(home, { recursive: true, force: true })
     }
   }, 120_000)
+})
+
+describe('audit CSV: the HTTP export and `permit0 audit export` are one wire form', () => {
+  let store: Store
+  beforeAll(async () => {
+    store = createStore({ kind: 'embedded', audit: { signingKey: generateAuditKey() } })
+    await store.migrate()
+    await store.audit.append({ ...entry(1), sessionId: 'sess, "one"\nline two' })
+    await store.audit.append({
+      ...entry(2),
+      kind: 'human_decision',
+      decision: 'deny',
+      decisionSource: 'HumanReviewer',
+      humanReview: { reviewer: 'ops@example.com', decision: 'deny', reason: 'no', reviewedAtMs: 1_750_000_000_100 },
+      engineDecision: 'human',
+      engineSource: 'Scorer',
+      approvalId: '01JZ0000000000000000000000',
+    })
+    const { risk: _risk, ...noRisk } = entry(3)
+    await store.audit.append({ ...noRisk, kind: 'failed_open', decision: 'allow', decisionSource: 'FailedOpen', reason: 'replayed' })
+  }, 120_000)
+  afterAll(async () => {
+    await store?.close()
+  })
+
+  it('writes byte-identical CSV for the same entries, with every column of AUDIT_CSV_COLUMNS', async () => {
+    const chunks: string[] = []
+    const c = capture()
+    const keepOpen = () => Promise.resolve({ ...store, close: async () => {} } as Store)
+    expect(await runAuditExport({ format: 'csv' }, { io: c.io, env: {}, openStore: keepOpen, writeStdout: (s) => void chunks.push(s) })).toBe(0)
+    const cli = chunks.join('')
+
+    const reply = await auditRoutes({ store: store as never, auth: undefined }).request('/export?format=csv')
+    expect(reply.status).toBe(200)
+    expect(reply.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    const http = await reply.text()
+
+    expect(http).toBe(cli)
+    const lines = cli.split('\n')
+    expect(lines[0]).toBe(AUDIT_CSV_COLUMNS.join(','))
+    expect(AUDIT_CSV_COLUMNS).toHaveLength(18)
+    expect(cli.endsWith('\n')).toBe(true)
+    // the quoted session id spans two physical lines; the human decision names its reviewer
+    expect(cli).toContain('"sess, ""one""\nline two"')
+    expect(cli).toMatch(/,deny,HumanReviewer,email\.send,gmail,[0-9a-f]{64},10,LOW,,ops@example\.com,human,01JZ0000000000000000000000,/)
+    expect(cli).toMatch(/,failed_open,allow,FailedOpen,email\.send,gmail,[0-9a-f]{64},,,,,,,/)
+  })
 })

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from './helpers/in-process.ts'
 
 const run = promisify(execFile)
-const PUBLIC = ['packages/engine', 'packages/contracts', 'packages/client', 'packages/approvals', 'packages/store', 'apps/cli']
+const PUBLIC = ['packages/domain', 'packages/engine', 'packages/contracts', 'packages/client', 'packages/approvals', 'packages/store', 'apps/cli']
 const work = mkdtempSync(join(tmpdir(), 'permit0-packed-'))
 const project = join(work, 'project')
 const home = join(work, 'home')

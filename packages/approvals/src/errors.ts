@@ -1,6 +1,9 @@
 export const ApprovalErrorCode = {
   NotFound: 'APPROVAL_NOT_FOUND',
-  /** Already resolved: `details.record` carries the winning resolution. */
+  /**
+   * Already resolved (`details.record` carries the winning resolution), or `create` with an id
+   * that already exists (`details.id`; the store answers the same with `STORE_CONFLICT`).
+   */
   Conflict: 'APPROVAL_CONFLICT',
   Closed: 'APPROVAL_QUEUE_CLOSED',
 } as const

@@ -5,6 +5,7 @@ import type {
   NewApproval,
   ResolveResult,
 } from './repository.ts'
+import { ApprovalError, ApprovalErrorCode } from './errors.ts'
 
 export interface MemoryApprovalRepositoryOptions {
   /** Deliver `onResolved` notifications (set false to exercise the polling fallback). */
@@ -32,7 +33,10 @@ export function createMemoryApprovalRepository(
 
   return {
     async create(approval: NewApproval) {
-      if (rows.has(approval.id)) throw new Error(`duplicate approval id ${approval.id}`)
+      if (rows.has(approval.id)) {
+        // As the store does: an id is never reused, and the stored approval stays untouched.
+        throw new ApprovalError(ApprovalErrorCode.Conflict, `approval ${approval.id} already exists`, { id: approval.id })
+      }
       rows.set(approval.id, { ...approval, status: 'pending' })
       if (notify) queueMicrotask(() => createdListeners.forEach((listener) => listener(approval.id)))
     },

@@ -1,11 +1,4 @@
-import type {
-  ApprovalKind as ApprovalKindName,
-  ApprovalRecord,
-  ApprovalResolution,
-  ApprovalStatus as ApprovalStatusName,
-  NewApproval,
-  ResolveResult,
-} from '@permit0/engine'
+import type { ApprovalRecord, ApprovalResolution, NewApproval, ResolveResult } from '@permit0/engine'
 
 /**
  * The persistence port of the approvals queue. Declared here, beside its consumer; implemented
@@ -13,20 +6,8 @@ import type {
  * two together.
  */
 
-export const ApprovalStatus = {
-  Pending: 'pending',
-  Decided: 'decided',
-  Expired: 'expired',
-  Abandoned: 'abandoned',
-} as const satisfies Record<string, ApprovalStatusName>
-export type ApprovalStatus = ApprovalStatusName
-
-/** Why a request was parked. */
-export const ApprovalKind = { Hitl: 'hitl', Calibration: 'calibration' } as const satisfies Record<
-  string,
-  ApprovalKindName
->
-export type ApprovalKind = ApprovalKindName
+/** Approval statuses and kinds: the shared vocabulary of `@permit0/domain`. */
+export { ApprovalKind, ApprovalStatus } from '@permit0/domain'
 
 export type { ApprovalRecord, ApprovalResolution, NewApproval, ResolveResult }
 

@@ -9,6 +9,7 @@ import {
   type FailedOpenEvent,
   MAX_REPLAY_BATCH,
   ReplayResponseSchema,
+  riskFromWire,
 } from '@permit0/contracts'
 
 export const CLIENT_NAME = '@permit0/client'
@@ -441,11 +442,7 @@ function fromReply(r: CheckResponse): Decision {
     actionType: r.action_type,
     channel: r.channel,
     normHash: r.norm_hash,
-    ...(r.score !== undefined ? { score: r.score } : {}),
-    ...(r.tier !== undefined ? { tier: r.tier } : {}),
-    ...(r.blocked !== undefined ? { blocked: r.blocked } : {}),
-    ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
-    ...(r.flags !== undefined ? { flags: r.flags } : {}),
+    ...riskFromWire(r),
     ...(r.approval_id !== undefined ? { approvalId: r.approval_id } : {}),
     ...(r.reviewer !== undefined ? { reviewer: r.reviewer } : {}),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),

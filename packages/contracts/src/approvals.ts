@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import * as Domain from '@permit0/domain'
 import {
   ApprovalIdSchema,
   DecisionSourceSchema,
@@ -10,16 +11,16 @@ import {
   TimestampSchema,
 } from './common.ts'
 
-export const ApprovalStatusSchema = z.enum(['pending', 'decided', 'expired', 'abandoned'])
+export const ApprovalStatusSchema = z.enum(Domain.ApprovalStatus)
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>
 
 /** Why a request was parked: a HITL verdict, or calibration mode. */
-export const ApprovalKindSchema = z.enum(['hitl', 'calibration'])
+export const ApprovalKindSchema = z.enum(Domain.ApprovalKind)
 export type ApprovalKind = z.infer<typeof ApprovalKindSchema>
 
 /** How an approval ended. `permission` is present only when a human decided. */
 export const ApprovalResolutionSchema = z.object({
-  status: z.enum(['decided', 'expired', 'abandoned']),
+  status: z.enum(Domain.ApprovalEndStatus),
   permission: PermissionSchema.optional(),
   reviewer: z.string().optional(),
   reason: z.string().optional(),

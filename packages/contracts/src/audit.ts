@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import * as Domain from '@permit0/domain'
 import {
   ApprovalIdSchema,
+  AuditSourceSchema,
   DecisionSourceSchema,
   JsonObjectSchema,
   PermissionSchema,
@@ -9,18 +11,7 @@ import {
 } from './common.ts'
 
 /** What an audit entry records. */
-export const AuditEventKindSchema = z.enum([
-  /** An engine verdict returned to the caller. */
-  'decision',
-  /** A human decided a parked request (HITL or calibration). */
-  'human_decision',
-  /** A parked request timed out. */
-  'approval_expired',
-  /** The waiting client went away. */
-  'approval_abandoned',
-  /** A fail-open event replayed by a client. */
-  'failed_open',
-])
+export const AuditEventKindSchema = z.enum(Domain.AuditEventKind)
 export type AuditEventKind = z.infer<typeof AuditEventKindSchema>
 
 /** One audit entry as the API shows it (flattened, snake_case). */
@@ -30,7 +21,7 @@ export const AuditEntrySchema = z.object({
   timestamp: TimestampSchema,
   kind: AuditEventKindSchema,
   permission: PermissionSchema,
-  source: z.union([DecisionSourceSchema, z.string()]),
+  source: AuditSourceSchema,
   action_type: z.string(),
   channel: z.string(),
   norm_hash: z.string(),

@@ -1,17 +1,12 @@
 import { z } from 'zod'
-import type {
-  DecisionSource as EngineDecisionSource,
-  Permission as EnginePermission,
-  Tier as EngineTier,
-} from '@permit0/engine'
+import * as Domain from '@permit0/domain'
 
-/** Compile-time proof that a wire enum spells exactly the engine's values. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-const assertSame = <T extends true>(_proof?: T): void => undefined
-
-export const PermissionSchema = z.enum(['allow', 'human', 'deny'])
+/**
+ * The wire enums derive from `@permit0/domain`'s objects (one definition for every package), so a
+ * value added there is accepted here at once.
+ */
+export const PermissionSchema = z.enum(Domain.Permission)
 export type Permission = z.infer<typeof PermissionSchema>
-assertSame<Same<Permission, EnginePermission>>()
 
 /**
  * A permission typed by a person or an upstream client: case-insensitive, and `humanintheloop`
@@ -20,24 +15,18 @@ assertSame<Same<Permission, EnginePermission>>()
 export const PermissionInputSchema = z
   .string()
   .transform((value) => value.trim().toLowerCase())
-  .transform((value) => (value === 'humanintheloop' ? 'human' : value))
+  .transform((value) => (value === 'humanintheloop' ? Domain.Permission.Human : value))
   .pipe(PermissionSchema)
 
-export const TierSchema = z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])
+export const TierSchema = z.enum(Domain.Tier)
 export type Tier = z.infer<typeof TierSchema>
-assertSame<Same<Tier, EngineTier>>()
 
-export const DecisionSourceSchema = z.enum([
-  'Denylist',
-  'Allowlist',
-  'PolicyCache',
-  'UnknownFallback',
-  'Scorer',
-  'AgentReviewer',
-  'HumanReviewer',
-])
+export const DecisionSourceSchema = z.enum(Domain.DecisionSource)
 export type DecisionSource = z.infer<typeof DecisionSourceSchema>
-assertSame<Same<DecisionSource, EngineDecisionSource>>()
+
+/** An audit entry's `decision_source`: a verdict source or `FailedOpen`. */
+export const AuditSourceSchema = z.enum(Domain.AuditSource)
+export type AuditSource = z.infer<typeof AuditSourceSchema>
 
 /** Full SHA-256 norm hash, 64 lowercase hex characters. */
 export const NormHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters')

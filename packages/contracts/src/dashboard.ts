@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import * as Domain from '@permit0/domain'
 import { AuditEntrySchema } from './audit.ts'
 
 /**
@@ -71,7 +72,7 @@ export const PackValidateResponseSchema = z.object({
 export type PackValidateResponse = z.infer<typeof PackValidateResponseSchema>
 
 /** `GET /api/v1/whoami` — the caller's token identity (absent route = no auth, full access). */
-export const RoleSchema = z.enum(['agent', 'viewer', 'approver', 'admin'])
+export const RoleSchema = z.enum(Domain.TokenRole)
 export type Role = z.infer<typeof RoleSchema>
 export const WhoamiSchema = z.object({
   name: z.string().optional(),

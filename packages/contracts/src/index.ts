@@ -6,6 +6,7 @@
 /** Enums and scalars */
 export {
   ApprovalIdSchema,
+  AuditSourceSchema,
   DecisionSourceSchema,
   JsonObjectSchema,
   NormHashSchema,
@@ -14,7 +15,11 @@ export {
   TierSchema,
   TimestampSchema,
 } from './common.ts'
-export type { DecisionSource, Permission, Tier } from './common.ts'
+export type { AuditSource, DecisionSource, Permission, Tier } from './common.ts'
+
+/** The snake_case wire form of a verdict and its risk score (one definition) */
+export { RISK_WIRE_FIELDS, riskFromWire, riskToWire, verdictToWire } from './verdict-wire.ts'
+export type { RiskFields, RiskWire, VerdictFields, VerdictWire } from './verdict-wire.ts'
 
 /** `/check`, `/check_action` */
 export {

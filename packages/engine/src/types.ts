@@ -51,29 +51,12 @@ export interface NormAction {
   readonly normHash: string
 }
 
-export const Permission = { Allow: 'allow', Human: 'human', Deny: 'deny' } as const
-export type Permission = (typeof Permission)[keyof typeof Permission]
-
-export const Tier = {
-  Minimal: 'MINIMAL',
-  Low: 'LOW',
-  Medium: 'MEDIUM',
-  High: 'HIGH',
-  Critical: 'CRITICAL',
-} as const
-export type Tier = (typeof Tier)[keyof typeof Tier]
-
-/** How a verdict was reached. The value is the wire spelling of `/check`'s `source`. */
-export const DecisionSource = {
-  Denylist: 'Denylist',
-  Allowlist: 'Allowlist',
-  PolicyCache: 'PolicyCache',
-  UnknownFallback: 'UnknownFallback',
-  Scorer: 'Scorer',
-  AgentReviewer: 'AgentReviewer',
-  HumanReviewer: 'HumanReviewer',
-} as const
-export type DecisionSource = (typeof DecisionSource)[keyof typeof DecisionSource]
+/**
+ * The shared vocabulary (permissions, tiers, decision sources, approval statuses and kinds) is
+ * defined once in `@permit0/domain`; the engine re-exports it so its own API stays complete.
+ */
+export { ApprovalKind, ApprovalStatus, DecisionSource, Permission, Tier } from '@permit0/domain'
+import type { ApprovalEndStatus, ApprovalKind, ApprovalStatus, DecisionSource, Permission, Tier } from '@permit0/domain'
 
 /** The result of the hybrid scorer. */
 export interface RiskScore {
@@ -141,11 +124,6 @@ export interface PolicyStore {
  * queue and its repository port) and `@permit0/store` (which implements the port), so they live
  * here with the other domain types.
  */
-export type ApprovalStatus = 'pending' | 'decided' | 'expired' | 'abandoned'
-
-/** Why a request was parked: a HITL verdict, or calibration mode. */
-export type ApprovalKind = 'hitl' | 'calibration'
-
 /** A request parked for a human, as written when it parks. */
 export interface NewApproval {
   /** ULID. */
@@ -170,7 +148,7 @@ export interface NewApproval {
 
 /** The end state of an approval. `permission` is set only when a human decided. */
 export interface ApprovalResolution {
-  readonly status: Exclude<ApprovalStatus, 'pending'>
+  readonly status: ApprovalEndStatus
   readonly permission?: Permission
   readonly reviewer?: string
   readonly reason?: string

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue, RiskScore, TraceStage } from '@permit0/engine'
+import * as Domain from '@permit0/domain'
 import { z } from 'zod'
 import { canonicalJson, sha256Hex } from './audit-crypto.ts'
 import { StoreError, StoreErrorCode } from './errors.ts'
@@ -12,17 +13,9 @@ import type { AuditEntry, NewAuditEntry } from './store.ts'
 
 export type AuditEntryJson = { [key: string]: JsonValue }
 
-const PermissionSchema = z.enum(['allow', 'human', 'deny'])
-const TierSchema = z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])
-const DecisionSourceSchema = z.enum([
-  'Denylist',
-  'Allowlist',
-  'PolicyCache',
-  'UnknownFallback',
-  'Scorer',
-  'AgentReviewer',
-  'HumanReviewer',
-])
+const PermissionSchema = z.enum(Domain.Permission)
+const TierSchema = z.enum(Domain.Tier)
+const DecisionSourceSchema = z.enum(Domain.DecisionSource)
 const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
 )
@@ -56,9 +49,9 @@ export const AuditChainFieldsSchema = z.object({
 
 export const AuditEntryJsonSchema = AuditChainFieldsSchema.extend({
   timestamp: z.iso.datetime(),
-  kind: z.enum(['decision', 'human_decision', 'approval_expired', 'approval_abandoned', 'failed_open']),
+  kind: z.enum(Domain.AuditEventKind),
   decision: PermissionSchema,
-  decision_source: z.union([DecisionSourceSchema, z.literal('FailedOpen')]),
+  decision_source: z.enum(Domain.AuditSource),
   norm_action: z.object({
     action_type: z.string(),
     domain: z.string(),

@@ -59,6 +59,10 @@ export {
 export type { AuditSigner } from './audit-crypto.ts'
 export { auditEntryFromJson, computeEntryHash } from './audit-json.ts'
 export type { AuditEntryJson } from './audit-json.ts'
+
+/** The audit CSV export (one definition for the HTTP and CLI exports) */
+export { AUDIT_CSV_COLUMNS, AUDIT_CSV_HEADER, auditCsvLines, auditCsvRow, csvField } from './audit-csv.ts'
+export type { AuditCsvColumn } from './audit-csv.ts'
 export { createAuditChainVerifier, verifyAuditChain } from './audit-verify.ts'
 export type { AuditChainVerifier } from './audit-verify.ts'
 

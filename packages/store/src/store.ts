@@ -13,6 +13,7 @@ import type {
   RiskScore,
   TraceStage,
 } from '@permit0/engine'
+import type { AuditEventKind, AuditSource, TokenRole } from '@permit0/domain'
 
 /**
  * The store port: domain objects in and out (camelCase), never Kysely rows. One Kysely
@@ -123,18 +124,11 @@ export interface ApprovalStore {
 // ---------------------------------------------------------------------------------------------
 // Audit log
 
-/** What an entry records (matches the `kind` of the HTTP contract). */
-export const AuditEventKind = {
-  Decision: 'decision',
-  HumanDecision: 'human_decision',
-  ApprovalExpired: 'approval_expired',
-  ApprovalAbandoned: 'approval_abandoned',
-  FailedOpen: 'failed_open',
-} as const
-export type AuditEventKind = (typeof AuditEventKind)[keyof typeof AuditEventKind]
-
-/** The decision source of an entry: a verdict source, or `FailedOpen` for replayed events. */
-export type AuditSource = DecisionSource | 'FailedOpen'
+/**
+ * What an entry records, and its decision source (a verdict source, or `FailedOpen` for replayed
+ * events): the shared vocabulary of `@permit0/domain`.
+ */
+export { AuditEventKind, AuditSource } from '@permit0/domain'
 
 export interface HumanReview {
   readonly reviewer: string
@@ -287,8 +281,8 @@ export interface AuditLog {
 // ---------------------------------------------------------------------------------------------
 // API tokens
 
-export const TokenRole = { Agent: 'agent', Viewer: 'viewer', Approver: 'approver', Admin: 'admin' } as const
-export type TokenRole = (typeof TokenRole)[keyof typeof TokenRole]
+/** API token roles: the shared vocabulary of `@permit0/domain`. */
+export { TokenRole } from '@permit0/domain'
 
 export interface ApiToken {
   readonly name: string

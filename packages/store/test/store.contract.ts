@@ -1,3 +1,4 @@
+import { AuditSource } from '@permit0/domain'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuditEntry,
@@ -8,7 +9,9 @@ import {
   StoreErrorCode,
   verifyAuditChain,
 } from '../src/index.ts'
-import { action, auditInput, newApproval, RISK, uniqueHash } from './fixtures.ts'
+import { action, auditInput, newApproval, uniqueHash } from './fixtures.ts'
+import { defineApprovalRepositoryContract } from './approval-repository.contract.ts'
+import { definePolicyStoreContract } from './policy-store.contract.ts'
 
 /** Options every contract store is created with (redaction is part of the contract). */
 export const CONTRACT_AUDIT_OPTIONS: AuditOptions = { redactKeys: ['password', 'API_KEY'] }
@@ -57,43 +60,16 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
       })
     })
 
-    describe('policy cache and lists', () => {
-      it('misses an unknown hash', async () => {
-        expect(await store.policy.lookup(uniqueHash(), 1_000)).toEqual({ denylisted: false, allowlisted: false })
-      })
+    // The engine's `PolicyStore` port (lookup + cacheSet): the contract every implementation shares.
+    definePolicyStoreContract(name, async () => {
+      await store.policy.reconcileCache('fp-policy-port')
+      const list = (kind: 'allow' | 'deny') => async (normHash: string) => {
+        await store.policy.listUpsert({ list: kind, normHash, reason: 'contract', createdBy: 'test', createdAtMs: 1 })
+      }
+      return { store: store.policy, fingerprint: 'fp-policy-port', deny: list('deny'), allow: list('allow') }
+    })
 
-      it('returns a fresh cached verdict with its risk score until it expires', async () => {
-        await store.policy.reconcileCache('fp-contract')
-        const normHash = uniqueHash()
-        await store.policy.cacheSet({
-          normHash,
-          permission: 'deny',
-          source: 'Scorer',
-          risk: { ...RISK, blocked: true, blockReason: 'exfil' },
-          createdAtMs: 1_000,
-          expiresAtMs: 5_000,
-          fingerprint: 'fp-contract',
-        })
-        expect(await store.policy.lookup(normHash, 4_999)).toEqual({
-          denylisted: false,
-          allowlisted: false,
-          cachedExpiresAtMs: 5_000,
-          cached: { permission: 'deny', source: 'Scorer', risk: { ...RISK, blocked: true, blockReason: 'exfil' } },
-        })
-        expect((await store.policy.lookup(normHash, 5_000)).cached).toBeUndefined()
-
-        // cacheSet replaces the row
-        await store.policy.cacheSet({
-          normHash,
-          permission: 'allow',
-          source: 'HumanReviewer',
-          createdAtMs: 6_000,
-          expiresAtMs: 9_000,
-          fingerprint: 'fp-contract',
-        })
-        expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
-      })
-
+    describe('policy cache and lists (the store-only parts: fingerprint reconcile, list CRUD)', () => {
       it('reconciles the cache on a fingerprint change only', async () => {
         await store.policy.reconcileCache('fp-one')
         const normHash = uniqueHash()
@@ -152,78 +128,18 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
       })
     })
 
-    describe('approvals', () => {
-      const prefix = `ap-${name}-${Date.now()}`
+    // The `ApprovalRepository` port of `@permit0/approvals`: the contract both implementations share.
+    defineApprovalRepositoryContract(name, () => ({ repository: store.approvals }))
 
-      it('creates, reads and lists pending approvals oldest first', async () => {
-        const newer = newApproval(`${prefix}-newer`, { createdAtMs: 2_000 })
-        const older = newApproval(`${prefix}-older`, { createdAtMs: 1_500, risk: undefined, context: undefined })
-        await store.approvals.create(newer)
-        await store.approvals.create(older)
-        const got = await store.approvals.get(newer.id)
-        expect(got).toEqual({ ...newer, status: 'pending' })
-        expect(await store.approvals.get(`${prefix}-missing`)).toBeUndefined()
-        const pending = (await store.approvals.listPending()).filter((a) => a.id.startsWith(prefix))
-        expect(pending.map((a) => a.id)).toEqual([older.id, newer.id])
-        expect(await store.approvals.countPending()).toBeGreaterThanOrEqual(2)
-        await expect(store.approvals.create(newer)).rejects.toMatchObject({ code: StoreErrorCode.Conflict })
-      })
-
-      it('lets exactly one decision win and reports the winner to the loser', async () => {
-        const id = `${prefix}-race`
-        await store.approvals.create(newApproval(id))
-        const [a, b] = await Promise.all([
-          store.approvals.resolve(id, { status: 'decided', permission: 'allow', reviewer: 'alice', resolvedAtMs: 5 }),
-          store.approvals.resolve(id, { status: 'decided', permission: 'deny', reviewer: 'bob', reason: 'no', resolvedAtMs: 6 }),
-        ])
-        const outcomes = [a.outcome, b.outcome].sort()
-        expect(outcomes).toEqual(['conflict', 'resolved'])
-        const winner = a.outcome === 'resolved' ? a : b
-        const loser = a.outcome === 'resolved' ? b : a
-        if (winner.outcome === 'not_found' || loser.outcome === 'not_found') throw new Error('unexpected')
-        expect(loser.record.resolution).toEqual(winner.record.resolution)
-        expect(winner.record.status).toBe('decided')
-        expect((await store.approvals.get(id))?.resolution).toEqual(winner.record.resolution)
-        expect((await store.approvals.listPending()).some((p) => p.id === id)).toBe(false)
-      })
-
-      it('answers not_found for an unknown id', async () => {
-        expect(await store.approvals.resolve(`${prefix}-nope`, { status: 'decided', permission: 'allow', resolvedAtMs: 1 })).toEqual({
-          outcome: 'not_found',
-        })
-      })
-
-      it('notifies subscribers of resolutions', async () => {
-        const id = `${prefix}-notify`
-        await store.approvals.create(newApproval(id))
-        let unsubscribe: (() => Promise<void>) | undefined
-        const heard = new Promise<string>((resolve) => {
-          void store.approvals
-            .onResolved((resolvedId) => {
-              if (resolvedId === id) resolve(resolvedId)
-            })
-            .then((u) => {
-              unsubscribe = u
-              return store.approvals.resolve(id, { status: 'abandoned', resolvedAtMs: 9 })
-            })
-        })
-        expect(await heard).toBe(id)
-        await unsubscribe?.()
-        expect((await store.approvals.get(id))?.status).toBe('abandoned')
-      })
-
-      it('expires approvals past their deadline or held by a restarted replica', async () => {
-        const late = newApproval(`${prefix}-late`, { expiresAtMs: 50 })
-        const live = newApproval(`${prefix}-live`, { expiresAtMs: 10_000_000_000_000, replicaId: 'replica-gone' })
-        const kept = newApproval(`${prefix}-kept`, { expiresAtMs: 10_000_000_000_000, replicaId: 'replica-alive' })
-        for (const a of [late, live, kept]) await store.approvals.create(a)
-        const byTime = (await store.approvals.expirePending({ nowMs: 100 })).map((r) => r.id)
-        expect(byTime).toContain(late.id)
-        expect(byTime).not.toContain(live.id)
-        const byReplica = (await store.approvals.expirePending({ nowMs: 100, replicaId: 'replica-gone' })).map((r) => r.id)
-        expect(byReplica).toEqual([live.id])
-        expect((await store.approvals.get(late.id))?.resolution).toEqual({ status: 'expired', resolvedAtMs: 100 })
-        expect((await store.approvals.get(kept.id))?.status).toBe('pending')
+    describe('approvals (the store-only part: counting)', () => {
+      it('counts pending approvals', async () => {
+        const prefix = `count-${name}-${Date.now()}`
+        const before = await store.approvals.countPending()
+        await store.approvals.create(newApproval(`${prefix}-a`))
+        await store.approvals.create(newApproval(`${prefix}-b`))
+        expect(await store.approvals.countPending()).toBe(before + 2)
+        await store.approvals.resolve(`${prefix}-a`, { status: 'expired', resolvedAtMs: 1 })
+        expect(await store.approvals.countPending()).toBe(before + 1)
       })
     })
 
@@ -264,6 +180,27 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(entry.rawToolCall.parameters).toEqual({ nested: { Password: '[REDACTED]', api_key: '[REDACTED]', keep: 1 } })
         const line = (await exportJson(store)).find((j) => j.entry_id === entry.entryId)
         expect(JSON.stringify(line)).not.toContain('hunter2')
+      })
+
+      it('appends, reads back and verifies an entry for every audit source of @permit0/domain', async () => {
+        // The store once spelled the source enum again: a new source compiled, then every append
+        // with it was refused at run time. The JSON schema now derives from the one definition.
+        const sessionId = `sources-${name}-${Date.now()}`
+        for (const source of Object.values(AuditSource)) {
+          const appended = await store.audit.append(
+            auditInput({
+              decisionSource: source,
+              sessionId,
+              ...(source === AuditSource.FailedOpen ? {} : { engineSource: source }),
+            }),
+          )
+          const back = await store.audit.get(appended.entryId)
+          expect(back?.decisionSource).toBe(source)
+          expect(back?.engineSource).toBe(source === AuditSource.FailedOpen ? undefined : source)
+        }
+        const page = await store.audit.list({ sessionId, limit: 100 })
+        expect(page.entries.map((e) => e.decisionSource).sort()).toEqual(Object.values(AuditSource).sort())
+        expect((await store.audit.verify()).ok).toBe(true)
       })
 
       it('records failed-open replays', async () => {

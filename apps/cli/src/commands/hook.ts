@@ -28,6 +28,7 @@ import {
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, mayCarrySql, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
 import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
+import { migrateLegacyHookSessions, resolveDataDir } from '../data-dir.ts'
 import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
 import { builtCliEntry } from '../package-root.ts'
@@ -127,7 +128,8 @@ async function runLocal(
   hostSessionId: string | undefined,
 ): Promise<{ outcome: HookOutcome; isUnknown: boolean }> {
   const nowMs = deps.nowMs()
-  const dataDir = options.dataDir ?? nonEmpty(deps.env.PERMIT0_DATA_DIR) ?? join(deps.homeDir, '.permit0')
+  const dataDir = resolveDataDir(options, deps)
+  migrateLegacyHookSessions(dataDir, deps.homeDir)
   let engine: LocalEngine
   try {
     engine = await deps.loadEngine({
@@ -331,7 +333,7 @@ export function hookCommand(ctx: CliContext): Command {
     .option('--shadow', 'log the would-be decision to stderr and always allow (env PERMIT0_SHADOW)')
     .option('--config <path>', 'config file (env PERMIT0_CONFIG; default ~/.permit0/config.yaml)')
     .option('--session-id <id>', 'local mode: session id (default: the host session_id, CLAUDE_SESSION_ID, ppid)')
-    .option('--data-dir <dir>', 'local mode: where session history lives (default ~/.permit0)')
+    .option('--data-dir <dir>', 'local mode: the data dir holding session history and the pack cache (default PERMIT0_DATA_DIR or ~/.permit0/data, as for serve)')
     .option('--no-session', 'local mode: no cross-invocation session history')
     .addOption(
       new Option('--timeout <secs>', "the host's hook timeout (Claude Code's `timeout`); the daemon answers ≥5 s before it")

@@ -1,5 +1,6 @@
 import type { ApprovalQueue, Clock } from '@permit0/approvals'
 import type { PackInfo } from '@permit0/contracts'
+import type { TokenRole } from '@permit0/domain'
 import type { Store } from '@permit0/store'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
@@ -8,7 +9,8 @@ import type { CheckEngine, DecisionService, ServeMode } from './decision-service
 import type { Metrics } from './metrics.ts'
 import type { ReviewerAuth } from './reviewer-auth.ts'
 
-export type Role = 'agent' | 'viewer' | 'approver' | 'admin'
+/** A caller's role: the API token roles of `@permit0/domain`. */
+export type Role = TokenRole
 
 /** Token check; absent → no authentication (loopback development). */
 export interface Authenticator {

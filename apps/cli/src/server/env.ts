@@ -1,11 +1,12 @@
 import type { RequestIdVariables } from 'hono/request-id'
+import type { TokenRole } from '@permit0/domain'
 
 /** Per-request data only: the request id and, when tokens are in use, the caller. */
 export interface AppEnv {
   Variables: RequestIdVariables & {
     principal?: {
       readonly name: string
-      readonly role: 'agent' | 'viewer' | 'approver' | 'admin'
+      readonly role: TokenRole
       /** The local reviewer of a tokenless daemon (secret or dashboard session), not a named token. */
       readonly local?: boolean
     }

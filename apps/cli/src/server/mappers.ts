@@ -4,8 +4,9 @@ import type {
   AuditEntry as WireAuditEntry,
   CheckResponse,
 } from '@permit0/contracts'
+import { riskToWire, verdictToWire } from '@permit0/contracts'
 import type { ApprovalRecord, ApprovalResolution } from '@permit0/approvals'
-import type { DecisionSource, Permission, RiskScore, Verdict } from '@permit0/engine'
+import type { DecisionSource, Permission, Verdict } from '@permit0/engine'
 import type { AuditEntry } from '@permit0/store'
 
 export const iso = (ms: number): string => new Date(ms).toISOString()
@@ -17,17 +18,6 @@ export function toResolution(resolution: ApprovalResolution): WireResolution {
     ...(resolution.reviewer !== undefined && { reviewer: resolution.reviewer }),
     ...(resolution.reason !== undefined && { reason: resolution.reason }),
     resolved_at: iso(resolution.resolvedAtMs),
-  }
-}
-
-function riskFields(risk: RiskScore | undefined) {
-  if (risk === undefined) return {}
-  return {
-    score: risk.score,
-    tier: risk.tier,
-    blocked: risk.blocked,
-    ...(risk.blockReason !== undefined && { block_reason: risk.blockReason }),
-    flags: [...risk.flags],
   }
 }
 
@@ -45,7 +35,7 @@ export function toApprovalSummary(record: ApprovalRecord): ApprovalSummary {
     surface_tool: action.execution.surfaceTool,
     surface_command: action.execution.surfaceCommand,
     norm_hash: action.normHash,
-    ...riskFields(record.risk),
+    ...riskToWire(record.risk),
     flags: record.risk === undefined ? [] : [...record.risk.flags],
     parameters: action.parameters,
     engine_permission: record.enginePermission,
@@ -64,13 +54,8 @@ export function toCheckResponse(
   extra: { approvalId?: string; reviewer?: string; reason?: string } = {},
 ): CheckResponse {
   return {
-    permission: verdict.permission,
-    source: verdict.source,
+    ...verdictToWire(verdict),
     decision_source: verdict.source,
-    action_type: verdict.action.actionType,
-    channel: verdict.action.channel,
-    norm_hash: verdict.action.normHash,
-    ...riskFields(verdict.risk),
     ...(extra.approvalId !== undefined && { approval_id: extra.approvalId }),
     ...(extra.reviewer !== undefined && extra.reviewer !== '' && { reviewer: extra.reviewer }),
     ...(extra.reason !== undefined && extra.reason !== '' && { reason: extra.reason }),

@@ -164,6 +164,21 @@ function decideVerdict(
 }
 
 /**
+ * Which sources' verdicts the policy cache may keep: only what the engine's scoring (or its agent
+ * reviewer) worked out. Lists are looked up fresh, a cache hit is already cached, and a human's
+ * answer is remembered by the approvals flow, not here. A new source must say (compile error).
+ */
+export const CACHEABLE_SOURCES = {
+  Denylist: false,
+  Allowlist: false,
+  PolicyCache: false,
+  UnknownFallback: false,
+  Scorer: true,
+  AgentReviewer: true,
+  HumanReviewer: false,
+} as const satisfies Record<DecisionSource, boolean>
+
+/**
  * Whether a verdict may be written to the policy cache (engine Allow/Deny only). A verdict on an
  * unknown tool is never cached, whoever gave it.
  */
@@ -171,6 +186,6 @@ export function isCacheable(verdict: Verdict): boolean {
   return (
     verdict.permission !== Permission.Human &&
     verdict.action.actionType !== UNKNOWN_ACTION_TYPE &&
-    (verdict.source === DecisionSource.Scorer || verdict.source === DecisionSource.AgentReviewer)
+    CACHEABLE_SOURCES[verdict.source]
   )
 }

@@ -1,61 +1,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { Command, Option } from 'commander'
-import type { AuditEntry, Store } from '@permit0/store'
+import { auditCsvLines, type Store } from '@permit0/store'
 import { ExitCode, processIo, type CommandIo } from '../pack/io.ts'
 import { addStoreOptions, openStore, type StoreEnv, type StoreFlags } from '../../store-options.ts'
 import type { CliContext } from '../../env.ts'
-
-export const AUDIT_CSV_COLUMNS = [
-  'entry_id',
-  'timestamp',
-  'sequence',
-  'kind',
-  'decision',
-  'decision_source',
-  'action_type',
-  'channel',
-  'norm_hash',
-  'score',
-  'tier',
-  'session_id',
-  'reviewer',
-  'engine_decision',
-  'approval_id',
-  'prev_hash',
-  'entry_hash',
-  'key_id',
-] as const
-
-/** RFC 4180 quoting: fields with `,`, `"`, CR or LF are quoted, inner quotes doubled. */
-export function csvField(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-export function auditCsvRow(e: AuditEntry): string {
-  const values: Record<(typeof AUDIT_CSV_COLUMNS)[number], string | number | undefined> = {
-    entry_id: e.entryId,
-    timestamp: new Date(e.timestampMs).toISOString(),
-    sequence: e.sequence,
-    kind: e.kind,
-    decision: e.decision,
-    decision_source: e.decisionSource,
-    action_type: e.action.actionType,
-    channel: e.action.channel,
-    norm_hash: e.action.normHash,
-    score: e.risk?.score,
-    tier: e.risk?.tier,
-    session_id: e.sessionId,
-    reviewer: e.humanReview?.reviewer,
-    engine_decision: e.engineDecision,
-    approval_id: e.approvalId,
-    prev_hash: e.prevHash,
-    entry_hash: e.entryHash,
-    key_id: e.keyId,
-  }
-  return AUDIT_CSV_COLUMNS.map((c) => csvField(values[c])).join(',')
-}
 
 export interface AuditExportOptions extends StoreFlags {
   readonly format?: 'jsonl' | 'csv'
@@ -103,10 +52,11 @@ export async function runAuditExport(options: AuditExportOptions, deps: AuditExp
         count += 1
       }
     } else {
-      await write(`${AUDIT_CSV_COLUMNS.join(',')}\n`)
-      for await (const entry of store.audit.export()) {
-        await write(`${auditCsvRow(entry)}\n`)
-        count += 1
+      let header = true
+      for await (const line of auditCsvLines(store.audit.export())) {
+        await write(line)
+        if (header) header = false
+        else count += 1
       }
     }
   } catch (err) {

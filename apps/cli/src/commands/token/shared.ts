@@ -1,3 +1,4 @@
+import { TokenRole } from '@permit0/domain'
 import type { Store } from '@permit0/store'
 import { z } from 'zod'
 import type { CommandIo } from '../pack/io.ts'
@@ -16,8 +17,8 @@ export const TokenNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'use 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit')
 
-export const TokenRoleSchema = z.enum(['agent', 'viewer', 'approver', 'admin'], {
-  error: 'expected one of agent, viewer, approver, admin',
+export const TokenRoleSchema = z.enum(TokenRole, {
+  error: `expected one of ${Object.values(TokenRole).join(', ')}`,
 })
 
 /** Opens the selected store (migrated), runs `fn`, closes it. */

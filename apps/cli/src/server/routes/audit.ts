@@ -1,52 +1,21 @@
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import {
-  DecisionSourceSchema,
   AuditExportQuerySchema,
+  AuditSourceSchema,
   AuditQuerySchema,
   type AuditPage,
   type AuditVerify,
 } from '@permit0/contracts'
-import type { AuditEntry, AuditSource } from '@permit0/store'
+import { auditCsvLines, type AuditSource } from '@permit0/store'
 import { ServerError, ServerErrorCode } from '../errors.ts'
 import { ROLES, requireRole } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { iso, toWireAuditEntry } from '../mappers.ts'
+import { toWireAuditEntry } from '../mappers.ts'
 import { parseQuery } from '../validate.ts'
 
-const CSV_HEADER =
-  'entry_id,timestamp,sequence,kind,decision,decision_source,action_type,channel,risk_score,tier,session_id,approval_id,reviewer,prev_hash,entry_hash'
-
-const csvField = (value: string | number | undefined): string => {
-  if (value === undefined) return ''
-  const text = String(value)
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-function toCsvRow(entry: AuditEntry): string {
-  return [
-    entry.entryId,
-    iso(entry.timestampMs),
-    entry.sequence,
-    entry.kind,
-    entry.decision,
-    entry.decisionSource,
-    entry.action.actionType,
-    entry.action.channel,
-    entry.risk?.score,
-    entry.risk?.tier,
-    entry.sessionId,
-    entry.approvalId,
-    entry.humanReview?.reviewer,
-    entry.prevHash,
-    entry.entryHash,
-  ]
-    .map(csvField)
-    .join(',')
-}
-
-const AUDIT_SOURCES: ReadonlySet<string> = new Set([...DecisionSourceSchema.options, 'FailedOpen'])
+const AUDIT_SOURCES: ReadonlySet<string> = new Set(AuditSourceSchema.options)
 
 function auditSource(value: string): AuditSource {
   if (!AUDIT_SOURCES.has(value)) {
@@ -84,8 +53,7 @@ export function auditRoutes(deps: Pick<AppDeps, 'store' | 'auth'>) {
       c.header('Content-Disposition', `attachment; filename="permit0-audit.${format}"`)
       return stream(c, async (out) => {
         if (format === 'csv') {
-          await out.write(`${CSV_HEADER}\n`)
-          for await (const entry of deps.store.audit.export()) await out.write(`${toCsvRow(entry)}\n`)
+          for await (const line of auditCsvLines(deps.store.audit.export())) await out.write(line)
           return
         }
         // The stored (signed) JSON of each entry, oldest first, so `permit0 audit verify` checks

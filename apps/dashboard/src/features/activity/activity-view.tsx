@@ -1,4 +1,5 @@
 import type { AuditEntry } from '@permit0/contracts'
+import { AUDIT_SOURCE_INFO } from '@permit0/domain'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { ApiClient, AuditFilters } from '../../api/client.ts'
 import { isNotFound } from '../../api/client.ts'
@@ -12,8 +13,11 @@ import { ValueText } from '../../components/value-text.tsx'
 
 export const AUDIT_PAGE_SIZE = 50
 
-/** Verdict sources offered in the filter (the engine's and the human reviewer's). */
-const SOURCES = ['Scorer', 'HumanReviewer', 'PolicyCache', 'Allowlist', 'Denylist', 'AgentReviewer', 'UnknownFallback']
+/**
+ * Sources offered in the filter: every audit source of `@permit0/domain` (a new verdict source
+ * appears here once it is registered there), with its label.
+ */
+const SOURCES = Object.entries(AUDIT_SOURCE_INFO).map(([value, info]) => ({ value, label: info.label }))
 
 interface FilterForm {
   action_type: string
@@ -129,8 +133,8 @@ export function ActivityView({ api }: { api: ApiClient }) {
           <select value={form.source} onChange={set('source')}>
             <option value="">All</option>
             {SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {s}
+              <option key={s.value} value={s.value}>
+                {s.label}
               </option>
             ))}
           </select>
