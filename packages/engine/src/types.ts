@@ -168,6 +168,19 @@ export interface NewApproval {
   readonly replicaId: string
 }
 
+/**
+ * How long a human's decision is remembered: `once` (this call only, nothing cached), `call`
+ * (every identical call — same norm hash — until `expiresAtMs`), `session` (identical calls in the
+ * approval's session only, until `expiresAtMs`).
+ */
+export type RememberScope = 'once' | 'call' | 'session'
+
+export interface RememberedDecision {
+  readonly scope: RememberScope
+  /** When the remembered decision stops answering (absent for `once`). */
+  readonly expiresAtMs?: number
+}
+
 /** The end state of an approval. `permission` is set only when a human decided. */
 export interface ApprovalResolution {
   readonly status: Exclude<ApprovalStatus, 'pending'>
@@ -175,6 +188,8 @@ export interface ApprovalResolution {
   readonly reviewer?: string
   readonly reason?: string
   readonly resolvedAtMs: number
+  /** A human decision's scope (absent on records from before scopes: remembered as `call`). */
+  readonly remember?: RememberedDecision
 }
 
 export interface ApprovalRecord extends NewApproval {

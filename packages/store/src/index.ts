@@ -32,6 +32,7 @@ export type {
   StoreConfig,
   StoreChange,
   StoreHealth,
+  StoredPolicyCacheEntry,
   StoredPolicyLookup,
   TokenRepository,
 } from './store.ts'

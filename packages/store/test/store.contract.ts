@@ -49,6 +49,7 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(again.pending).toEqual([])
         expect(again.applied).toContain('2025-01-15-001-init')
         expect(again.applied).toContain('2026-12-02-notify-link-nonces')
+        expect(again.applied).toContain('2026-12-10-remember-scope')
         expect(await store.migrationStatus()).toEqual(again)
       })
 
@@ -92,6 +93,31 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
           fingerprint: 'fp-contract',
         })
         expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+      })
+
+      it('keeps a session-scoped row apart: it answers that session only; a deny wins over an allow', async () => {
+        await store.policy.reconcileCache('fp-session')
+        const normHash = uniqueHash()
+        const row = { normHash, source: 'HumanReviewer' as const, createdAtMs: 1_000, expiresAtMs: 9_000, fingerprint: 'fp-session' }
+        await store.policy.cacheSet({ ...row, permission: 'allow', sessionKey: 'session-a' })
+        expect((await store.policy.lookup(normHash, 2_000, 'session-a')).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+        expect((await store.policy.lookup(normHash, 2_000, 'session-b')).cached).toBeUndefined()
+        expect((await store.policy.lookup(normHash, 2_000)).cached).toBeUndefined()
+        expect((await store.policy.lookup(normHash, 9_000, 'session-a')).cached).toBeUndefined() // expired
+
+        // a row for every call, beside the session's own: the session row answers its session
+        await store.policy.cacheSet({ ...row, permission: 'allow', source: 'Scorer', expiresAtMs: 5_000 })
+        expect(await store.policy.lookup(normHash, 2_000, 'session-a')).toMatchObject({ cachedExpiresAtMs: 9_000, cached: { source: 'HumanReviewer' } })
+        expect(await store.policy.lookup(normHash, 2_000, 'session-b')).toMatchObject({ cachedExpiresAtMs: 5_000, cached: { source: 'Scorer' } })
+        // a deny for every call beats the session's allow
+        await store.policy.cacheSet({ ...row, permission: 'deny' })
+        expect((await store.policy.lookup(normHash, 2_000, 'session-a')).cached).toEqual({ permission: 'deny', source: 'HumanReviewer' })
+        // and a session's deny beats an allow for every call, in that session only
+        const other = uniqueHash()
+        await store.policy.cacheSet({ ...row, normHash: other, permission: 'allow' })
+        await store.policy.cacheSet({ ...row, normHash: other, permission: 'deny', sessionKey: 'session-a' })
+        expect((await store.policy.lookup(other, 2_000, 'session-a')).cached?.permission).toBe('deny')
+        expect((await store.policy.lookup(other, 2_000, 'session-b')).cached?.permission).toBe('allow')
       })
 
       it('reconciles the cache on a fingerprint change only', async () => {
@@ -185,6 +211,20 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(winner.record.status).toBe('decided')
         expect((await store.approvals.get(id))?.resolution).toEqual(winner.record.resolution)
         expect((await store.approvals.listPending()).some((p) => p.id === id)).toBe(false)
+      })
+
+      it('records how a decision is remembered (scope and expiry) on the resolution', async () => {
+        for (const [suffix, remember] of [
+          ['once', { scope: 'once' }],
+          ['call', { scope: 'call', expiresAtMs: 90_000 }],
+          ['session', { scope: 'session', expiresAtMs: 80_000 }],
+        ] as const) {
+          const id = `${prefix}-remember-${suffix}`
+          await store.approvals.create(newApproval(id))
+          const result = await store.approvals.resolve(id, { status: 'decided', permission: 'allow', resolvedAtMs: 7, remember })
+          expect(result).toMatchObject({ outcome: 'resolved', record: { resolution: { remember } } })
+          expect((await store.approvals.get(id))?.resolution).toEqual({ status: 'decided', permission: 'allow', resolvedAtMs: 7, remember })
+        }
       })
 
       it('answers not_found for an unknown id', async () => {
