@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type {
   DecisionSource as EngineDecisionSource,
   Permission as EnginePermission,
+  RememberScope as EngineRememberScope,
   Tier as EngineTier,
 } from '@permit0/engine'
 
@@ -12,6 +13,21 @@ const assertSame = <T extends true>(_proof?: T): void => undefined
 export const PermissionSchema = z.enum(['allow', 'human', 'deny'])
 export type Permission = z.infer<typeof PermissionSchema>
 assertSame<Same<Permission, EnginePermission>>()
+
+/**
+ * How long a reviewer's decision is remembered: `once` (this call only), `call` (every identical
+ * call until an expiry), `session` (identical calls in the approval's session until an expiry).
+ */
+export const RememberScopeSchema = z.enum(['once', 'call', 'session'])
+export type RememberScope = z.infer<typeof RememberScopeSchema>
+assertSame<Same<RememberScope, EngineRememberScope>>()
+
+/** What a human decision was remembered as. `expires_at` is null for `once`. */
+export const RememberSchema = z.object({
+  scope: RememberScopeSchema,
+  expires_at: z.iso.datetime({ offset: true }).nullable(),
+})
+export type Remember = z.infer<typeof RememberSchema>
 
 /**
  * A permission typed by a person or an upstream client: case-insensitive, and `humanintheloop`

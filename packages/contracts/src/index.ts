@@ -11,10 +11,12 @@ export {
   NormHashSchema,
   PermissionInputSchema,
   PermissionSchema,
+  RememberSchema,
+  RememberScopeSchema,
   TierSchema,
   TimestampSchema,
 } from './common.ts'
-export type { DecisionSource, Permission, Tier } from './common.ts'
+export type { DecisionSource, Permission, Remember, RememberScope, Tier } from './common.ts'
 
 /** `/check`, `/check_action` */
 export {

@@ -22,6 +22,7 @@ import { shippedDashboardDir } from '../package-root.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
+import { createRememberPolicy } from './remember.ts'
 import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
 import { describePacks } from './packs-info.ts'
@@ -288,6 +289,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     engine: checkEngine,
     ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
+    remember: createRememberPolicy(humanCache),
     store: { ...pickStore(store), policy },
     clock,
     mode: { ui: config.ui, calibrate: config.calibrate },
