@@ -13,9 +13,10 @@
  */
 import { hash } from 'node:crypto'
 import type { ApprovalRecord } from '@permit0/approvals'
-import type { Remember } from '@permit0/contracts'
 import { UNKNOWN_ACTION_TYPE, type Permission, type RememberedDecision, type RememberScope } from '@permit0/engine'
 import { ServerError, ServerErrorCode } from './errors.ts'
+
+export { describeRemember } from './remember-text.ts'
 
 /** What `createResolutionEffects` needs to know about human verdict caching. */
 export interface RememberSettings {
@@ -80,20 +81,5 @@ export function createRememberPolicy(settings: RememberSettings): RememberPolicy
       if (scope === 'once' || permission === 'human') return { scope: 'once' }
       return { scope, expiresAtMs: nowMs + available.rememberMs }
     },
-  }
-}
-
-/**
- * One line for people (the hook's message, `permit0 approvals decide`): what the decision covers.
- * `expires_at` is shown as given (UTC, ISO 8601).
- */
-export function describeRemember(remember: Remember): string {
-  switch (remember.scope) {
-    case 'once':
-      return 'Decided for this call only (not remembered)'
-    case 'call':
-      return `Remembered for this exact call until ${remember.expires_at ?? '(no expiry)'}`
-    case 'session':
-      return `Remembered for this exact call in this session until ${remember.expires_at ?? '(no expiry)'}`
   }
 }

@@ -230,6 +230,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ttlMs: DEFAULT_CACHE_TTL_MS,
     fingerprint: engine.fingerprint,
   }
+  const remember = createRememberPolicy(humanCache)
   let queue: ApprovalQueue | undefined
   const metrics = createMetrics({
     parked: () => queue?.parkedCount() ?? 0,
@@ -267,6 +268,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       dataDir,
       publicUrl: () => config.publicUrl ?? boundUrl,
       shutdown: shutdown.signal,
+      remember,
     })
   }
 
@@ -289,7 +291,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     engine: checkEngine,
     ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
-    remember: createRememberPolicy(humanCache),
+    remember,
     store: { ...pickStore(store), policy },
     clock,
     mode: { ui: config.ui, calibrate: config.calibrate },
