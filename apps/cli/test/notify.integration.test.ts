@@ -171,7 +171,7 @@ describe('serve --ui with webhook, Slack and email notifications', () => {
 
     const update = await peers.slack.inbox.next((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(id))
     expect(update.body.channel).toBe('C0PERMIT0')
-    expect(update.body.text).toMatch(/Denied by alice/)
+    expect(update.body.text).toMatch(/Denied by alice: .*Remembered for this exact call until /)
     // a second click on a decided approval is refused
     expect((await peers.slack.interact(endpoint, blockAction('U0ALICE', 'permit0_approve', value, ts))).status).toBe(409)
   })
