@@ -102,6 +102,8 @@ describe('serve --ui with webhook, Slack and email notifications', () => {
     const html = await page.text()
     expect(html).toContain('<form method="post">')
     expect(html).toContain('ops-hook')
+    // the link decides with the default scope, shown before deciding
+    expect(html).toContain('<dt>Remembered</dt><dd>this exact call, for 60 min after deciding</dd>')
     expect(html).not.toMatch(/<script|https?:\/\//)
     const csp = page.headers.get('content-security-policy') ?? ''
     expect(csp).toContain("default-src 'none'")
@@ -111,9 +113,11 @@ describe('serve --ui with webhook, Slack and email notifications', () => {
 
     const decided = await confirm(d.json.approve_url)
     expect(decided.status).toBe(200)
-    expect(await decided.text()).toContain('Approved as ops-hook')
+    expect(await decided.text()).toMatch(/Approved as ops-hook: .* Remembered for this exact call until \d{4}-\d\d-\d\dT[\d:.]+Z\. The agent/)
     const resumed = await parked
-    expect(resumed.body).toMatchObject({ permission: 'allow', source: 'HumanReviewer', reviewer: 'ops-hook', approval_id: id })
+    expect(resumed.body).toMatchObject({ permission: 'allow', source: 'HumanReviewer', reviewer: 'ops-hook', approval_id: id, remember: { scope: 'call' } })
+    // remembered: the same call is answered from the policy cache
+    expect((await call(server.url, 'POST', '/api/v1/check', externalMail('sent through the webhook'))).body).toMatchObject({ permission: 'allow', source: 'PolicyCache' })
     expect(await humanEntry(server.url, id)).toMatchObject({ reviewer: 'ops-hook', permission: 'allow', reason: 'via webhook link' })
 
     // replayed link, and the other link of a decided approval: refused, nothing changes
@@ -167,7 +171,7 @@ describe('serve --ui with webhook, Slack and email notifications', () => {
 
     const update = await peers.slack.inbox.next((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(id))
     expect(update.body.channel).toBe('C0PERMIT0')
-    expect(update.body.text).toMatch(/Denied by alice/)
+    expect(update.body.text).toMatch(/Denied by alice: .*Remembered for this exact call until /)
     // a second click on a decided approval is refused
     expect((await peers.slack.interact(endpoint, blockAction('U0ALICE', 'permit0_approve', value, ts))).status).toBe(409)
   })

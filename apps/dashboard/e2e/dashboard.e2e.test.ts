@@ -121,6 +121,35 @@ describe.skipIf(missing.length > 0)('dashboard end-to-end (real serve --ui + Chr
     expect(await c.count()).toBe(0)
   })
 
+  it('the reviewer chooses the scope on the card: "this session only" answers the same call in that session only', async () => {
+    const mail = (session: string) =>
+      check({ parameters: { to: 'sam@scope.example', subject: 'Scoped', body: 'Once per session' }, metadata: { session_id: session } })
+    const parked = mail('e2e-session-1')
+    const c = card('sam@scope.example')
+    await c.waitFor()
+    // the default (this exact call) is preselected, with its expiry
+    const remember = c.getByRole('group', { name: 'remember' })
+    expect(await remember.getByRole('radio', { name: 'This exact call', exact: true }).isChecked()).toBe(true)
+    expect(await c.getByLabel('remembered until').innerText()).toMatch(/^Remembered for this exact call until /)
+    await remember.getByRole('radio', { name: 'This exact call, this session only' }).check()
+    expect(await c.getByLabel('remembered until').innerText()).toMatch(/^Remembered for this exact call in this session until /)
+    await page.screenshot({ path: join(shots, 'approval-scope.png') })
+    await c.getByRole('button', { name: /allow/i }).click()
+    const result = await parked
+    expect(result.body).toMatchObject({ permission: 'allow', source: 'HumanReviewer', remember: { scope: 'session' } })
+    await page.getByText(/remembered for this exact call in this session until/).first().waitFor()
+
+    // the same call in the same session: answered from the cache, no card
+    expect((await mail('e2e-session-1')).body).toMatchObject({ permission: 'allow', source: 'PolicyCache' })
+    // in another session it parks again; deciding it "once" caches nothing
+    const other = mail('e2e-session-2')
+    await c.waitFor()
+    await c.getByRole('group', { name: 'remember' }).getByRole('radio', { name: 'Once' }).check()
+    await c.getByRole('button', { name: /deny/i }).click()
+    expect((await other).body).toMatchObject({ permission: 'deny', source: 'HumanReviewer', remember: { scope: 'once', expires_at: null } })
+    await c.waitFor({ state: 'detached' })
+  })
+
   it('a request that times out leaves the queue with a note', async () => {
     const parked = check({ parameters: { to: 'tim@slow.example', body: 'ping' }, hitl_timeout_secs: 2 })
     const c = card('tim@slow.example')

@@ -1,4 +1,4 @@
-import type { Permission } from '@permit0/engine'
+import type { Permission, RememberedDecision } from '@permit0/engine'
 import type { Clock } from './clock.ts'
 import { ApprovalError, ApprovalErrorCode } from './errors.ts'
 import type {
@@ -18,6 +18,8 @@ export interface HumanDecision {
   readonly permission: Permission
   readonly reviewer?: string
   readonly reason?: string
+  /** How long the decision is remembered (recorded on the resolution; the caller's policy). */
+  readonly remember?: RememberedDecision
 }
 
 export type ApprovalQueueEvent =
@@ -411,6 +413,7 @@ export function createApprovalQueue(options: ApprovalQueueOptions): ApprovalQueu
         permission: decision.permission,
         ...(decision.reviewer !== undefined && { reviewer: decision.reviewer }),
         ...(decision.reason !== undefined && { reason: decision.reason }),
+        ...(decision.remember !== undefined && { remember: decision.remember }),
         resolvedAtMs: clock.now(),
       })
       if (outcome === undefined) {

@@ -7,6 +7,8 @@ import {
   NormHashSchema,
   PermissionInputSchema,
   PermissionSchema,
+  RememberSchema,
+  RememberScopeSchema,
   TierSchema,
   TimestampSchema,
 } from './common.ts'
@@ -25,6 +27,8 @@ export const ApprovalResolutionSchema = z.object({
   reviewer: z.string().optional(),
   reason: z.string().optional(),
   resolved_at: TimestampSchema,
+  /** How a human decision is remembered (absent unless a human decided). */
+  remember: RememberSchema.optional(),
 })
 export type ApprovalResolution = z.infer<typeof ApprovalResolutionSchema>
 
@@ -57,6 +61,13 @@ export const ApprovalSummarySchema = z.object({
   context: JsonObjectSchema.optional(),
   created_at: TimestampSchema,
   expires_at: TimestampSchema,
+  /**
+   * The scopes a reviewer may choose for this approval, the default (preselected), and how long a
+   * remembered decision lasts (`call`, `session`: decided-at + `remember_secs`).
+   */
+  scope_options: z
+    .object({ scopes: z.array(RememberScopeSchema), default: RememberScopeSchema, remember_secs: z.number().int().min(0) })
+    .optional(),
   resolution: ApprovalResolutionSchema.optional(),
 })
 export type ApprovalSummary = z.infer<typeof ApprovalSummarySchema>
@@ -70,6 +81,11 @@ export const DecideRequestSchema = z.object({
   permission: PermissionInputSchema,
   reason: z.string().max(4_000).optional(),
   reviewer: z.string().max(200).optional(),
+  /**
+   * How long the decision is remembered: `once`, `call` (the default: every identical call until an
+   * expiry), `session` (identical calls in the approval's session). Absent → the approval's default.
+   */
+  scope: RememberScopeSchema.optional(),
 })
 export type DecideRequestWire = z.input<typeof DecideRequestSchema>
 export type DecideRequest = z.output<typeof DecideRequestSchema>
@@ -78,6 +94,8 @@ export type DecideRequest = z.output<typeof DecideRequestSchema>
 export const DecideResponseSchema = z.object({
   approval_id: ApprovalIdSchema,
   resolution: ApprovalResolutionSchema,
+  /** How the decision is remembered, and until when (`expires_at` null for `once`). */
+  remember: RememberSchema,
 })
 export type DecideResponse = z.infer<typeof DecideResponseSchema>
 

@@ -4,6 +4,7 @@ import {
   JsonObjectSchema,
   NormHashSchema,
   PermissionSchema,
+  RememberSchema,
   TierSchema,
   ApprovalIdSchema,
 } from './common.ts'
@@ -106,6 +107,8 @@ export const CheckResponseSchema = z.object({
   approval_id: ApprovalIdSchema.optional(),
   reviewer: z.string().optional(),
   reason: z.string().optional(),
+  /** A human decision: how it is remembered (`once`, `call`, `session`) and until when. */
+  remember: RememberSchema.optional(),
 })
 export type CheckResponse = z.infer<typeof CheckResponseSchema>
 

@@ -9,6 +9,20 @@ export const PermissionSchema = z.enum(Domain.Permission)
 export type Permission = z.infer<typeof PermissionSchema>
 
 /**
+ * How long a reviewer's decision is remembered: `once` (this call only), `call` (every identical
+ * call until an expiry), `session` (identical calls in the approval's session until an expiry).
+ */
+export const RememberScopeSchema = z.enum(Domain.RememberScope)
+export type RememberScope = z.infer<typeof RememberScopeSchema>
+
+/** What a human decision was remembered as. `expires_at` is null for `once`. */
+export const RememberSchema = z.object({
+  scope: RememberScopeSchema,
+  expires_at: z.iso.datetime({ offset: true }).nullable(),
+})
+export type Remember = z.infer<typeof RememberSchema>
+
+/**
  * A permission typed by a person or an upstream client: case-insensitive, and `humanintheloop`
  * means `human` (the upstream Rust hook's spelling).
  */

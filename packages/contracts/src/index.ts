@@ -12,10 +12,12 @@ export {
   NormHashSchema,
   PermissionInputSchema,
   PermissionSchema,
+  RememberSchema,
+  RememberScopeSchema,
   TierSchema,
   TimestampSchema,
 } from './common.ts'
-export type { AuditSource, DecisionSource, Permission, Tier } from './common.ts'
+export type { AuditSource, DecisionSource, Permission, Remember, RememberScope, Tier } from './common.ts'
 
 /** The snake_case wire form of a verdict and its risk score (one definition) */
 export { RISK_WIRE_FIELDS, riskFromWire, riskToWire, verdictToWire } from './verdict-wire.ts'

@@ -18,3 +18,10 @@ export type ApprovalEndStatus = (typeof ApprovalEndStatus)[keyof typeof Approval
 /** Why a request was parked: a HITL verdict, or calibration mode. */
 export const ApprovalKind = { Hitl: 'hitl', Calibration: 'calibration' } as const
 export type ApprovalKind = (typeof ApprovalKind)[keyof typeof ApprovalKind]
+
+/**
+ * How long a reviewer's decision is remembered: `once` (this call only), `call` (every identical
+ * call until an expiry), `session` (identical calls in the approval's session until an expiry).
+ */
+export const RememberScope = { Once: 'once', Call: 'call', Session: 'session' } as const
+export type RememberScope = (typeof RememberScope)[keyof typeof RememberScope]

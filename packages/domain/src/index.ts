@@ -12,7 +12,7 @@ export { AUDIT_SOURCE_INFO, AuditSource, DECISION_SOURCE_INFO, DecisionOrigin, D
 export type { DecisionSourceInfo } from './decision-source.ts'
 
 /** Approvals */
-export { ApprovalEndStatus, ApprovalKind, ApprovalStatus } from './approval.ts'
+export { ApprovalEndStatus, ApprovalKind, ApprovalStatus, RememberScope } from './approval.ts'
 
 /** Audit log */
 export { AuditEventKind } from './audit-event-kind.ts'

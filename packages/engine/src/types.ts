@@ -55,8 +55,8 @@ export interface NormAction {
  * The shared vocabulary (permissions, tiers, decision sources, approval statuses and kinds) is
  * defined once in `@permit0/domain`; the engine re-exports it so its own API stays complete.
  */
-export { ApprovalKind, ApprovalStatus, DecisionSource, Permission, Tier } from '@permit0/domain'
-import type { ApprovalEndStatus, ApprovalKind, ApprovalStatus, DecisionSource, Permission, Tier } from '@permit0/domain'
+export { ApprovalKind, ApprovalStatus, DecisionSource, Permission, RememberScope, Tier } from '@permit0/domain'
+import type { ApprovalEndStatus, ApprovalKind, ApprovalStatus, DecisionSource, Permission, RememberScope, Tier } from '@permit0/domain'
 
 /** The result of the hybrid scorer. */
 export interface RiskScore {
@@ -146,6 +146,17 @@ export interface NewApproval {
   readonly replicaId: string
 }
 
+/**
+ * How long a human's decision is remembered: `once` (this call only, nothing cached), `call`
+ * (every identical call — same norm hash — until `expiresAtMs`), `session` (identical calls in the
+ * approval's session only, until `expiresAtMs`).
+ */
+export interface RememberedDecision {
+  readonly scope: RememberScope
+  /** When the remembered decision stops answering (absent for `once`). */
+  readonly expiresAtMs?: number
+}
+
 /** The end state of an approval. `permission` is set only when a human decided. */
 export interface ApprovalResolution {
   readonly status: ApprovalEndStatus
@@ -153,6 +164,8 @@ export interface ApprovalResolution {
   readonly reviewer?: string
   readonly reason?: string
   readonly resolvedAtMs: number
+  /** A human decision's scope (absent on records from before scopes: remembered as `call`). */
+  readonly remember?: RememberedDecision
 }
 
 export interface ApprovalRecord extends NewApproval {

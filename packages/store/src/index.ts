@@ -33,6 +33,7 @@ export type {
   StoreConfig,
   StoreChange,
   StoreHealth,
+  StoredPolicyCacheEntry,
   StoredPolicyLookup,
   TokenRepository,
 } from './store.ts'

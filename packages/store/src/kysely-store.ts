@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { setImmediate as yieldToIo } from 'node:timers/promises'
-import type { DecisionSource, JsonObject, NormAction, Permission, PolicyCacheEntry, PolicyLookup } from '@permit0/engine'
+import type { DecisionSource, JsonObject, NormAction, Permission, PolicyLookup, RememberedDecision } from '@permit0/engine'
 import { CompiledQuery, type Insertable, type Kysely, Migrator, type Selectable, sql } from 'kysely'
 import { monotonicFactory } from 'ulid'
 import { z } from 'zod'
@@ -45,6 +45,7 @@ import type {
   StatsRepository,
   Store,
   StoreChange,
+  StoredPolicyCacheEntry,
   StoredPolicyLookup,
   StoreHealth,
   TokenRepository,
@@ -83,14 +84,23 @@ const MAX_PAGE = 1_000
  * `$1` (norm hash) at `$2` (now, ms) under fingerprint `$3` (null = any). Run as a named prepared
  * statement where the backend offers one (PostgreSQL: parse and plan once per connection).
  */
-const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v2'
+const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v3'
+/**
+ * `$4` is the caller's session key ('' without one): a row for every call (`session_key = ''`) or
+ * for that session answers; of two, a deny wins, then the session's own row.
+ */
 const POLICY_LOOKUP_SQL = `select
     exists(select 1 from policy_list where list = 'deny' and norm_hash = $1) as denied,
     exists(select 1 from policy_list where list = 'allow' and norm_hash = $1) as allowed,
     c.permission, c.source, c.risk_json, c.expires_at_ms
   from (values (1)) as one (x)
-  left join policy_cache c on c.norm_hash = $1 and c.expires_at_ms > $2
-    and ($3::text is null or c.fingerprint = $3)`
+  left join lateral (
+    select permission, source, risk_json, expires_at_ms from policy_cache
+    where norm_hash = $1 and session_key in ('', $4::text) and expires_at_ms > $2
+      and ($3::text is null or fingerprint = $3)
+    order by permission = 'deny' desc, session_key desc
+    limit 1
+  ) c on true`
 
 interface PolicyLookupRow {
   readonly denied: boolean
@@ -180,6 +190,15 @@ function parseColumn<T>(schema: z.ZodType<T>, text: string, where: string): T {
   return parsed.data
 }
 
+const RememberScopeSchema = z.enum(['once', 'call', 'session'])
+
+function rememberOf(row: Selectable<ApprovalsTable>, where: string): RememberedDecision | undefined {
+  if (row.remember_scope === null) return undefined
+  const scope = RememberScopeSchema.safeParse(row.remember_scope)
+  if (!scope.success) throw new StoreError(StoreErrorCode.CorruptRow, `${where} has an unknown remember_scope`)
+  return { scope: scope.data, ...optional('expiresAtMs', row.remember_until_ms === null ? null : num(row.remember_until_ms)) }
+}
+
 const parseRisk = (text: string | null, where: string) =>
   text === null ? undefined : riskFromJson(parseColumn(RiskJsonSchema, text, where))
 
@@ -214,10 +233,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(executor)
 
   const policy: PolicyRepository = {
-    lookup: (normHash, nowMs) =>
+    lookup: (normHash, nowMs, sessionKey) =>
       run('policy lookup', async (): Promise<StoredPolicyLookup> => {
         guardOpen()
-        const values = [normHash, nowMs, currentFingerprint ?? null]
+        const values = [normHash, nowMs, currentFingerprint ?? null, sessionKey ?? '']
         const rows = options.queryPrepared
           ? await options.queryPrepared<PolicyLookupRow>(POLICY_LOOKUP_STATEMENT, POLICY_LOOKUP_SQL, values)
           : (await db.executeQuery<PolicyLookupRow>(CompiledQuery.raw(POLICY_LOOKUP_SQL, values))).rows
@@ -236,7 +255,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         }
       }),
 
-    cacheSet: (entry: PolicyCacheEntry) =>
+    cacheSet: (entry: StoredPolicyCacheEntry) =>
       run('policy cache write', async () => {
         guardOpen()
         const values = {
@@ -252,8 +271,8 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           .with('up', (qc) =>
             qc
               .insertInto('policy_cache')
-              .values({ norm_hash: entry.normHash, ...values })
-              .onConflict((oc) => oc.column('norm_hash').doUpdateSet(values))
+              .values({ norm_hash: entry.normHash, session_key: entry.sessionKey ?? '', ...values })
+              .onConflict((oc) => oc.columns(['norm_hash', 'session_key']).doUpdateSet(values))
               .returning('norm_hash'),
           )
           .selectFrom('up')
@@ -345,6 +364,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
             ...optional('permission', row.decided_permission === null ? null : PermissionSchema.parse(row.decided_permission)),
             ...optional('reviewer', row.reviewer),
             ...optional('reason', row.reason),
+            ...optional('remember', rememberOf(row, where)),
           }
     return {
       id: row.id,
@@ -445,6 +465,8 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
               reviewer: resolution.reviewer ?? null,
               reason: resolution.reason ?? null,
               resolved_at_ms: resolution.resolvedAtMs,
+              remember_scope: resolution.remember?.scope ?? null,
+              remember_until_ms: resolution.remember?.expiresAtMs ?? null,
             })
             .where('id', '=', id)
             .where('status', '=', 'pending')

@@ -9,6 +9,8 @@ type Int8 = ColumnType<string | number, number, number>
 
 export interface PolicyCacheTable {
   norm_hash: string
+  /** '' = every call with the hash; else the hash of the one session it holds for. */
+  session_key: ColumnType<string, string | undefined, string>
   permission: string
   source: string
   risk_json: string | null
@@ -52,6 +54,8 @@ export interface ApprovalsTable {
   reviewer: string | null
   reason: string | null
   resolved_at_ms: Int8 | null
+  remember_scope: ColumnType<string | null, string | null | undefined, string | null>
+  remember_until_ms: ColumnType<string | number | null, number | null | undefined, number | null>
 }
 
 export interface AuditEntriesTable {

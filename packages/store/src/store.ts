@@ -89,10 +89,21 @@ export interface StoredPolicyLookup extends PolicyLookup {
   readonly cachedExpiresAtMs?: number
 }
 
+/**
+ * A cached verdict as stored: for every call with the hash, or (`sessionKey`, a hash of the session
+ * id) for identical calls in one session only — a human's "this exact call, this session only".
+ */
+export interface StoredPolicyCacheEntry extends PolicyCacheEntry {
+  readonly sessionKey?: string
+}
+
 export interface PolicyRepository {
-  /** Denylist, allowlist and fresh cached verdict for one hash, in one round trip. */
-  lookup(normHash: string, nowMs: number): Promise<StoredPolicyLookup>
-  cacheSet(entry: PolicyCacheEntry): Promise<void>
+  /**
+   * Denylist, allowlist and fresh cached verdict for one hash, in one round trip. With `sessionKey`
+   * a row of that session answers too (a deny wins over an allow, then the session's own row).
+   */
+  lookup(normHash: string, nowMs: number, sessionKey?: string): Promise<StoredPolicyLookup>
+  cacheSet(entry: StoredPolicyCacheEntry): Promise<void>
   /** At startup: drops every cached verdict unless the stored fingerprint equals `fingerprint`. */
   reconcileCache(fingerprint: string): Promise<ReconcileResult>
   /** Adds or replaces a list entry. */

@@ -66,6 +66,20 @@ export function defineApprovalRepositoryContract(
       expect((await repo().listPending()).some((p) => p.id === id)).toBe(false)
     })
 
+    it('records how a decision is remembered (scope and expiry) on the resolution', async () => {
+      for (const [suffix, remember] of [
+        ['once', { scope: 'once' }],
+        ['call', { scope: 'call', expiresAtMs: 90_000 }],
+        ['session', { scope: 'session', expiresAtMs: 80_000 }],
+      ] as const) {
+        const id = `${prefix}-remember-${suffix}`
+        await repo().create(newApproval(id))
+        const result = await repo().resolve(id, { status: 'decided', permission: 'allow', resolvedAtMs: 7, remember })
+        expect(result).toMatchObject({ outcome: 'resolved', record: { resolution: { remember } } })
+        expect((await repo().get(id))?.resolution).toEqual({ status: 'decided', permission: 'allow', resolvedAtMs: 7, remember })
+      }
+    })
+
     it('answers not_found for an unknown id', async () => {
       expect(await repo().resolve(`${prefix}-nope`, { status: 'decided', permission: 'allow', resolvedAtMs: 1 })).toEqual({
         outcome: 'not_found',

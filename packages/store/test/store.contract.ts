@@ -52,6 +52,7 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect(again.pending).toEqual([])
         expect(again.applied).toContain('2025-01-15-001-init')
         expect(again.applied).toContain('2026-12-02-notify-link-nonces')
+        expect(again.applied).toContain('2026-12-10-remember-scope')
         expect(await store.migrationStatus()).toEqual(again)
       })
 
@@ -69,7 +70,32 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
       return { store: store.policy, fingerprint: 'fp-policy-port', deny: list('deny'), allow: list('allow') }
     })
 
-    describe('policy cache and lists (the store-only parts: fingerprint reconcile, list CRUD)', () => {
+    describe('policy cache and lists (the store-only parts: fingerprint reconcile, list CRUD, session rows)', () => {
+      it('keeps a session-scoped row apart: it answers that session only; a deny wins over an allow', async () => {
+        await store.policy.reconcileCache('fp-session')
+        const normHash = uniqueHash()
+        const row = { normHash, source: 'HumanReviewer' as const, createdAtMs: 1_000, expiresAtMs: 9_000, fingerprint: 'fp-session' }
+        await store.policy.cacheSet({ ...row, permission: 'allow', sessionKey: 'session-a' })
+        expect((await store.policy.lookup(normHash, 2_000, 'session-a')).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+        expect((await store.policy.lookup(normHash, 2_000, 'session-b')).cached).toBeUndefined()
+        expect((await store.policy.lookup(normHash, 2_000)).cached).toBeUndefined()
+        expect((await store.policy.lookup(normHash, 9_000, 'session-a')).cached).toBeUndefined() // expired
+
+        // a row for every call, beside the session's own: the session row answers its session
+        await store.policy.cacheSet({ ...row, permission: 'allow', source: 'Scorer', expiresAtMs: 5_000 })
+        expect(await store.policy.lookup(normHash, 2_000, 'session-a')).toMatchObject({ cachedExpiresAtMs: 9_000, cached: { source: 'HumanReviewer' } })
+        expect(await store.policy.lookup(normHash, 2_000, 'session-b')).toMatchObject({ cachedExpiresAtMs: 5_000, cached: { source: 'Scorer' } })
+        // a deny for every call beats the session's allow
+        await store.policy.cacheSet({ ...row, permission: 'deny' })
+        expect((await store.policy.lookup(normHash, 2_000, 'session-a')).cached).toEqual({ permission: 'deny', source: 'HumanReviewer' })
+        // and a session's deny beats an allow for every call, in that session only
+        const other = uniqueHash()
+        await store.policy.cacheSet({ ...row, normHash: other, permission: 'allow' })
+        await store.policy.cacheSet({ ...row, normHash: other, permission: 'deny', sessionKey: 'session-a' })
+        expect((await store.policy.lookup(other, 2_000, 'session-a')).cached?.permission).toBe('deny')
+        expect((await store.policy.lookup(other, 2_000, 'session-b')).cached?.permission).toBe('allow')
+      })
+
       it('reconciles the cache on a fingerprint change only', async () => {
         await store.policy.reconcileCache('fp-one')
         const normHash = uniqueHash()

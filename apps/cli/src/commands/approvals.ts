@@ -7,9 +7,12 @@
 import { userInfo } from 'node:os'
 import { Command } from 'commander'
 import { ApprovalError, type ApprovalRecord } from '@permit0/approvals'
-import { PermissionSchema } from '@permit0/contracts'
+import { PermissionSchema, RememberScopeSchema } from '@permit0/contracts'
 import type { Store } from '@permit0/store'
-import { withLocalQueue } from '../mcp/local-approvals.ts'
+import { localRememberPolicy, withLocalQueue } from '../mcp/local-approvals.ts'
+import { ServerError } from '../server/errors.ts'
+import { toRemember } from '../server/mappers.ts'
+import { describeRemember } from '../server/remember.ts'
 import { openWhenUnlocked } from '../mcp/store-lease.ts'
 import { addStoreOptions, openStore, type StoreFlags } from '../store-options.ts'
 import type { CliContext, CliEnv } from '../env.ts'
@@ -67,12 +70,17 @@ export async function runApprovalsList(flags: StoreFlags & { json?: boolean }, d
 export async function runApprovalsDecide(
   id: string,
   permission: string,
-  flags: StoreFlags & { reason?: string; reviewer?: string },
+  flags: StoreFlags & { reason?: string; reviewer?: string; scope?: string },
   deps: ApprovalsDeps,
 ): Promise<number> {
   const parsed = PermissionSchema.safeParse(permission.toLowerCase())
   if (!parsed.success || parsed.data === 'human') {
     deps.io.stderr(`error: decision ${JSON.stringify(permission)}: expected allow or deny`)
+    return ExitCode.Usage
+  }
+  const scope = flags.scope === undefined ? undefined : RememberScopeSchema.safeParse(flags.scope.trim().toLowerCase())
+  if (scope !== undefined && !scope.success) {
+    deps.io.stderr(`error: --scope ${JSON.stringify(flags.scope)}: expected once, call or session`)
     return ExitCode.Usage
   }
   const reviewer = flags.reviewer ?? `cli:${safeUser()}`
@@ -83,12 +91,21 @@ export async function runApprovalsDecide(
         if (current.status === 'resolved') {
           throw new Error(`approval ${id} is already ${current.record.status}${current.record.resolution?.permission !== undefined ? ` (${current.record.resolution.permission})` : ''}`)
         }
-        return queue.decide(id, { permission: parsed.data, reviewer, ...(flags.reason !== undefined && { reason: flags.reason }) })
+        const remember = localRememberPolicy(current.record).resolve(current.record, parsed.data, scope?.data, (deps.now ?? Date.now)())
+        return queue.decide(id, { permission: parsed.data, reviewer, ...(flags.reason !== undefined && { reason: flags.reason }), remember })
       }),
     )
-    deps.io.stderr(`approval ${record.id}: ${parsed.data} by ${reviewer} (${record.toolName}, ${record.action.actionType}); the agent's retry of the call gets this answer`)
+    const remembered = record.resolution?.remember
+    deps.io.stderr(
+      `approval ${record.id}: ${parsed.data} by ${reviewer} (${record.toolName}, ${record.action.actionType}); the agent's retry of the call gets this answer` +
+        (remembered !== undefined ? `. ${describeRemember(toRemember(remembered))}` : ''),
+    )
     return ExitCode.Ok
   } catch (err) {
+    if (err instanceof ServerError) {
+      deps.io.stderr(`error: --${err.message}`)
+      return ExitCode.Usage
+    }
     deps.io.stderr(`error: ${err instanceof ApprovalError ? err.message : (err as Error).message}`)
     return ExitCode.Failure
   }
@@ -114,13 +131,14 @@ export function approvalsCommand(ctx: CliContext): Command {
       .argument('<id>', 'approval id (from `permit0 approvals list` or the refused call)')
       .argument('<decision>', 'allow or deny')
       .option('--reason <text>', 'why (recorded in the audit log; a denial shows it to the agent)')
-      .option('--reviewer <name>', 'who decides (default cli:<user>)'),
-  ).action(async (id: string, decision: string, opts: StoreFlags & { reason?: string; reviewer?: string }) => {
+      .option('--reviewer <name>', 'who decides (default cli:<user>)')
+      .option('--scope <scope>', 'how long the decision is remembered: once (this call only), call (every identical call until the cache expiry; the default) or session (identical calls in the same session_id)'),
+  ).action(async (id: string, decision: string, opts: StoreFlags & { reason?: string; reviewer?: string; scope?: string }) => {
     process.exitCode = await runApprovalsDecide(id, decision, opts, { env: ctx.env, io })
   })
   return new Command('approvals')
     .description('List and decide calls parked for a human in the local store (permit0 mcp without --remote)')
     .addCommand(list)
     .addCommand(decide)
-    .addHelpText('after', '\nExamples:\n  permit0 approvals list\n  permit0 approvals decide 01J… allow --reason "expected change"\n')
+    .addHelpText('after', '\nExamples:\n  permit0 approvals list\n  permit0 approvals decide 01J… allow --reason "expected change"\n  permit0 approvals decide 01J… allow --scope once\n')
 }

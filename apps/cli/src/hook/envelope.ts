@@ -1,3 +1,5 @@
+import type { Remember } from '@permit0/contracts'
+import { describeRemember } from '../server/remember-text.ts'
 import type { UnknownPolicy } from './config.ts'
 
 /** What the hook tells Claude Code; `bypass` = no opinion (the host's own permission flow). */
@@ -7,6 +9,11 @@ export type HookDecision = (typeof HookDecision)[keyof typeof HookDecision]
 export interface HookOutcome {
   readonly decision: HookDecision
   readonly reason?: string
+  /**
+   * Shown to the user with an `allow` (Claude Code shows an allow's reason to the user only): a
+   * human's approval and how long it is remembered.
+   */
+  readonly notice?: string
   /** Produced by a transport/daemon failure: never rewritten by the unknown policy. */
   readonly failSafe?: boolean
   /** The verdict summary behind the outcome (for shadow logs). */
@@ -27,7 +34,13 @@ export interface HookEnvelope {
 export function toEnvelope(outcome: HookOutcome): HookEnvelope {
   switch (outcome.decision) {
     case 'allow':
-      return { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } }
+      return {
+        hookSpecificOutput: {
+          hookEventName: 'PreToolUse',
+          permissionDecision: 'allow',
+          ...(outcome.notice !== undefined && { permissionDecisionReason: outcome.notice }),
+        },
+      }
     case 'bypass':
       return { hookSpecificOutput: { hookEventName: 'PreToolUse' } }
     default:
@@ -77,8 +90,10 @@ export function outcomeFromCheckResponse(r: {
   readonly tier?: string | undefined
   readonly block_reason?: string | undefined
   readonly reason?: string | undefined
+  readonly reviewer?: string | undefined
+  readonly remember?: Remember | undefined
 }): HookOutcome {
-  return outcomeFromVerdict({
+  const outcome = outcomeFromVerdict({
     permission: r.permission,
     source: r.source,
     actionType: r.action_type,
@@ -87,6 +102,19 @@ export function outcomeFromCheckResponse(r: {
     ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
   })
+  return r.remember === undefined ? outcome : withRemember(outcome, r.reviewer, r.remember)
+}
+
+/**
+ * A human's decision resuming the call: says who decided and how long it is remembered — on an
+ * allow as a notice to the user, on a deny in the reason the agent reads.
+ */
+function withRemember(outcome: HookOutcome, reviewer: string | undefined, remember: Remember): HookOutcome {
+  const scope = describeRemember(remember)
+  const by = reviewer !== undefined && reviewer !== '' ? ` by ${reviewer}` : ''
+  if (outcome.decision === 'allow') return { ...outcome, notice: `permit0: approved${by}. ${scope}.` }
+  if (outcome.decision === 'deny') return { ...outcome, reason: `${outcome.reason ?? 'permit0: denied'} (denied${by}. ${scope}.)` }
+  return outcome
 }
 
 /** A parked call the host cannot wait for (202 from the daemon): ask, naming the approval. */

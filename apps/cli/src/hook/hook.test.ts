@@ -239,6 +239,27 @@ describe('remote mode against a loopback daemon', () => {
     expect((await hook({ remote: url }, BASH_EVENT)).envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
   })
 
+  it('a human decision resuming the call says who decided and how long it is remembered', async () => {
+    const human = { source: 'HumanReviewer', decision_source: 'HumanReviewer', reviewer: 'ann' }
+    reply = answer(200, verdict('allow', { ...human, remember: { scope: 'call', expires_at: '2026-05-24T11:00:00.000Z' } }))
+    expect((await hook({ remote: url }, BASH_EVENT)).envelope).toEqual({
+      hookSpecificOutput: {
+        hookEventName: 'PreToolUse',
+        permissionDecision: 'allow',
+        permissionDecisionReason: 'permit0: approved by ann. Remembered for this exact call until 2026-05-24T11:00:00.000Z.',
+      },
+    })
+    reply = answer(200, verdict('deny', { ...human, reason: 'not today', remember: { scope: 'session', expires_at: '2026-05-24T11:00:00.000Z' } }))
+    expect((await hook({ remote: url }, BASH_EVENT)).envelope).toMatchObject({
+      hookSpecificOutput: {
+        permissionDecision: 'deny',
+        permissionDecisionReason: 'not today (denied by ann. Remembered for this exact call in this session until 2026-05-24T11:00:00.000Z.)',
+      },
+    })
+    reply = answer(200, verdict('allow', { ...human, remember: { scope: 'once', expires_at: null } }))
+    expect((await hook({ remote: url }, BASH_EVENT)).stdout).toContain('Decided for this call only (not remembered)')
+  })
+
   it('no answer before the deadline → deny, never silence', async () => {
     reply = () => undefined // hangs
     const r = await hook({ remote: url }, BASH_EVENT, { deadlineSlackMs: 200, readFile: () => 'hitl_timeout_secs: 0\n' })

@@ -9,6 +9,7 @@ import { DEFAULT_CACHE_TTL_MS } from '@permit0/engine'
 import type { Store } from '@permit0/store'
 import { ulid } from 'ulid'
 import { createResolutionEffects } from '../server/decision-service.ts'
+import { createRememberPolicy, type RememberPolicy } from '../server/remember.ts'
 
 /**
  * `metadata` key carrying the engine configuration fingerprint of the process that parked a call,
@@ -22,6 +23,14 @@ function fingerprintOf(record: ApprovalRecord): string | undefined {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return undefined
   const value = metadata[CONFIG_FINGERPRINT_KEY]
   return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/**
+ * The scopes a reviewer may choose for a locally parked call: remembered only when the parking
+ * process recorded its configuration fingerprint (as the resolution effects below require).
+ */
+export function localRememberPolicy(record: ApprovalRecord): RememberPolicy {
+  return createRememberPolicy({ enabled: fingerprintOf(record) !== undefined, ttlMs: DEFAULT_CACHE_TTL_MS })
 }
 
 export interface LocalQueueOptions {

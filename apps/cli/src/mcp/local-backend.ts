@@ -15,7 +15,7 @@
 import { createApprovalQueue, systemClock, type ApprovalRepository, type Clock } from '@permit0/approvals'
 import type { CheckResponse } from '@permit0/contracts'
 import { createMemoryPolicyStore, DEFAULT_CACHE_TTL_MS, type MemoryPolicyStore } from '@permit0/engine'
-import type { NewAuditEntry, Store } from '@permit0/store'
+import type { NewAuditEntry, Store, StoredPolicyCacheEntry } from '@permit0/store'
 import { ulid } from 'ulid'
 import { createDecisionService, createResolutionEffects, type AuditSink } from '../server/decision-service.ts'
 import { adaptEngine } from '../server/engine-adapter.ts'
@@ -148,7 +148,10 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
 
   const audit = createQueuedAudit(options.lease, refreshLists, onError)
   const repository = leasedApprovals(options.lease)
-  const effects = createResolutionEffects({ audit, policy, clock, humanCache })
+  // The in-memory store has no sessions: a "this session only" decision is not remembered here
+  // (never widened to every session); the store's own row (written by whoever decided) holds it.
+  const sessionless = { cacheSet: (entry: StoredPolicyCacheEntry) => (entry.sessionKey === undefined ? policy.cacheSet(entry) : Promise.resolve()) }
+  const effects = createResolutionEffects({ audit, policy: sessionless, clock, humanCache })
   const queue = createApprovalQueue({ repository, clock, replicaId: options.replicaId, newId: () => ulid(), onResolve: effects, onError })
   const decisions = createDecisionService({
     engine: adaptEngine(options.built.engine),
@@ -162,17 +165,23 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
     ...(options.orgDomain !== undefined && { orgDomain: options.orgDomain }),
   })
 
-  /** A human's verdict decided elsewhere: remembered by norm_hash for this configuration. */
+  /**
+   * A human's verdict decided elsewhere: remembered by norm_hash for this configuration when the
+   * reviewer chose `call` (until its expiry); `once` and `session` answer through the store only.
+   */
   const remember = (response: CheckResponse, risk: Parameters<MemoryPolicyStore['cacheSetSync']>[0]['risk']): void => {
     if (response.permission === 'human') return
+    if (response.remember !== undefined && response.remember.scope !== 'call') return
     const now = clock.now()
+    const until = response.remember?.expires_at
+    const expiresAtMs = until !== undefined && until !== null ? Date.parse(until) : now + humanCache.ttlMs
     policy.cacheSetSync({
       normHash: response.norm_hash,
       permission: response.permission,
       source: 'HumanReviewer',
       ...(risk !== undefined && { risk }),
       createdAtMs: now,
-      expiresAtMs: now + humanCache.ttlMs,
+      expiresAtMs,
       fingerprint,
     })
   }

@@ -40,6 +40,8 @@ export interface ConfirmPageInput {
   readonly actionType: string
   readonly tier?: string
   readonly expiresAt: string
+  /** What the decision will cover (e.g. "this exact call, for 60 min after deciding"). */
+  readonly remember?: string
 }
 
 export function renderConfirmPage(input: ConfirmPageInput): string {
@@ -51,7 +53,9 @@ export function renderConfirmPage(input: ConfirmPageInput): string {
       `<dt>Action</dt><dd>${esc(input.actionType)}</dd>` +
       (input.tier === undefined ? '' : `<dt>Risk</dt><dd>${esc(input.tier)}</dd>`) +
       `<dt>Expires</dt><dd>${esc(input.expiresAt)}</dd>` +
-      `<dt>Decides as</dt><dd>${esc(input.reviewer)}</dd></dl>` +
+      `<dt>Decides as</dt><dd>${esc(input.reviewer)}</dd>` +
+      (input.remember === undefined ? '' : `<dt>Remembered</dt><dd>${esc(input.remember)}</dd>`) +
+      `</dl>` +
       // An empty action posts to this very URL (the link), which decides.
       `<form method="post"><input type="hidden" name="confirm" value="${input.permission}">` +
       `<button type="submit" class="${input.permission}">${verb}</button></form>` +

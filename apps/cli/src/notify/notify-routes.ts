@@ -5,6 +5,8 @@ import { ApprovalError, ApprovalErrorCode, type ApprovalQueue, type ApprovalReco
 import type { LinkNonceRepository } from '@permit0/store'
 import type { Logger } from 'pino'
 import type { AppEnv } from '../server/env.ts'
+import { toRemember } from '../server/mappers.ts'
+import { describeRemember, type RememberPolicy } from '../server/remember.ts'
 import { renderConfirmPage, renderMessagePage } from './confirm-page.ts'
 import type { LinkClaims, LinkSigner } from './links.ts'
 import { summarize } from './notifier.ts'
@@ -25,6 +27,16 @@ export interface NotifyRoutesDeps {
   }
   /** Aborted on shutdown (ends Slack message updates in flight). */
   readonly shutdown: AbortSignal
+  /** Links and buttons decide with the approval's default scope. */
+  readonly remember: RememberPolicy
+}
+
+/** The default scope of `record`, for the confirmation page (before anything is decided). */
+function previewRemember(remember: RememberPolicy, record: ApprovalRecord): string {
+  const options = remember.options(record)
+  if (options.default === 'once') return 'this call only (not remembered)'
+  const minutes = Math.round(options.rememberMs / 60_000)
+  return `${options.default === 'session' ? 'this exact call in this session' : 'this exact call'}, for ${minutes} min after deciding`
 }
 
 const BODY_LIMIT = 256 * 1024
@@ -110,6 +122,7 @@ export function notifyRoutes(deps: NotifyRoutesDeps) {
             actionType: record.action.actionType,
             ...(record.risk !== undefined && { tier: record.risk.tier }),
             expiresAt: new Date(record.expiresAtMs).toISOString(),
+            remember: previewRemember(deps.remember, record),
           }),
         )
       } catch (err) {
@@ -122,10 +135,12 @@ export function notifyRoutes(deps: NotifyRoutesDeps) {
         const now = deps.clock.now()
         const fresh = await deps.nonces.consume({ nonce: claims.nonce, approvalId: record.id, usedAtMs: now, expiresAtMs: claims.expiresAtMs })
         if (!fresh) throw new Refusal(409, 'Link already used', 'This link was already used; each link decides once. Nothing was decided.')
-        const decided = await decide(record.id, claims.permission, claims.reviewer, `via ${claims.via} link`)
+        const decided = await decide(record, claims.permission, claims.reviewer, `via ${claims.via} link`)
         void deps.nonces.prune(now).catch((err: unknown) => deps.logger.warn({ err }, 'pruning used link nonces failed'))
         const verb = claims.permission === 'allow' ? 'Approved' : 'Denied'
-        return html(c, 200, renderMessagePage(verb, `${verb} as ${claims.reviewer}: ${summarize(decided)} The agent's call resumes now.`))
+        const remembered = decided.resolution?.remember
+        const scope = remembered === undefined ? '' : ` ${describeRemember(toRemember(remembered))}.`
+        return html(c, 200, renderMessagePage(verb, `${verb} as ${claims.reviewer}: ${summarize(decided)}${scope} The agent's call resumes now.`))
       } catch (err) {
         return refuse(c, err)
       }
@@ -167,7 +182,7 @@ export function notifyRoutes(deps: NotifyRoutesDeps) {
         return c.json({ error: { code: 'FORBIDDEN', message: `the button was issued for a different action than approval ${record.id}` } }, 403)
       }
       try {
-        const decided = await decide(record.id, permission, reviewer, 'via Slack')
+        const decided = await decide(record, permission, reviewer, 'via Slack')
         void slack.notifier
           .finish(decided, messageRefOf(payload), deps.shutdown)
           .catch((err: unknown) => deps.logger.warn({ err, approvalId: record.id }, 'slack chat.update failed'))
@@ -182,9 +197,11 @@ export function notifyRoutes(deps: NotifyRoutesDeps) {
     })
 
   /** The one decide path: the approvals queue's (exactly one decision wins, any replica resumes). */
-  async function decide(id: string, permission: 'allow' | 'deny', reviewer: string, reason: string): Promise<ApprovalRecord> {
+  async function decide(record: ApprovalRecord, permission: 'allow' | 'deny', reviewer: string, reason: string): Promise<ApprovalRecord> {
+    const id = record.id
     try {
-      return await deps.queue.decide(id, { permission, reviewer, reason })
+      const remember = deps.remember.resolve(record, permission, undefined, deps.clock.now())
+      return await deps.queue.decide(id, { permission, reviewer, reason, remember })
     } catch (err) {
       if (err instanceof ApprovalError && err.code === ApprovalErrorCode.Conflict) {
         const record = (err.details as { record?: ApprovalRecord }).record

@@ -14,6 +14,7 @@ import type { Notifier } from './notifier.ts'
 import { notifyRoutes } from './notify-routes.ts'
 import { createSlackNotifier } from './slack.ts'
 import { createWebhookNotifier } from './webhook.ts'
+import type { RememberPolicy } from '../server/remember.ts'
 
 export const DEAD_LETTER_FILE = 'notify-dead-letter.jsonl'
 
@@ -29,6 +30,8 @@ export interface NotificationsDeps {
   /** The base of links (`--public-url`, else the bound address once listening). */
   readonly publicUrl: () => string
   readonly shutdown: AbortSignal
+  /** Links and Slack buttons decide with the approval's default scope (docs/serve.md "Approval scope"). */
+  readonly remember: RememberPolicy
 }
 
 export interface Notifications {
@@ -168,6 +171,7 @@ export function setupNotifications(config: Config, settings: NotifySettings, dep
       logger: deps.logger,
       ...(slack !== undefined && { slack }),
       shutdown: deps.shutdown,
+      remember: deps.remember,
     }),
     start() {
       dispatcher ??= createNotificationDispatcher({

@@ -3,6 +3,8 @@ import type { ApprovalRecord } from '@permit0/approvals'
 import { z } from 'zod'
 import { DeliveryError, type RetryOptions, withRetries } from './delivery.ts'
 import { NotifyChannel, type ApprovalNotice, type Notifier } from './notifier.ts'
+import { toRemember } from '../server/mappers.ts'
+import { describeRemember } from '../server/remember-text.ts'
 
 /** Button action ids: the only two interactions the endpoint acts on. */
 export const SLACK_ACTIONS = { permit0_approve: 'allow', permit0_deny: 'deny' } as const
@@ -137,7 +139,8 @@ function outcomeText(record: ApprovalRecord): string {
   if (r === undefined) return `permit0: ${what} is no longer pending`
   if (r.status === 'decided') {
     const verb = r.permission === 'allow' ? 'Approved' : r.permission === 'deny' ? 'Denied' : 'Left for a human'
-    return `permit0: ${verb} by ${esc(r.reviewer ?? 'a reviewer')}: ${what}`
+    const scope = r.remember === undefined ? '' : `. ${esc(describeRemember(toRemember(r.remember)))}`
+    return `permit0: ${verb} by ${esc(r.reviewer ?? 'a reviewer')}: ${what}${scope}`
   }
   return `permit0: ${r.status === 'expired' ? 'Expired (denied)' : 'Abandoned'}: ${what}`
 }

@@ -5,15 +5,17 @@ import {
   type DecisionSource,
   type JsonObject,
   type JsonValue,
+  type PolicyLookup,
   type PolicyStore,
   type RawToolCall,
   type Verdict,
 } from '@permit0/engine'
-import type { NewAuditEntry } from '@permit0/store'
+import type { NewAuditEntry, StoredPolicyCacheEntry } from '@permit0/store'
 import { ServerError, ServerErrorCode } from './errors.ts'
 import { iso, toCheckResponse, toHumanCheckResponse } from './mappers.ts'
 import type { Metrics } from './metrics.ts'
 import { shadowCall, shadowFields, type ShadowEvaluator } from './shadow.ts'
+import { sessionKeyOf } from './remember.ts'
 
 /** Per-call inputs the engine needs besides the call itself. */
 export interface EngineContext {
@@ -55,9 +57,19 @@ export interface HumanCacheOptions {
   readonly fingerprint: string
 }
 
+/**
+ * The policy store as the server uses it: a lookup can include one session's own cached verdicts
+ * (a reviewer's "this exact call, this session only"), and a cache row can be written for one
+ * session (`sessionKey`). The store's policy repository; a store without sessions ignores both.
+ */
+export interface ScopedPolicyStore extends PolicyStore {
+  lookup(normHash: string, nowMs: number, sessionKey?: string): Promise<PolicyLookup>
+  cacheSet(entry: StoredPolicyCacheEntry): Promise<void>
+}
+
 export interface DecisionServiceDeps {
   readonly engine: CheckEngine
-  readonly policy: PolicyStore
+  readonly policy: ScopedPolicyStore
   readonly audit: AuditSink
   /** Absent without `--ui`: nothing parks. */
   readonly queue?: ApprovalQueue
@@ -93,10 +105,17 @@ const PARKABLE_HITL: ReadonlySet<DecisionSource> = new Set(['Scorer', 'AgentRevi
 const PARKABLE_CALIBRATION: ReadonlySet<DecisionSource> = new Set(['Scorer', 'AgentReviewer', 'UnknownFallback'])
 
 /** A policy store that never caches: in calibration mode a human sees the call first. */
-const withoutCacheWrites = (store: PolicyStore): PolicyStore => ({
-  lookup: (hash, nowMs) => store.lookup(hash, nowMs),
+const withoutCacheWrites = (store: ScopedPolicyStore): ScopedPolicyStore => ({
+  lookup: (hash, nowMs, sessionKey) => store.lookup(hash, nowMs, sessionKey),
   cacheSet: async () => undefined,
 })
+
+/** The engine's store for a call in a session: its lookups also see that session's own rows. */
+const inSession = (store: ScopedPolicyStore, sessionId: string | undefined): PolicyStore => {
+  if (sessionId === undefined) return store
+  const sessionKey = sessionKeyOf(sessionId)
+  return { lookup: (hash, nowMs) => store.lookup(hash, nowMs, sessionKey), cacheSet: (entry) => store.cacheSet(entry) }
+}
 
 const nonEmpty = (value: JsonValue | undefined): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined
@@ -218,8 +237,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     }
   }
 
-  const engineContext = (orgDomain: string | undefined, clientKind?: string) => ({
-    store: engineStore,
+  const engineContext = (orgDomain: string | undefined, clientKind?: string, sessionId?: string) => ({
+    store: inSession(engineStore, sessionId),
     nowMs: clock.now(),
     ...((orgDomain ?? deps.orgDomain) !== undefined && { orgDomain: orgDomain ?? deps.orgDomain }),
     ...(clientKind !== undefined && { clientKind }),
@@ -230,7 +249,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       const receivedAtMs = clock.now()
       const metadata = request.metadata as JsonObject
       const call: RawToolCall = { toolName: request.tool_name, parameters: request.parameters as JsonValue, metadata }
-      const verdict = await deps.engine.check(call, engineContext(request.org_domain, request.client_kind))
+      const verdict = await deps.engine.check(call, engineContext(request.org_domain, request.client_kind, nonEmpty(metadata.session_id)))
       const context: JsonObject = {
         tool_name: request.tool_name,
         parameters: call.parameters,
@@ -257,7 +276,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       const metadata = (request.metadata ?? {}) as JsonObject
       const verdict = await deps.engine.checkAction(
         { actionType: request.action_type, channel: request.source, parameters: request.parameters as JsonObject },
-        engineContext(undefined),
+        engineContext(undefined, undefined, nonEmpty(metadata.session_id)),
       )
       const toolName = `__action:${request.action_type}`
       const call: RawToolCall = { toolName, parameters: request.parameters as JsonObject, metadata }
@@ -292,7 +311,7 @@ function sessionOf(call: RawToolCall): { sessionId?: string; taskGoal?: string }
  */
 export function createResolutionEffects(deps: {
   readonly audit: AuditSink
-  readonly policy: PolicyStore
+  readonly policy: Pick<ScopedPolicyStore, 'cacheSet'>
   readonly clock: Clock
   readonly humanCache: HumanCacheOptions
   readonly metrics?: Metrics
@@ -342,16 +361,26 @@ export function createResolutionEffects(deps: {
           reviewedAtMs: resolution.resolvedAtMs,
         },
       })
-      // A person's answer on an unknown tool answers that call only: never cached.
-      if (deps.humanCache.enabled && permission !== 'human' && approval.action.actionType !== UNKNOWN_ACTION_TYPE) {
+      // The reviewer's scope (remember.ts): `once` caches nothing, `session` one session's row.
+      // Records from before scopes are remembered as `call`. A person's answer on an unknown tool
+      // answers that call only: never cached.
+      const remember = resolution.remember ?? { scope: 'call' }
+      const sessionKey = remember.scope === 'session' && approval.sessionId !== undefined ? sessionKeyOf(approval.sessionId) : undefined
+      if (
+        deps.humanCache.enabled &&
+        permission !== 'human' &&
+        approval.action.actionType !== UNKNOWN_ACTION_TYPE &&
+        (remember.scope === 'call' || sessionKey !== undefined)
+      ) {
         const now = deps.clock.now()
         await deps.policy.cacheSet({
           normHash: approval.action.normHash,
+          ...(sessionKey !== undefined && { sessionKey }),
           permission,
           source: 'HumanReviewer',
           ...(approval.risk !== undefined && { risk: approval.risk }),
           createdAtMs: now,
-          expiresAtMs: now + deps.humanCache.ttlMs,
+          expiresAtMs: remember.expiresAtMs ?? now + deps.humanCache.ttlMs,
           fingerprint: deps.humanCache.fingerprint,
         })
       }

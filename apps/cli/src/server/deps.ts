@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import type { AppEnv } from './env.ts'
 import type { CheckEngine, DecisionService, ServeMode } from './decision-service.ts'
 import type { Metrics } from './metrics.ts'
+import type { RememberPolicy } from './remember.ts'
 import type { ReviewerAuth } from './reviewer-auth.ts'
 
 /** A caller's role: the API token roles of `@permit0/domain`. */
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly packs?: readonly PackInfo[]
   /** Absent without `--ui`. */
   readonly queue?: ApprovalQueue
+  /** The scopes a reviewer may choose on each approval (the same settings as the resolution effects). */
+  readonly remember: RememberPolicy
   readonly store: Pick<Store, 'kind' | 'policy' | 'audit' | 'stats' | 'health'> & {
     readonly approvals: Pick<Store['approvals'], 'countPending'>
   }

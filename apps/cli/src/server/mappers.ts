@@ -3,13 +3,20 @@ import type {
   ApprovalSummary,
   AuditEntry as WireAuditEntry,
   CheckResponse,
+  Remember,
 } from '@permit0/contracts'
 import { riskToWire, verdictToWire } from '@permit0/contracts'
 import type { ApprovalRecord, ApprovalResolution } from '@permit0/approvals'
-import type { DecisionSource, Permission, Verdict } from '@permit0/engine'
+import type { DecisionSource, Permission, RememberedDecision, Verdict } from '@permit0/engine'
 import type { AuditEntry } from '@permit0/store'
+import type { ScopeOptions } from './remember.ts'
 
 export const iso = (ms: number): string => new Date(ms).toISOString()
+
+export const toRemember = (remember: RememberedDecision): Remember => ({
+  scope: remember.scope,
+  expires_at: remember.expiresAtMs === undefined ? null : iso(remember.expiresAtMs),
+})
 
 export function toResolution(resolution: ApprovalResolution): WireResolution {
   return {
@@ -18,10 +25,12 @@ export function toResolution(resolution: ApprovalResolution): WireResolution {
     ...(resolution.reviewer !== undefined && { reviewer: resolution.reviewer }),
     ...(resolution.reason !== undefined && { reason: resolution.reason }),
     resolved_at: iso(resolution.resolvedAtMs),
+    ...(resolution.remember !== undefined && { remember: toRemember(resolution.remember) }),
   }
 }
 
-export function toApprovalSummary(record: ApprovalRecord): ApprovalSummary {
+/** A card of the queue; `scopes`: what its reviewer may choose (shown while it is pending). */
+export function toApprovalSummary(record: ApprovalRecord, scopes?: ScopeOptions): ApprovalSummary {
   const { action } = record
   return {
     approval_id: record.id,
@@ -44,6 +53,9 @@ export function toApprovalSummary(record: ApprovalRecord): ApprovalSummary {
     ...(record.taskGoal !== undefined && { task_goal: record.taskGoal }),
     created_at: iso(record.createdAtMs),
     expires_at: iso(record.expiresAtMs),
+    ...(scopes !== undefined && {
+      scope_options: { scopes: [...scopes.scopes], default: scopes.default, remember_secs: Math.round(scopes.rememberMs / 1_000) },
+    }),
     ...(record.resolution !== undefined && { resolution: toResolution(record.resolution) }),
   }
 }
@@ -51,7 +63,7 @@ export function toApprovalSummary(record: ApprovalRecord): ApprovalSummary {
 /** The `/check` response for a verdict (absent optionals omitted). */
 export function toCheckResponse(
   verdict: Pick<Verdict, 'action' | 'risk'> & { permission: Permission; source: DecisionSource },
-  extra: { approvalId?: string; reviewer?: string; reason?: string } = {},
+  extra: { approvalId?: string; reviewer?: string; reason?: string; remember?: RememberedDecision } = {},
 ): CheckResponse {
   return {
     ...verdictToWire(verdict),
@@ -59,6 +71,7 @@ export function toCheckResponse(
     ...(extra.approvalId !== undefined && { approval_id: extra.approvalId }),
     ...(extra.reviewer !== undefined && extra.reviewer !== '' && { reviewer: extra.reviewer }),
     ...(extra.reason !== undefined && extra.reason !== '' && { reason: extra.reason }),
+    ...(extra.remember !== undefined && { remember: toRemember(extra.remember) }),
   }
 }
 
@@ -72,7 +85,12 @@ export function toHumanCheckResponse(record: ApprovalRecord): CheckResponse {
       action: record.action,
       risk: record.risk,
     },
-    { approvalId: record.id, reviewer: resolution?.reviewer, reason: resolution?.reason },
+    {
+      approvalId: record.id,
+      reviewer: resolution?.reviewer,
+      reason: resolution?.reason,
+      ...(resolution?.remember !== undefined && { remember: resolution.remember }),
+    },
   )
 }
 

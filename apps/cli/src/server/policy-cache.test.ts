@@ -98,3 +98,37 @@ describe('createCachedPolicyRepository', () => {
     expect(cache.stats().size).toBe(2)
   })
 })
+
+describe('createCachedPolicyRepository: session-scoped lookups', () => {
+  it('keeps each session apart, passes the session key to the store, and evicts every session of a hash', async () => {
+    const seen: Array<string | undefined> = []
+    const answers = new Map<string, StoredPolicyLookup>([['s1', ALLOW]])
+    const inner: PolicyRepository = {
+      lookup: async (_hash, _now, sessionKey) => {
+        seen.push(sessionKey)
+        return answers.get(sessionKey ?? '') ?? MISS
+      },
+      cacheSet: async () => undefined,
+      reconcileCache: async () => ({ changed: false, cleared: 0 }),
+      listUpsert: async (entry) => entry,
+      listDelete: async () => true,
+      listEntries: async () => [],
+    }
+    const cache = createCachedPolicyRepository(inner, { ttlMs: 2_000 })
+    expect(await cache.lookup(h, 10_000, 's1')).toEqual(ALLOW)
+    expect(await cache.lookup(h, 10_000, 's2')).toEqual(MISS)
+    expect(await cache.lookup(h, 10_000)).toEqual(MISS)
+    expect(seen).toEqual(['s1', 's2', undefined])
+    // all three are served from memory now
+    expect(await cache.lookup(h, 10_001, 's1')).toEqual(ALLOW)
+    expect(await cache.lookup(h, 10_001, 's2')).toEqual(MISS)
+    expect(seen).toHaveLength(3)
+    // a session-scoped write of the hash evicts every session's answer
+    answers.set('s2', ALLOW)
+    await cache.cacheSet({ normHash: h, sessionKey: 's2', permission: 'allow', source: 'HumanReviewer', createdAtMs: 1, expiresAtMs: 20_000, fingerprint: 'f' })
+    expect(await cache.lookup(h, 10_002, 's2')).toEqual(ALLOW)
+    expect(await cache.lookup(h, 10_002, 's1')).toEqual(ALLOW)
+    expect(seen).toEqual(['s1', 's2', undefined, 's2', 's1'])
+    expect(cache.stats().size).toBe(2)
+  })
+})

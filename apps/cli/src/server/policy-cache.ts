@@ -17,7 +17,8 @@ export interface PolicyCacheStats {
 
 /**
  * The store's policy repository with an in-process read cache in front of `lookup` (keyed by
- * norm hash; caches hits and misses until `min(cached row expiry, now + ttl)`).
+ * norm hash, then session key; caches hits and misses until `min(cached row expiry, now + ttl)`).
+ * Evicting a norm hash drops its answers for every session.
  *
  * Freshness: this replica's own writes (`cacheSet`, list upsert/delete) evict before they return;
  * other replicas' writes evict through the store's change feed (`evict`). A lookup that was in
@@ -39,70 +40,102 @@ interface Entry {
   readonly expiresAtMs: number
 }
 
+/** The in-memory key of one lookup: norm hash, then the session key ('' without one). */
+const slot = (normHash: string, sessionKey: string | undefined): string => `${normHash} ${sessionKey ?? ''}`
+
 export function createCachedPolicyRepository(
   inner: PolicyRepository,
   options: PolicyCacheOptions = {},
 ): CachedPolicyRepository {
   const ttlMs = options.ttlMs ?? POLICY_CACHE_TTL_MS
   const maxEntries = Math.max(1, options.maxEntries ?? POLICY_CACHE_MAX_ENTRIES)
+  /** Insertion-ordered lookups by `slot`, and the slots of each norm hash (for eviction). */
   const entries = new Map<string, Entry>()
-  /** One store read per hash at a time; its token proves no eviction happened meanwhile. */
+  const slotsOf = new Map<string, Set<string>>()
+  /** One store read per slot at a time; its token proves no eviction happened meanwhile. */
   const inflight = new Map<string, { readonly token: object; readonly promise: Promise<StoredPolicyLookup> }>()
   let enabled = true
   let hits = 0
   let misses = 0
 
+  const track = (normHash: string, key: string): void => {
+    const slots = slotsOf.get(normHash)
+    if (slots === undefined) slotsOf.set(normHash, new Set([key]))
+    else slots.add(key)
+  }
+  /** Forgets one slot (neither cached nor being read any more). */
+  const drop = (key: string): void => {
+    entries.delete(key)
+    if (inflight.has(key)) return
+    const normHash = key.slice(0, key.indexOf(' '))
+    const slots = slotsOf.get(normHash)
+    slots?.delete(key)
+    if (slots?.size === 0) slotsOf.delete(normHash)
+  }
   const evict = (normHash: string): void => {
-    entries.delete(normHash)
-    inflight.delete(normHash)
+    for (const key of slotsOf.get(normHash) ?? []) {
+      entries.delete(key)
+      inflight.delete(key)
+    }
+    slotsOf.delete(normHash)
   }
   const flush = (): void => {
     entries.clear()
     inflight.clear()
+    slotsOf.clear()
   }
 
-  const read = (normHash: string, nowMs: number): Promise<StoredPolicyLookup> => {
+  const read = (normHash: string, sessionKey: string | undefined, nowMs: number): Promise<StoredPolicyLookup> => {
+    const key = slot(normHash, sessionKey)
     const token = {}
-    const promise = inner.lookup(normHash, nowMs).then(
+    const promise = inner.lookup(normHash, nowMs, ...(sessionKey === undefined ? [] : [sessionKey])).then(
       (value) => {
-        if (inflight.get(normHash)?.token !== token) return value
-        inflight.delete(normHash)
+        if (inflight.get(key)?.token !== token) return value
+        inflight.delete(key)
         if (!enabled) return value
         const expiresAtMs = Math.min(value.cachedExpiresAtMs ?? Number.POSITIVE_INFINITY, nowMs + ttlMs)
         if (expiresAtMs > nowMs) {
           if (entries.size >= maxEntries) {
             const oldest = entries.keys().next().value
-            if (oldest !== undefined) entries.delete(oldest)
+            if (oldest !== undefined) drop(oldest)
           }
-          entries.set(normHash, { value, expiresAtMs })
+          entries.set(key, { value, expiresAtMs })
+          track(normHash, key)
+        } else {
+          drop(key)
         }
         return value
       },
       (err: unknown) => {
-        if (inflight.get(normHash)?.token === token) inflight.delete(normHash)
+        if (inflight.get(key)?.token === token) {
+          inflight.delete(key)
+          drop(key)
+        }
         throw err
       },
     )
-    inflight.set(normHash, { token, promise })
+    inflight.set(key, { token, promise })
+    track(normHash, key)
     return promise
   }
 
   return {
-    lookup(normHash, nowMs) {
+    lookup(normHash, nowMs, sessionKey) {
       if (!enabled) {
         misses++
-        return inner.lookup(normHash, nowMs)
+        return sessionKey === undefined ? inner.lookup(normHash, nowMs) : inner.lookup(normHash, nowMs, sessionKey)
       }
-      const entry = entries.get(normHash)
+      const key = slot(normHash, sessionKey)
+      const entry = entries.get(key)
       if (entry !== undefined) {
         if (entry.expiresAtMs > nowMs) {
           hits++
           return Promise.resolve(entry.value)
         }
-        entries.delete(normHash)
+        drop(key)
       }
       misses++
-      return inflight.get(normHash)?.promise ?? read(normHash, nowMs)
+      return inflight.get(key)?.promise ?? read(normHash, sessionKey, nowMs)
     },
     async cacheSet(entry) {
       try {

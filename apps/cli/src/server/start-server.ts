@@ -23,6 +23,7 @@ import { shippedDashboardDir } from '../package-root.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
+import { createRememberPolicy } from './remember.ts'
 import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
 import { createShadowEvaluator } from './shadow.ts'
@@ -237,6 +238,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     fingerprint: engine.fingerprint,
   }
   const shadow = shadowEngine === undefined ? undefined : createShadowEvaluator(adaptEngine(shadowEngine), policy)
+  const remember = createRememberPolicy(humanCache)
   let queue: ApprovalQueue | undefined
   const metrics = createMetrics({
     parked: () => queue?.parkedCount() ?? 0,
@@ -282,6 +284,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       dataDir,
       publicUrl: () => config.publicUrl ?? boundUrl,
       shutdown: shutdown.signal,
+      remember,
     })
   }
 
@@ -312,6 +315,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     engine: checkEngine,
     ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
+    remember,
     store: { ...pickStore(store), policy },
     clock,
     mode: { ui: config.ui, calibrate: config.calibrate },

@@ -105,8 +105,10 @@ export function createFakeApi(options: { streamMode?: 'live' | 'down'; auditPage
         ...(body.reason !== undefined && { reason: body.reason }),
         resolved_at: '2026-05-24T10:01:00.000Z',
       }
+      const remember =
+        body.scope === 'once' ? { scope: 'once' as const, expires_at: null } : { scope: body.scope ?? ('call' as const), expires_at: '2026-05-24T11:01:00.000Z' }
       api.approvals = api.approvals.filter((a) => a.approval_id !== body.approval_id)
-      return { approval_id: body.approval_id, resolution }
+      return { approval_id: body.approval_id, resolution: { ...resolution, remember }, remember }
     },
     streamApprovals: (onEvent, { signal, onOpen }) =>
       new Promise<void>((resolve, reject) => {

@@ -9,18 +9,27 @@ import {
   type CheckAccepted,
   type DecideResponse,
 } from '@permit0/contracts'
-import { ApprovalError, ApprovalErrorCode, type ApprovalQueue, type ApprovalQueueEvent } from '@permit0/approvals'
+import {
+  ApprovalError,
+  ApprovalErrorCode,
+  type ApprovalQueue,
+  type ApprovalQueueEvent,
+  type ApprovalRecord,
+} from '@permit0/approvals'
 import { ROLES, requireRole } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { iso, toApprovalSummary, toCheckResponse, toResolution } from '../mappers.ts'
+import { iso, toApprovalSummary, toCheckResponse, toRemember, toResolution } from '../mappers.ts'
+import type { RememberPolicy } from '../remember.ts'
 import { parseJson, parseQuery } from '../validate.ts'
 
 const notFound = (id: string): ApprovalError =>
   new ApprovalError(ApprovalErrorCode.NotFound, `approval ${id} not found`, { id })
 
-function toWireEvent(event: ApprovalQueueEvent): ApprovalEvent {
-  if (event.type === 'created') return { type: ApprovalEventType.Created, approval: toApprovalSummary(event.record) }
+function toWireEvent(event: ApprovalQueueEvent, remember: RememberPolicy): ApprovalEvent {
+  if (event.type === 'created') {
+    return { type: ApprovalEventType.Created, approval: toApprovalSummary(event.record, remember.options(event.record)) }
+  }
   return {
     type: ApprovalEventType.Resolved,
     approval_id: event.record.id,
@@ -32,8 +41,10 @@ function toWireEvent(event: ApprovalQueueEvent): ApprovalEvent {
 
 /** The approvals queue API: list, stream, get, long-poll wait, decide. */
 export function approvalRoutes(
-  deps: Pick<AppDeps, 'queue' | 'decisions' | 'metrics' | 'auth' | 'clock' | 'sseHeartbeatMs' | 'shutdown'>,
+  deps: Pick<AppDeps, 'queue' | 'decisions' | 'metrics' | 'auth' | 'clock' | 'sseHeartbeatMs' | 'shutdown' | 'remember'>,
 ) {
+  const summary = (record: ApprovalRecord) =>
+    toApprovalSummary(record, record.status === 'pending' ? deps.remember.options(record) : undefined)
   const requireQueue = (id: string): ApprovalQueue => {
     if (deps.queue === undefined) throw notFound(id)
     return deps.queue
@@ -42,7 +53,7 @@ export function approvalRoutes(
   return new Hono<AppEnv>()
     .get('/', read, async (c) => {
       const pending = deps.queue === undefined ? [] : await deps.queue.listPending()
-      return c.json({ approvals: pending.map(toApprovalSummary) } satisfies ApprovalList)
+      return c.json({ approvals: pending.map(summary) } satisfies ApprovalList)
     })
     .post('/decide', requireRole(deps, ROLES.decide), async (c) => {
       const body = await parseJson(c, DecideRequestSchema)
@@ -53,15 +64,22 @@ export function approvalRoutes(
         // local reviewer of a tokenless daemon (the person at the dashboard) names themself.
         const principal = c.get('principal')
         const reviewer = principal === undefined || principal.local === true ? body.reviewer : principal.name
-        const record = await requireQueue(body.approval_id).decide(body.approval_id, {
+        const queue = requireQueue(body.approval_id)
+        const pending = await queue.get(body.approval_id)
+        if (pending === undefined) throw notFound(body.approval_id)
+        // The reviewer's scope, checked against this approval (400 naming `scope` if unavailable).
+        const remember = deps.remember.resolve(pending, body.permission, body.scope, deps.clock.now())
+        const record = await queue.decide(body.approval_id, {
           permission: body.permission,
           ...(reviewer !== undefined && { reviewer }),
           ...(body.reason !== undefined && { reason: body.reason }),
+          remember,
         })
         outcome = 'decided'
         return c.json({
           approval_id: record.id,
           resolution: toResolution(record.resolution ?? { status: 'decided', resolvedAtMs: deps.clock.now() }),
+          remember: toRemember(record.resolution?.remember ?? remember),
         } satisfies DecideResponse)
       } catch (err) {
         if (err instanceof ApprovalError) outcome = err.code === ApprovalErrorCode.Conflict ? 'conflict' : 'not_found'
@@ -78,7 +96,7 @@ export function approvalRoutes(
         const send = (event: ApprovalEvent): void => {
           chain = chain.then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event) })).catch(() => undefined)
         }
-        const unsubscribe = queue?.subscribe((event) => send(toWireEvent(event))) ?? (() => undefined)
+        const unsubscribe = queue?.subscribe((event) => send(toWireEvent(event, deps.remember))) ?? (() => undefined)
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ ok: true }) })
         let cancelBeat: () => void = () => undefined
         const beat = (): void => {
@@ -103,7 +121,7 @@ export function approvalRoutes(
       const id = c.req.param('id')
       const record = await requireQueue(id).get(id)
       if (record === undefined) throw notFound(id)
-      return c.json(toApprovalSummary(record))
+      return c.json(summary(record))
     })
     .get('/:id/wait', requireRole(deps, ROLES.wait), async (c) => {
       const id = c.req.param('id')

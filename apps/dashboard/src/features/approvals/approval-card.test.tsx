@@ -70,6 +70,21 @@ describe('ApprovalCard', () => {
     expect(onDeny).toHaveBeenCalledWith('deny', 'dd')
   })
 
+  it('offers the scopes with the default preselected, shows until when, and sends the chosen scope', async () => {
+    const onDecide = vi.fn(async () => {})
+    const approval = makeApproval({ session_id: 's-1', scope_options: { scopes: ['once', 'call', 'session'], default: 'call', remember_secs: 3_600 } })
+    render(<ApprovalCard approval={approval} nowMs={NOW} canDecide onDecide={onDecide} />)
+    const until = new Date(NOW + 3_600_000).toLocaleString()
+    expect((screen.getByRole('radio', { name: 'This exact call' }) as HTMLInputElement).checked).toBe(true)
+    expect(screen.getByLabelText('remembered until').textContent).toBe(`Remembered for this exact call until ${until}`)
+    await userEvent.click(screen.getByRole('radio', { name: 'This exact call, this session only' }))
+    expect(screen.getByLabelText('remembered until').textContent).toBe(`Remembered for this exact call in this session until ${until}`)
+    await userEvent.click(screen.getByRole('radio', { name: 'Once' }))
+    expect(screen.getByLabelText('remembered until').textContent).toMatch(/^Not remembered/)
+    await userEvent.click(screen.getByRole('button', { name: /deny/i }))
+    expect(onDecide).toHaveBeenCalledWith('deny', '', 'once')
+  })
+
   it('hides the decision buttons from roles that cannot decide and shows decide errors', async () => {
     render(<ApprovalCard approval={makeApproval()} nowMs={NOW} canDecide={false} onDecide={vi.fn()} />)
     expect(screen.queryByRole('button', { name: /allow/i })).toBeNull()

@@ -1,8 +1,8 @@
-import type { ApprovalSummary, Permission } from '@permit0/contracts'
+import type { ApprovalSummary, Permission, RememberScope } from '@permit0/contracts'
 import { useRef, useState, type KeyboardEvent } from 'react'
 import { PermissionBadge, TierBadge } from '../../components/badges.tsx'
 import { errorMessage } from '../../components/states.tsx'
-import { formatAgo, formatRemaining } from '../../components/time.ts'
+import { formatAgo, formatRemaining, formatTimestamp } from '../../components/time.ts'
 import { ValueText } from '../../components/value-text.tsx'
 
 export interface ApprovalCardProps {
@@ -12,7 +12,28 @@ export interface ApprovalCardProps {
   canDecide: boolean
   /** Shown instead of the buttons when the reviewer cannot decide. */
   cannotDecideNote?: string
-  onDecide(permission: Permission, reason: string): Promise<void>
+  /** `scope`: the reviewer's choice (absent when the server offers no scopes for the card). */
+  onDecide(permission: Permission, reason: string, scope?: RememberScope): Promise<void>
+}
+
+/** What each scope is called on the card. */
+export const SCOPE_LABELS: Readonly<Record<RememberScope, string>> = {
+  once: 'Once',
+  call: 'This exact call',
+  session: 'This exact call, this session only',
+}
+
+/** The line under the scope selector: what the decision will cover and until when. */
+export function rememberLine(scope: RememberScope, rememberSecs: number, nowMs: number): string {
+  const until = formatTimestamp(new Date(nowMs + rememberSecs * 1_000).toISOString())
+  switch (scope) {
+    case 'once':
+      return 'Not remembered: this call only, the same call asks again'
+    case 'call':
+      return `Remembered for this exact call until ${until}`
+    case 'session':
+      return `Remembered for this exact call in this session until ${until}`
+  }
 }
 
 /** Keys that act on the focused card. */
@@ -20,6 +41,8 @@ export const CARD_SHORTCUTS = { allow: 'a', deny: 'd', reason: 'r' } as const
 
 export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onDecide }: ApprovalCardProps) {
   const [reason, setReason] = useState('')
+  const options = approval.scope_options
+  const [scope, setScope] = useState<RememberScope | undefined>(options?.default)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const reasonRef = useRef<HTMLInputElement>(null)
@@ -31,7 +54,7 @@ export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onD
     setBusy(true)
     setError(undefined)
     try {
-      await onDecide(permission, reason)
+      await (scope === undefined ? onDecide(permission, reason) : onDecide(permission, reason, scope))
     } catch (e) {
       setError(e)
       setBusy(false)
@@ -133,6 +156,29 @@ export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onD
           </dl>
         </section>
       </div>
+      {canDecide && options !== undefined && scope !== undefined && (
+        <fieldset className="scope" aria-label="remember">
+          <legend className="section-title">Remember</legend>
+          <div className="row">
+            {options.scopes.map((s) => (
+              <label key={s} className="scope-option">
+                <input
+                  type="radio"
+                  name={`scope-${approval.approval_id}`}
+                  value={s}
+                  checked={scope === s}
+                  disabled={busy}
+                  onChange={() => setScope(s)}
+                />{' '}
+                {SCOPE_LABELS[s]}
+              </label>
+            ))}
+          </div>
+          <div className="muted small" aria-label="remembered until">
+            {rememberLine(scope, options.remember_secs, nowMs)}
+          </div>
+        </fieldset>
+      )}
       {canDecide ? (
         <div className="row">
           <label className="field" style={{ flex: '1 1 220px' }}>

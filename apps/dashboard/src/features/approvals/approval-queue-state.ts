@@ -1,4 +1,5 @@
 import type { ApprovalEvent, ApprovalResolution, ApprovalSummary } from '@permit0/contracts'
+import { formatTimestamp } from '../../components/time.ts'
 
 /** A card that left the queue, kept as a visible note. */
 export interface DepartedApproval {
@@ -42,7 +43,14 @@ export function describeResolution(resolution: ApprovalResolution): Pick<Departe
   const verb = resolution.permission === 'allow' ? 'Allowed' : resolution.permission === 'deny' ? 'Denied' : 'Left to the host'
   const who = resolution.reviewer ? ` by ${resolution.reviewer}` : ''
   const why = resolution.reason ? ` (“${resolution.reason}”)` : ''
-  return { kind: resolution.permission ?? 'gone', note: `${verb}${who}${why}` }
+  const remember = resolution.remember
+  const scope =
+    remember === undefined || resolution.permission === 'human'
+      ? ''
+      : remember.scope === 'once' || remember.expires_at === null
+        ? ' — this call only'
+        : ` — remembered for this exact call${remember.scope === 'session' ? ' in this session' : ''} until ${formatTimestamp(remember.expires_at)}`
+  return { kind: resolution.permission ?? 'gone', note: `${verb}${who}${why}${scope}` }
 }
 
 function depart(state: ApprovalQueueState, id: string, note: Omit<DepartedApproval, 'approval'>): ApprovalQueueState {

@@ -45,7 +45,7 @@ export function ApprovalsView({ queue, canDecide, reviewer, onReviewer }: Approv
               nowMs={nowMs}
               canDecide={canDecide && !needsName}
               {...(needsName && { cannotDecideNote: 'Enter your name above to allow or deny.' })}
-              onDecide={(permission, reason) => queue.decide(approval, permission, reason, reviewer ?? '')}
+              onDecide={(permission, reason, scope) => queue.decide(approval, permission, reason, reviewer ?? '', scope)}
             />
           ))}
         </div>

@@ -1,4 +1,4 @@
-import type { ApprovalSummary, Permission } from '@permit0/contracts'
+import type { ApprovalSummary, Permission, RememberScope } from '@permit0/contracts'
 import { useCallback, useEffect, useReducer, useRef } from 'react'
 import { ApiError, ApiErrorCode, type ApiClient } from '../../api/client.ts'
 import {
@@ -16,7 +16,7 @@ export interface ApprovalQueueOptions {
 }
 
 export interface ApprovalQueue extends ApprovalQueueState {
-  decide(approval: ApprovalSummary, permission: Permission, reason: string, reviewer: string): Promise<void>
+  decide(approval: ApprovalSummary, permission: Permission, reason: string, reviewer: string, scope?: RememberScope): Promise<void>
   dismiss(approvalId: string): void
   refresh(): Promise<void>
 }
@@ -86,13 +86,14 @@ export function useApprovalQueue(api: ApiClient, options: ApprovalQueueOptions =
   }, [api, refresh, pollMs, streamRetryMs])
 
   const decide = useCallback(
-    async (approval: ApprovalSummary, permission: Permission, reason: string, reviewer: string) => {
+    async (approval: ApprovalSummary, permission: Permission, reason: string, reviewer: string, scope?: RememberScope) => {
       try {
         const result = await api.decide({
           approval_id: approval.approval_id,
           permission,
           reviewer,
           ...(reason.trim() && { reason: reason.trim() }),
+          ...(scope !== undefined && { scope }),
         })
         dispatch({ type: 'approval.resolved', approval_id: result.approval_id, resolution: result.resolution })
       } catch (error) {
