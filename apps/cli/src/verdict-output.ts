@@ -1,5 +1,5 @@
 /** Rendering verdicts and parsing tool-call input for check and gateway (JSON and terminal). */
-import type { JsonObject, JsonValue, RawToolCall, Verdict } from '@permit0/engine'
+import { explainAction, verdictReason, type JsonObject, type JsonValue, type RawToolCall, type Verdict } from '@permit0/engine'
 import { z } from 'zod'
 
 const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
@@ -55,7 +55,10 @@ export function verdictJson(verdict: Verdict, options: { trace?: boolean } = {})
     action_type: verdict.action.actionType,
     channel: verdict.action.channel,
     norm_hash: verdict.action.normHash,
+    explanation: verdict.explanation ?? explainAction(verdict.action),
   }
+  const why = verdictReason(verdict)
+  if (why !== '') out['why'] = why
   const risk = verdict.risk
   if (risk) {
     out['score'] = risk.score
@@ -86,4 +89,11 @@ export function verdictLine(verdict: Verdict): string {
   if (risk?.blockReason) parts.push(`blocked: ${risk.blockReason}`)
   if (risk && risk.flags.length > 0) parts.push(`flags ${risk.flags.join(',')}`)
   return parts.join('  ')
+}
+
+/** The explanation line under `verdictLine`: what the call does and why (`  Runs `ls`. risk 0/100 MINIMAL`). */
+export function explanationLine(verdict: Verdict): string {
+  const explanation = verdict.explanation ?? explainAction(verdict.action)
+  const why = verdictReason(verdict)
+  return `  ${explanation}${why === '' ? '' : ` — ${why}`}`
 }

@@ -92,6 +92,28 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
           fingerprint: 'fp-contract',
         })
         expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+
+        // a human decision keeps its reviewer, reason, time and approval
+        await store.policy.cacheSet({
+          normHash,
+          permission: 'deny',
+          source: 'HumanReviewer',
+          reviewer: 'alice',
+          reason: 'not on prod',
+          decidedAtMs: 6_500,
+          approvalId: '01JAPPROVAL0000000000000000',
+          createdAtMs: 6_600,
+          expiresAtMs: 9_000,
+          fingerprint: 'fp-contract',
+        })
+        expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({
+          permission: 'deny',
+          source: 'HumanReviewer',
+          reviewer: 'alice',
+          reason: 'not on prod',
+          decidedAtMs: 6_500,
+          approvalId: '01JAPPROVAL0000000000000000',
+        })
       })
 
       it('reconciles the cache on a fingerprint change only', async () => {
@@ -139,7 +161,12 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
           actionType: 'email.send',
         })
         await store.policy.listUpsert({ list: 'allow', normHash, reason: 'ok', createdBy: 'carol', createdAtMs: 30 })
-        expect(await store.policy.lookup(normHash, 0)).toEqual({ denylisted: true, allowlisted: true })
+        expect(await store.policy.lookup(normHash, 0)).toEqual({
+          denylisted: true,
+          allowlisted: true,
+          denyEntry: { reason: 'exfiltration', createdBy: 'bob', createdAtMs: 20 },
+          allowEntry: { reason: 'ok', createdBy: 'carol', createdAtMs: 30 },
+        })
 
         const denied = await store.policy.listEntries('deny')
         expect(denied.filter((e) => e.normHash === normHash)).toEqual([replaced])
@@ -148,7 +175,11 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
 
         expect(await store.policy.listDelete('deny', normHash)).toBe(true)
         expect(await store.policy.listDelete('deny', normHash)).toBe(false)
-        expect(await store.policy.lookup(normHash, 0)).toEqual({ denylisted: false, allowlisted: true })
+        expect(await store.policy.lookup(normHash, 0)).toEqual({
+          denylisted: false,
+          allowlisted: true,
+          allowEntry: { reason: 'ok', createdBy: 'carol', createdAtMs: 30 },
+        })
       })
     })
 
