@@ -56,6 +56,8 @@ export const ApprovalSummarySchema = z.object({
   engine_permission: PermissionSchema,
   engine_source: DecisionSourceSchema,
   session_id: z.string().optional(),
+  /** The agent behind the call, as the request named it (client kind, agent type or id). */
+  agent: z.string().optional(),
   task_goal: z.string().optional(),
   context: JsonObjectSchema.optional(),
   created_at: TimestampSchema,

@@ -235,7 +235,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         parameters: call.parameters,
         metadata,
         ...(request.client_kind !== undefined && { client_kind: request.client_kind }),
-        ...(request.org_domain !== undefined && { org_domain: request.org_domain }),
+        ...((request.org_domain ?? deps.orgDomain) !== undefined && { org_domain: request.org_domain ?? deps.orgDomain }),
       }
       return finish(
         verdict,

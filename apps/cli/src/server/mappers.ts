@@ -62,7 +62,19 @@ export function approvalExplanation(record: Pick<ApprovalRecord, 'action' | 'con
   return { explanation: explainAction(record.action, orgDomainOf(record.context)), why: verdictReason(verdict) }
 }
 
+/** The agent behind a parked call, from its request context (client kind, agent type and id). */
+export function agentOf(context: JsonObject | undefined): string | undefined {
+  if (context === undefined) return undefined
+  const metadata = context['metadata']
+  const meta = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {}
+  const parts = [context['client_kind'], meta['agent_type'], meta['agent_id']].filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  )
+  return parts.length === 0 ? undefined : [...new Set(parts)].join(' / ')
+}
+
 export function toApprovalSummary(record: ApprovalRecord): ApprovalSummary {
+  const agent = agentOf(record.context)
   const { action } = record
   const { explanation, why } = approvalExplanation(record)
   return {
@@ -85,6 +97,7 @@ export function toApprovalSummary(record: ApprovalRecord): ApprovalSummary {
     engine_permission: record.enginePermission,
     engine_source: record.engineSource,
     ...(record.sessionId !== undefined && { session_id: record.sessionId }),
+    ...(agent !== undefined && { agent }),
     ...(record.taskGoal !== undefined && { task_goal: record.taskGoal }),
     created_at: iso(record.createdAtMs),
     expires_at: iso(record.expiresAtMs),
