@@ -163,7 +163,7 @@ function email(verb: string, p: P, ctx: ExplainContext): string | undefined {
     case 'list_mailboxes':
       return 'Lists the mailbox folders and labels'
     case 'list_drafts':
-      return 'Lists email drafts'
+      return `Lists email drafts${str(p, 'query') ? ` matching ${quote(str(p, 'query') as string)}` : ''}`
     case 'mark_read':
       return `Marks ${msg} as ${p['read'] === false ? 'unread' : 'read'}`
     case 'flag':
@@ -208,8 +208,10 @@ function message(verb: string, p: P): string | undefined {
       return `Reads messages${where}`
     case 'react':
       return `Reacts${str(p, 'reaction') ? ` :${str(p, 'reaction') as string}:` : ''} to a message${where}`
-    case 'update':
-      return `Edits a message or channel${where}${said}${secretClause(p)}`
+    case 'update': {
+      const named = str(p, 'name') ?? str(p, 'topic')
+      return `Edits a message or channel${where}${named ? ` (${clip(named, 80)})` : ''}${said}${secretClause(p)}`
+    }
     case 'delete':
       return `Deletes a message${where}`
   }
@@ -285,7 +287,9 @@ function db(verb: string, p: P): string {
   const every = st?.['unbounded_delete'] === true || st?.['unbounded_update'] === true ? ' on every row (no limiting WHERE)' : ''
   const what = DB_VERBS[verb] ?? `runs ${verb}`
   const table = str(p, 'table')
-  return `Runs SQL that ${what}${table ? ` in ${table}` : ''}${every}${sql ? `: ${code(sql)}` : ''}`
+  const keywords = strs(st, 'keywords')
+  const shown = sql ? `: ${code(sql)}` : keywords.length > 0 ? ` (${list(keywords, 4)})` : ''
+  return `Runs SQL that ${what}${table ? ` in ${table}` : ''}${every}${shown}`
 }
 
 // ── network ────────────────────────────────────────────────────────────────────────────────────
@@ -296,6 +300,7 @@ function network(verb: string, p: P): string {
   const headers = p['headers_secret'] === true ? ', with a credential in its headers' : ''
   switch (verb) {
     case 'get':
+      if (urlOf(p) === undefined && str(p, 'query') !== undefined) return `Searches the web for ${quote(str(p, 'query') as string)}${secretClause(p)}`
       return `Fetches ${url}${headers}${secretClause(p)}`
     case 'send_webhook':
       return `Sends a webhook to ${url}${secretClause(p)}`
@@ -323,7 +328,8 @@ function payment(verb: string, p: P): string | undefined {
     case 'create': {
       const what = ['coupon', 'price', 'product', 'invoice', 'customer'].find((k) => p[k] !== undefined || (k === 'coupon' && p['percent_off'] !== undefined))
       const detail = p['percent_off'] !== undefined ? `${String(p['percent_off'])}% off` : amount ?? str(p, 'name')
-      return `Creates a payment object${what ? ` (${what})` : ''}${detail ? `: ${detail}` : ''}`
+      const id = what === undefined ? undefined : str(p, what)
+      return `Creates a payment object${what ? ` (${what}${id ? ` ${id}` : ''})` : ''}${detail ? `: ${detail}` : ''}`
     }
   }
   return undefined
@@ -345,10 +351,19 @@ function dev(verb: string, p: P): string | undefined {
       return `Merges pull request${ref}${inRepo(p)}${str(p, 'merge_method') ? ` (${str(p, 'merge_method') as string})` : ''}`
     case 'close_issue':
       return `Closes issue${ref}${inRepo(p)}`
-    case 'create':
-      return `Creates ${title ? quote(title) : str(p, 'branch') ? `branch ${str(p, 'branch') as string}` : str(p, 'filename') ? `gist ${str(p, 'filename') as string}` : 'an issue, pull request or branch'}${inRepo(p)}${p['public'] === true ? ' (public)' : ''}${secretClause(p)}`
+    case 'create': {
+      const what = title
+        ? quote(title)
+        : str(p, 'branch') ? `branch ${str(p, 'branch') as string}`
+        : str(p, 'filename') ? `gist ${str(p, 'filename') as string}`
+        : str(p, 'name') ? `repository ${str(p, 'name') as string}`
+        : str(p, 'description') ? quote(str(p, 'description') as string)
+        : 'an issue, pull request or branch'
+      const visibility = p['public'] === true ? ' (public)' : p['private'] === true ? ' (private)' : ''
+      return `Creates ${what}${inRepo(p)}${visibility}${secretClause(p)}`
+    }
     case 'update':
-      return `Updates${ref || (title ? ` ${quote(title)}` : ' an issue or pull request')}${inRepo(p)}${str(p, 'body') ? `: ${quote(str(p, 'body') as string)}` : ''}${secretClause(p)}`
+      return `Updates${ref || (title ? ` ${quote(title)}` : str(p, 'gist_id') ? ` gist ${str(p, 'gist_id') as string}` : ' an issue or pull request')}${inRepo(p)}${str(p, 'body') ? `: ${quote(str(p, 'body') as string)}` : ''}${secretClause(p)}`
     case 'deploy':
       return `Deploys${inRepo(p) || ' a release'}`
     case 'run_pipeline':
