@@ -1,5 +1,5 @@
 /** Rendering verdicts and parsing tool-call input for check and gateway (JSON and terminal). */
-import type { JsonObject, JsonValue, RawToolCall, Verdict } from '@permit0/engine'
+import { explainAction, verdictReason, type JsonObject, type JsonValue, type RawToolCall, type Verdict } from '@permit0/engine'
 import { verdictToWire } from '@permit0/contracts'
 import { z } from 'zod'
 
@@ -50,7 +50,9 @@ export function parseToolCall(text: string): ParseToolCallResult {
 
 /** The `--json` / gateway shape: permission, source, action_type, channel, norm_hash, risk fields. */
 export function verdictJson(verdict: Verdict, options: { trace?: boolean } = {}): JsonObject {
-  const out: JsonObject = { ...verdictToWire(verdict) }
+  const out: JsonObject = { ...verdictToWire(verdict), explanation: verdict.explanation ?? explainAction(verdict.action) }
+  const why = verdictReason(verdict)
+  if (why !== '') out['why'] = why
   if (options.trace) {
     out['trace'] = verdict.trace.map((s) => ({
       stage: s.stage,
@@ -73,4 +75,11 @@ export function verdictLine(verdict: Verdict): string {
   if (risk?.blockReason) parts.push(`blocked: ${risk.blockReason}`)
   if (risk && risk.flags.length > 0) parts.push(`flags ${risk.flags.join(',')}`)
   return parts.join('  ')
+}
+
+/** The explanation line under `verdictLine`: what the call does and why (`  Runs `ls`. risk 0/100 MINIMAL`). */
+export function explanationLine(verdict: Verdict): string {
+  const explanation = verdict.explanation ?? explainAction(verdict.action)
+  const why = verdictReason(verdict)
+  return `  ${explanation}${why === '' ? '' : ` — ${why}`}`
 }

@@ -112,6 +112,8 @@ describeHost('the real Claude Code with the permit0 hook installed', { timeout: 
       const [result] = fake.toolResults()
       expect(result?.is_error).toBe(true)
       expect(JSON.stringify(result?.content)).toContain('force push to a protected branch')
+      // The model reads that permit0 decided, what the call does and why
+      expect(JSON.stringify(result?.content)).toContain('permit0 denied this call: Runs `git push --force origin main > marker.txt` on a protected branch.')
     })
   })
 

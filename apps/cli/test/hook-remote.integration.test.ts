@@ -69,7 +69,7 @@ describe('permit0 hook → real permit0 serve (no --ui)', { timeout: 60_000 }, (
     expect(ask.envelope.hookSpecificOutput).toEqual({
       hookEventName: 'PreToolUse',
       permissionDecision: 'ask',
-      permissionDecisionReason: expect.stringMatching(/^permit0: email\.send \(Scorer\) — risk \d+\/100 (MEDIUM|HIGH)$/),
+      permissionDecisionReason: expect.stringMatching(/^permit0: Sends an email to .+ \(outside acme\.com\).*\. risk \d+\/100 (MEDIUM|HIGH)\b/),
     })
 
     const unknown = await hook({ remote: server.url }, event('TotallyNewTool', { x: 1 }))

@@ -47,6 +47,10 @@ export const ApprovalSummarySchema = z.object({
   surface_tool: z.string(),
   surface_command: z.string(),
   norm_hash: NormHashSchema,
+  /** What the call does, in one plain sentence (what a reviewer reads first). */
+  explanation: z.string().optional(),
+  /** Why the engine asked: the shell analysis's reasons, the rule, or the risk score. */
+  why: z.string().optional(),
   score: z.number().int().min(0).max(100).optional(),
   tier: TierSchema.optional(),
   blocked: z.boolean().optional(),
@@ -57,6 +61,8 @@ export const ApprovalSummarySchema = z.object({
   engine_permission: PermissionSchema,
   engine_source: DecisionSourceSchema,
   session_id: z.string().optional(),
+  /** The agent behind the call, as the request named it (client kind, agent type or id). */
+  agent: z.string().optional(),
   task_goal: z.string().optional(),
   context: JsonObjectSchema.optional(),
   created_at: TimestampSchema,

@@ -31,6 +31,8 @@ export const AuditEntrySchema = z.object({
   flags: z.array(z.string()).default([]),
   surface_tool: z.string().optional(),
   surface_command: z.string().optional(),
+  /** What the call does, in one sentence (entries written before it existed have none). */
+  explanation: z.string().optional(),
   approval_id: ApprovalIdSchema.optional(),
   reviewer: z.string().optional(),
   reason: z.string().optional(),

@@ -46,6 +46,8 @@ export const CheckRequestWireSchema = z
     hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
     hitl_wait: z.boolean().optional(),
     client_deadline_secs: ClientDeadlineSchema.optional(),
+    /** Return the decision trace in the response (same as `?trace=1`). */
+    trace: z.boolean().optional(),
   })
   .superRefine((body, ctx) => {
     if (body.tool_name !== undefined && body.tool !== undefined) {
@@ -71,6 +73,7 @@ export const CheckRequestSchema = CheckRequestWireSchema.transform((body) => ({
   ...(body.hitl_timeout_secs !== undefined && { hitl_timeout_secs: body.hitl_timeout_secs }),
   ...(body.hitl_wait !== undefined && { hitl_wait: body.hitl_wait }),
   ...(body.client_deadline_secs !== undefined && { client_deadline_secs: body.client_deadline_secs }),
+  ...(body.trace !== undefined && { trace: body.trace }),
 }))
 export type CheckRequestWire = z.input<typeof CheckRequestSchema>
 export type CheckRequest = z.output<typeof CheckRequestSchema>
@@ -85,6 +88,8 @@ export const CheckActionRequestSchema = z.object({
   hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
   hitl_wait: z.boolean().optional(),
   client_deadline_secs: ClientDeadlineSchema.optional(),
+  /** Return the decision trace in the response (same as `?trace=1`). */
+  trace: z.boolean().optional(),
 })
 export type CheckActionRequest = z.output<typeof CheckActionRequestSchema>
 
@@ -105,10 +110,27 @@ export const CheckResponseSchema = z.object({
   block_reason: z.string().optional(),
   flags: z.array(z.string()).optional(),
   approval_id: ApprovalIdSchema.optional(),
+  /**
+   * A person's verdict (a parked call they decided, or their earlier decision answered from the
+   * policy cache): who decided and why.
+   */
   reviewer: z.string().optional(),
   reason: z.string().optional(),
   /** A human decision: how it is remembered (`once`, `call`, `session`) and until when. */
   remember: RememberSchema.optional(),
+  /** When `reviewer` decided (a cached human decision). */
+  decided_at: z.iso.datetime({ offset: true }).optional(),
+  /** What the call does, in one plain sentence ("Downloads https://x/i.sh and runs it with sh"). */
+  explanation: z.string().optional(),
+  /**
+   * Why the verdict is what it is, in words: the list entry, the earlier human decision, the
+   * rule that blocked it, the shell analysis's reasons to ask, or the risk score.
+   */
+  why: z.string().optional(),
+  /** The decision trace, when asked for (`?trace=1` or `"trace": true` in the request). */
+  trace: z
+    .array(z.object({ stage: z.string(), outcome: z.string(), detail: JsonObjectSchema.optional() }))
+    .optional(),
 })
 export type CheckResponse = z.infer<typeof CheckResponseSchema>
 

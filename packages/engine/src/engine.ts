@@ -23,6 +23,7 @@ import {
   scoreAction,
   TraceStageName,
   type Decision,
+  type NormalizerRef,
   type ScoringModel,
 } from './verdict/pipeline.ts'
 import { runReviewer, type AgentReviewer } from './verdict/reviewer.ts'
@@ -91,7 +92,11 @@ export interface Engine {
    * The synchronous pipeline core over an already-fetched `PolicyLookup` (no review, no cache
    * write); `cacheable` says whether the caller may cache the verdict.
    */
-  decide(action: NormAction, lookup: PolicyLookup, ctx: { rawParameters: JsonValue; nowMs: number; session?: SessionContext }): Decision
+  decide(
+    action: NormAction,
+    lookup: PolicyLookup,
+    ctx: { rawParameters: JsonValue; nowMs: number; session?: SessionContext; orgDomain?: string },
+  ): Decision
   /** `toNormAction` with this engine's SHA-256. */
   toNormAction(input: ActionInput): NormAction
   check(call: RawToolCall, options: CheckOptions): Promise<Verdict>
@@ -207,25 +212,34 @@ export function createEngine(options: EngineOptions): Engine {
   const reviewer = options.reviewer
   const sha256 = options.sha256 ?? sha256Hex
 
-  function normalize(call: RawToolCall, ctx?: NormalizeContext): NormAction {
+  function normalizeWith(call: RawToolCall, ctx?: NormalizeContext): { action: NormAction; normalizer?: NormalizerRef } {
     const orgDomain = ctx?.orgDomain ?? options.orgDomain
     const r = runNormalize(registry, call, orgDomain === undefined ? {} : { orgDomain }, sha256)
     if (!r.ok) throw r.error
-    return r.action
+    return r.normalizer === undefined ? { action: r.action } : { action: r.action, normalizer: r.normalizer }
   }
+
+  const normalize = (call: RawToolCall, ctx?: NormalizeContext): NormAction => normalizeWith(call, ctx).action
 
   async function finish(
     action: NormAction,
     rawParameters: JsonValue,
     opts: CheckOptions,
+    normalizer?: NormalizerRef,
   ): Promise<Verdict> {
     const lookup = await opts.store.lookup(action.normHash, opts.nowMs)
+    const orgDomain = opts.orgDomain ?? options.orgDomain
     const decision = decidePipeline(
       model,
       action,
       lookup,
-      { rawParameters, nowMs: opts.nowMs, ...(opts.session ? { session: opts.session } : {}) },
-      [normalizeStage(action)],
+      {
+        rawParameters,
+        nowMs: opts.nowMs,
+        ...(opts.session ? { session: opts.session } : {}),
+        ...(orgDomain === undefined ? {} : { orgDomain }),
+      },
+      [normalizeStage(action, normalizer)],
     )
     let verdict = decision.verdict
     if (reviewer && verdict.source === DecisionSource.Scorer && verdict.permission === Permission.Human && verdict.risk) {
@@ -278,11 +292,18 @@ export function createEngine(options: EngineOptions): Engine {
         ...(o.session ? { session: o.session } : {}),
         ...(o.nowMs === undefined ? {} : { nowMs: o.nowMs }),
       }),
-    decide: (action, lookup, ctx) => decidePipeline(model, action, lookup, ctx, [normalizeStage(action)]),
+    decide: (action, lookup, ctx) =>
+      decidePipeline(
+        model,
+        action,
+        lookup,
+        { ...ctx, ...(ctx.orgDomain === undefined && options.orgDomain !== undefined ? { orgDomain: options.orgDomain } : {}) },
+        [normalizeStage(action)],
+      ),
     check: (call, opts) => {
       const orgDomain = opts.orgDomain
-      const action = normalize(call, orgDomain === undefined ? undefined : { orgDomain })
-      return finish(action, call.parameters, opts)
+      const { action, normalizer } = normalizeWith(call, orgDomain === undefined ? undefined : { orgDomain })
+      return finish(action, call.parameters, opts, normalizer)
     },
     checkAction: (action, opts) => finish(action, action.parameters, opts),
   }

@@ -31,6 +31,7 @@ export * from './session/block-rules.ts'
 export * from './profiles/profile.ts'
 /** Verdict pipeline and agent reviewer */
 export * from './verdict/pipeline.ts'
+export * from './verdict/explain.ts'
 export * from './verdict/reviewer.ts'
 /** In-memory policy store */
 export * from './memory-store.ts'

@@ -41,10 +41,7 @@ export function createMemoryPolicyStore(options: MemoryPolicyStoreOptions = {}):
     const allowlisted = allow.has(normHash)
     if (!fresh && !denylisted && !allowlisted) return EMPTY
     if (!fresh) return { denylisted, allowlisted }
-    const cached =
-      entry.risk === undefined
-        ? { permission: entry.permission, source: entry.source }
-        : { permission: entry.permission, source: entry.source, risk: entry.risk }
+    const { normHash: _hash, createdAtMs: _created, expiresAtMs: _expires, fingerprint: _fp, ...cached } = entry
     return { denylisted, allowlisted, cached }
   }
 

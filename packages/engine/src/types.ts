@@ -85,14 +85,30 @@ export interface Verdict {
   readonly action: NormAction
   readonly risk?: RiskScore
   readonly trace: readonly TraceStage[]
+  /**
+   * One plain sentence saying what the call does ("Downloads https://x/install.sh and runs it
+   * with sh"), built from the normalized action (`explainAction`). Set by the engine on every
+   * verdict it returns; optional for verdicts built elsewhere (tests, replays of old records).
+   */
+  readonly explanation?: string
 }
 
 /** What the policy store knows about one `normHash`, fetched in one round trip. */
 export interface PolicyLookup {
   readonly denylisted: boolean
   readonly allowlisted: boolean
+  /** Who put the hash on the denylist / allowlist, when and why (stores that keep it). */
+  readonly denyEntry?: ListOrigin
+  readonly allowEntry?: ListOrigin
   /** A fresh (unexpired, current-fingerprint) cached verdict, if any. */
   readonly cached?: CachedVerdict
+}
+
+/** Where a deny/allow list entry came from. */
+export interface ListOrigin {
+  readonly reason: string
+  readonly createdBy: string
+  readonly createdAtMs: number
 }
 
 export interface CachedVerdict {
@@ -100,6 +116,12 @@ export interface CachedVerdict {
   /** The source that produced the cached verdict (Scorer, AgentReviewer or HumanReviewer). */
   readonly source: DecisionSource
   readonly risk?: RiskScore
+  /** For a cached human decision: who decided, why, and when (absent on rows written before). */
+  readonly reviewer?: string
+  readonly reason?: string
+  readonly decidedAtMs?: number
+  /** The approval the human decided. */
+  readonly approvalId?: string
 }
 
 export interface PolicyCacheEntry extends CachedVerdict {

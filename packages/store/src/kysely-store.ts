@@ -84,18 +84,21 @@ const MAX_PAGE = 1_000
  * `$1` (norm hash) at `$2` (now, ms) under fingerprint `$3` (null = any). Run as a named prepared
  * statement where the backend offers one (PostgreSQL: parse and plan once per connection).
  */
-const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v3'
+const POLICY_LOOKUP_STATEMENT = 'permit0_policy_lookup_v4'
 /**
  * `$4` is the caller's session key ('' without one): a row for every call (`session_key = ''`) or
- * for that session answers; of two, a deny wins, then the session's own row.
+ * for that session answers; of two, a deny wins, then the session's own row. List rows bring
+ * their origin (who listed the call, when, why); a cache row its human origin.
  */
 const POLICY_LOOKUP_SQL = `select
-    exists(select 1 from policy_list where list = 'deny' and norm_hash = $1) as denied,
-    exists(select 1 from policy_list where list = 'allow' and norm_hash = $1) as allowed,
-    c.permission, c.source, c.risk_json, c.expires_at_ms
+    d.norm_hash is not null as denied, d.reason as deny_reason, d.created_by as deny_by, d.created_at_ms as deny_at,
+    a.norm_hash is not null as allowed, a.reason as allow_reason, a.created_by as allow_by, a.created_at_ms as allow_at,
+    c.permission, c.source, c.risk_json, c.expires_at_ms, c.reviewer, c.reason, c.decided_at_ms, c.approval_id
   from (values (1)) as one (x)
+  left join policy_list d on d.list = 'deny' and d.norm_hash = $1
+  left join policy_list a on a.list = 'allow' and a.norm_hash = $1
   left join lateral (
-    select permission, source, risk_json, expires_at_ms from policy_cache
+    select permission, source, risk_json, expires_at_ms, reviewer, reason, decided_at_ms, approval_id from policy_cache
     where norm_hash = $1 and session_key in ('', $4::text) and expires_at_ms > $2
       and ($3::text is null or fingerprint = $3)
     order by permission = 'deny' desc, session_key desc
@@ -104,12 +107,25 @@ const POLICY_LOOKUP_SQL = `select
 
 interface PolicyLookupRow {
   readonly denied: boolean
+  readonly deny_reason: string | null
+  readonly deny_by: string | null
+  readonly deny_at: string | number | null
   readonly allowed: boolean
+  readonly allow_reason: string | null
+  readonly allow_by: string | null
+  readonly allow_at: string | number | null
   readonly permission: string | null
   readonly source: string | null
   readonly risk_json: string | null
   readonly expires_at_ms: string | number | null
+  readonly reviewer: string | null
+  readonly reason: string | null
+  readonly decided_at_ms: string | number | null
+  readonly approval_id: string | null
 }
+
+const listOrigin = (reason: string | null, by: string | null, at: string | number | null) =>
+  by === null ? undefined : { reason: reason ?? '', createdBy: by, createdAtMs: at === null ? 0 : Number(at) }
 
 /** What a backend preset (embedded / postgres) hands to the shared implementation. */
 export interface KyselyStoreOptions {
@@ -241,7 +257,12 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           ? await options.queryPrepared<PolicyLookupRow>(POLICY_LOOKUP_STATEMENT, POLICY_LOOKUP_SQL, values)
           : (await db.executeQuery<PolicyLookupRow>(CompiledQuery.raw(POLICY_LOOKUP_SQL, values))).rows
         const row = rows[0]
-        const result: PolicyLookup = { denylisted: row?.denied === true, allowlisted: row?.allowed === true }
+        const result: PolicyLookup = {
+          denylisted: row?.denied === true,
+          allowlisted: row?.allowed === true,
+          ...(row?.denied === true && optional('denyEntry', listOrigin(row.deny_reason, row.deny_by, row.deny_at))),
+          ...(row?.allowed === true && optional('allowEntry', listOrigin(row.allow_reason, row.allow_by, row.allow_at))),
+        }
         if (!row || row.permission === null) return result
         const risk = parseRisk(row.risk_json, `policy_cache ${normHash}`)
         return {
@@ -251,6 +272,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
             permission: PermissionSchema.parse(row.permission),
             source: row.source as DecisionSource,
             ...optional('risk', risk),
+            ...optional('reviewer', row.reviewer),
+            ...optional('reason', row.reason),
+            ...optional('decidedAtMs', row.decided_at_ms === null ? null : num(row.decided_at_ms)),
+            ...optional('approvalId', row.approval_id),
           },
         }
       }),
@@ -265,6 +290,10 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
           fingerprint: entry.fingerprint,
           created_at_ms: entry.createdAtMs,
           expires_at_ms: entry.expiresAtMs,
+          reviewer: entry.reviewer ?? null,
+          reason: entry.reason ?? null,
+          decided_at_ms: entry.decidedAtMs ?? null,
+          approval_id: entry.approvalId ?? null,
         }
         // One statement: the upsert and the change notification (sent at its COMMIT).
         await db

@@ -17,6 +17,11 @@ export interface PolicyCacheTable {
   fingerprint: string
   created_at_ms: Int8
   expires_at_ms: Int8
+  /** A cached human decision's reviewer, reason, decision time and approval (null otherwise). */
+  reviewer: string | null
+  reason: string | null
+  decided_at_ms: Int8 | null
+  approval_id: string | null
 }
 
 export interface PolicyMetaTable {

@@ -171,6 +171,8 @@ export interface NewAuditEntry {
   readonly rawToolCall: RawToolCall
   readonly risk?: RiskScore
   readonly trace?: readonly TraceStage[]
+  /** What the call does, in one sentence (hashed; absent on entries written before it existed). */
+  readonly explanation?: string
   readonly agentId?: string
   readonly sessionId?: string
   readonly taskGoal?: string

@@ -44,6 +44,7 @@ export function auditInput(overrides: Partial<NewAuditEntry> = {}): NewAuditEntr
       { stage: 'normalize', outcome: 'ok', detail: { action_type: 'email.send' } },
       { stage: 'risk_scoring', outcome: 'evaluated' },
     ],
+    explanation: 'Sends an email to bob@partner.example (outside acme.com)',
     sessionId: 's-1',
     engineVersion: '0.1.0',
     ...overrides,

@@ -96,6 +96,32 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
         expect((await store.policy.lookup(other, 2_000, 'session-b')).cached?.permission).toBe('allow')
       })
 
+      it('a cached human decision keeps its reviewer, reason, time and approval', async () => {
+        await store.policy.reconcileCache('fp-contract')
+        const normHash = uniqueHash()
+        // a human decision keeps its reviewer, reason, time and approval
+        await store.policy.cacheSet({
+          normHash,
+          permission: 'deny',
+          source: 'HumanReviewer',
+          reviewer: 'alice',
+          reason: 'not on prod',
+          decidedAtMs: 6_500,
+          approvalId: '01JAPPROVAL0000000000000000',
+          createdAtMs: 6_600,
+          expiresAtMs: 9_000,
+          fingerprint: 'fp-contract',
+        })
+        expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({
+          permission: 'deny',
+          source: 'HumanReviewer',
+          reviewer: 'alice',
+          reason: 'not on prod',
+          decidedAtMs: 6_500,
+          approvalId: '01JAPPROVAL0000000000000000',
+        })
+      })
+
       it('reconciles the cache on a fingerprint change only', async () => {
         await store.policy.reconcileCache('fp-one')
         const normHash = uniqueHash()
@@ -141,7 +167,12 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
           actionType: 'email.send',
         })
         await store.policy.listUpsert({ list: 'allow', normHash, reason: 'ok', createdBy: 'carol', createdAtMs: 30 })
-        expect(await store.policy.lookup(normHash, 0)).toEqual({ denylisted: true, allowlisted: true })
+        expect(await store.policy.lookup(normHash, 0)).toEqual({
+          denylisted: true,
+          allowlisted: true,
+          denyEntry: { reason: 'exfiltration', createdBy: 'bob', createdAtMs: 20 },
+          allowEntry: { reason: 'ok', createdBy: 'carol', createdAtMs: 30 },
+        })
 
         const denied = await store.policy.listEntries('deny')
         expect(denied.filter((e) => e.normHash === normHash)).toEqual([replaced])
@@ -150,7 +181,11 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
 
         expect(await store.policy.listDelete('deny', normHash)).toBe(true)
         expect(await store.policy.listDelete('deny', normHash)).toBe(false)
-        expect(await store.policy.lookup(normHash, 0)).toEqual({ denylisted: false, allowlisted: true })
+        expect(await store.policy.lookup(normHash, 0)).toEqual({
+          denylisted: false,
+          allowlisted: true,
+          allowEntry: { reason: 'ok', createdBy: 'carol', createdAtMs: 30 },
+        })
       })
     })
 

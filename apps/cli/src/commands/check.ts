@@ -4,7 +4,7 @@ import { Command } from 'commander'
 import { createMemoryPolicyStore, Permission, type Permission as PermissionT } from '@permit0/engine'
 import { buildEngine, withEngineOptions, type EngineCliOptions } from '../engine-factory.ts'
 import { withUsageExitCode } from '../usage-exit-code.ts'
-import { parseToolCall, verdictJson, verdictLine } from '../verdict-output.ts'
+import { explanationLine, parseToolCall, verdictJson, verdictLine } from '../verdict-output.ts'
 import type { CliContext } from '../env.ts'
 
 export interface CheckCommandOptions extends EngineCliOptions {
@@ -54,7 +54,9 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckDeps): P
       nowMs: deps.nowMs ?? Date.now(),
     })
     deps.stdout(
-      options.json ? `${JSON.stringify(verdictJson(verdict, { trace: true }))}\n` : `${verdictLine(verdict)}\n`,
+      options.json
+        ? `${JSON.stringify(verdictJson(verdict, { trace: true }))}\n`
+        : `${verdictLine(verdict)}\n${explanationLine(verdict)}\n`,
     )
     return EXIT_BY_PERMISSION[verdict.permission]
   } catch (err) {
@@ -67,7 +69,7 @@ export function checkCommand(ctx: CliContext): Command {
   const cmd = withUsageExitCode(new Command('check'), CHECK_EXIT.error)
     .description('Normalize, score and decide one tool call (exit 0 allow, 1 human, 2 deny, 3 error)')
     .option('--input <json>', 'the call as JSON {tool_name, parameters, metadata?}; @file reads a file; default stdin')
-    .option('--json', 'print the verdict as JSON (permission, source, action_type, channel, norm_hash, score, tier, blocked, block_reason, flags, trace)')
+    .option('--json', 'print the verdict as JSON (permission, source, action_type, channel, norm_hash, explanation, why, score, tier, blocked, block_reason, flags, trace)')
   withEngineOptions(cmd)
     .addHelpText(
       'after',

@@ -20,10 +20,16 @@ export interface HookOutcome {
   readonly action?: string
   readonly source?: string
   readonly score?: number
+  /**
+   * Shown to the person in Claude Code's transcript (`systemMessage`): the approval id and the
+   * dashboard link of a call that waited for a reviewer.
+   */
+  readonly systemMessage?: string
 }
 
 /** The PreToolUse stdout object. `allow` has no reason; `bypass` has neither decision nor reason. */
 export interface HookEnvelope {
+  readonly systemMessage?: string
   readonly hookSpecificOutput: {
     readonly hookEventName: 'PreToolUse'
     readonly permissionDecision?: 'allow' | 'deny' | 'ask'
@@ -32,9 +38,11 @@ export interface HookEnvelope {
 }
 
 export function toEnvelope(outcome: HookOutcome): HookEnvelope {
+  const system = outcome.systemMessage === undefined ? {} : { systemMessage: outcome.systemMessage }
   switch (outcome.decision) {
     case 'allow':
       return {
+        ...system,
         hookSpecificOutput: {
           hookEventName: 'PreToolUse',
           permissionDecision: 'allow',
@@ -42,9 +50,10 @@ export function toEnvelope(outcome: HookOutcome): HookEnvelope {
         },
       }
     case 'bypass':
-      return { hookSpecificOutput: { hookEventName: 'PreToolUse' } }
+      return { ...system, hookSpecificOutput: { hookEventName: 'PreToolUse' } }
     default:
       return {
+        ...system,
         hookSpecificOutput: {
           hookEventName: 'PreToolUse',
           permissionDecision: outcome.decision,
@@ -63,6 +72,22 @@ export interface VerdictSummary {
   readonly tier?: string
   readonly blockReason?: string
   readonly reason?: string
+  /** What the call does, in one sentence. */
+  readonly explanation?: string
+  /** Why the verdict is what it is (rule, earlier human decision, ask reasons, score). */
+  readonly why?: string
+}
+
+const sentence = (text: string): string => (/[.!?…]$/.test(text) ? text : `${text}.`)
+
+/**
+ * The reason the model reads on a deny: that permit0 decided, what the call does and why, e.g.
+ * `permit0 denied this call: Downloads https://x/i.sh and runs it with sh. pipes a download into sh`.
+ */
+export function denyReason(v: VerdictSummary): string {
+  const why = v.why ?? v.blockReason ?? v.reason
+  if (v.explanation === undefined) return why === undefined ? `permit0 denied this call (${v.source})` : `permit0 denied this call: ${why}`
+  return `permit0 denied this call: ${sentence(v.explanation)}${why ? ` ${sentence(why)}` : ''}`
 }
 
 /** allow → allow; deny → deny with the block reason; human/humanintheloop → ask with a summary. */
@@ -72,7 +97,7 @@ export function outcomeFromVerdict(v: VerdictSummary): HookOutcome {
     case 'allow':
       return { decision: 'allow', ...base }
     case 'deny':
-      return { decision: 'deny', reason: v.blockReason ?? v.reason ?? `permit0 denied: ${v.source}`, ...base }
+      return { decision: 'deny', reason: denyReason(v), ...base }
     case 'human':
     case 'humanintheloop':
       return { decision: 'ask', reason: humanReason(v), ...base }
@@ -90,9 +115,12 @@ export function outcomeFromCheckResponse(r: {
   readonly tier?: string | undefined
   readonly block_reason?: string | undefined
   readonly reason?: string | undefined
+  readonly explanation?: string | undefined
+  readonly why?: string | undefined
+  readonly approval_id?: string | undefined
   readonly reviewer?: string | undefined
   readonly remember?: Remember | undefined
-}): HookOutcome {
+}, options: { dashboardUrl?: string } = {}): HookOutcome {
   const outcome = outcomeFromVerdict({
     permission: r.permission,
     source: r.source,
@@ -101,8 +129,17 @@ export function outcomeFromCheckResponse(r: {
     ...(r.tier !== undefined ? { tier: r.tier } : {}),
     ...(r.block_reason !== undefined ? { blockReason: r.block_reason } : {}),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    ...(r.explanation !== undefined ? { explanation: r.explanation } : {}),
+    ...(r.why !== undefined ? { why: r.why } : {}),
   })
-  return r.remember === undefined ? outcome : withRemember(outcome, r.reviewer, r.remember)
+  const remembered = r.remember === undefined ? outcome : withRemember(outcome, r.reviewer, r.remember)
+  if (r.approval_id === undefined || r.source !== 'HumanReviewer') return remembered
+  // The call waited for a reviewer: say which approval and who answered, beside the transcript.
+  const link = approvalLink(options.dashboardUrl, r.approval_id)
+  return {
+    ...remembered,
+    systemMessage: `permit0: approval ${r.approval_id}${link ? ` (${link})` : ''} — ${r.permission} by ${r.reviewer ?? 'a reviewer'}${r.reason ? `: ${r.reason}` : ''}`,
+  }
 }
 
 /**
@@ -117,16 +154,31 @@ function withRemember(outcome: HookOutcome, reviewer: string | undefined, rememb
   return outcome
 }
 
-/** A parked call the host cannot wait for (202 from the daemon): ask, naming the approval. */
-export const parkedOutcome = (approvalId: string): HookOutcome => ({
-  decision: 'ask',
-  reason: `permit0: waiting for approval ${approvalId} on the dashboard`,
-  failSafe: true,
-})
+/** The dashboard page of an approval on a daemon at `base` (`http://host:port`). */
+export function approvalLink(base: string | undefined, approvalId: string): string | undefined {
+  if (base === undefined || base.trim() === '') return undefined
+  const origin = base.trim().replace(/\/api\/.*$/, '').replace(/\/+$/, '')
+  return `${origin}/ui/#/approvals/${encodeURIComponent(approvalId)}`
+}
 
-/** `permit0: email.send (Scorer) — risk 65/100 HIGH`. */
+/** A parked call the host cannot wait for (202 from the daemon): ask, naming the approval. */
+export const parkedOutcome = (approvalId: string, dashboardUrl?: string): HookOutcome => {
+  const link = approvalLink(dashboardUrl, approvalId)
+  return {
+    decision: 'ask',
+    reason: `permit0: waiting for approval ${approvalId} on the dashboard${link ? ` (${link})` : ''}`,
+    failSafe: true,
+    systemMessage: `permit0: approval ${approvalId} is waiting for a reviewer${link ? `: ${link}` : ''}`,
+  }
+}
+
+/**
+ * What the person reads when asked: what the call does and why permit0 asks, e.g. `permit0:
+ * Downloads https://x/i.sh and runs it with sh. pipes a download into sh — risk 42/100 MEDIUM`.
+ */
 export function humanReason(v: VerdictSummary): string {
-  const detail = v.blockReason ?? v.reason
+  const detail = v.why ?? v.blockReason ?? v.reason
+  if (v.explanation !== undefined) return `permit0: ${sentence(v.explanation)}${detail ? ` ${sentence(detail)}` : ''}`
   return `permit0: ${v.actionType} (${v.source}) — risk ${v.score ?? 0}/100 ${v.tier ?? 'MEDIUM'}${detail ? ` — ${detail}` : ''}`
 }
 

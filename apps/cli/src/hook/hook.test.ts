@@ -197,6 +197,36 @@ describe('remote mode against a loopback daemon', () => {
     })
   })
 
+  it('a call a reviewer decided names the approval, the dashboard link and the reviewer (systemMessage)', async () => {
+    const id = '01J9ZZZZZZZZZZZZZZZZZZZZZ0'
+    reply = answer(200, verdict('deny', {
+      source: 'HumanReviewer', decision_source: 'HumanReviewer', approval_id: id, reviewer: 'alice', reason: 'not today',
+      explanation: 'Runs `npm test`', why: 'alice denied it: "not today"',
+    }))
+    const r = await hook({ remote: url }, BASH_EVENT)
+    expect(r.envelope).toEqual({
+      systemMessage: `permit0: approval ${id} (${url}/ui/#/approvals/${id}) — deny by alice: not today`,
+      hookSpecificOutput: {
+        hookEventName: 'PreToolUse',
+        permissionDecision: 'deny',
+        permissionDecisionReason: 'permit0 denied this call: Runs `npm test`. alice denied it: "not today".',
+      },
+    })
+  })
+
+  it('a call parked past what the host can wait (202) asks, naming the approval and its link', async () => {
+    const id = '01J9ZZZZZZZZZZZZZZZZZZZZZ1'
+    reply = answer(202, {
+      status: 'pending', approval_id: id, wait_url: `/api/v1/approvals/${id}/wait`, expires_at: '2030-01-01T00:00:00.000Z',
+      engine: verdict('human'),
+    })
+    const r = await hook({ remote: url }, BASH_EVENT)
+    expect(r.envelope).toMatchObject({
+      systemMessage: `permit0: approval ${id} is waiting for a reviewer: ${url}/ui/#/approvals/${id}`,
+      hookSpecificOutput: { permissionDecision: 'ask' },
+    })
+  })
+
   it('sends hitl_routing only when the config file sets it', async () => {
     reply = answer(200, verdict('allow'))
     await hook({ remote: url }, BASH_EVENT, { readFile: (path) => (path.endsWith('config.yaml') ? 'hitl_routing: cc_prompt\n' : readFile(path)) })
@@ -212,7 +242,7 @@ describe('remote mode against a loopback daemon', () => {
   it('deny → deny with the block reason the model reads', async () => {
     reply = answer(200, verdict('deny', { score: 95, tier: 'CRITICAL', blocked: true, block_reason: 'rm -rf of the home directory' }))
     const r = await hook({ remote: url }, BASH_EVENT)
-    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'rm -rf of the home directory' } })
+    expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'permit0 denied this call: rm -rf of the home directory' } })
   })
 
   it.each(['human', 'humanintheloop'])('%s → ask with a formatted reason', async (permission) => {
@@ -272,7 +302,7 @@ describe('remote mode against a loopback daemon', () => {
     reply = answer(200, verdict('deny', { block_reason: 'nope' }))
     const r = await hook({ remote: url, shadow: true }, BASH_EVENT)
     expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
-    expect(r.stderr).toBe('[permit0 shadow] WOULD DENY (remote): nope\n')
+    expect(r.stderr).toBe('[permit0 shadow] WOULD DENY (remote): permit0 denied this call: nope\n')
   })
 
   it('unreachable daemon → ask, even under unknown: bypass', async () => {
@@ -292,7 +322,7 @@ describe('local mode (engine in-process, the repo packs)', () => {
   it('allow, ask (formatted) and deny envelopes from the real engine', async () => {
     expect((await local(send('ann@acme.com'))).stdout).toBe('{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}}\n')
     expect((await local(send('bob@partner.com', 'at noon?', 'other'))).envelope).toEqual({
-      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: 'permit0: email.send (Scorer) — risk 43/100 MEDIUM' },
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'ask', permissionDecisionReason: 'permit0: Sends an email to bob@partner.com (outside acme.com), subject "lunch". risk 43/100 MEDIUM (OUTBOUND, MUTATION, EXPOSURE, GOVERNANCE, PRIVILEGE).' },
     })
     const deny = await local(send('eve@evil.com', 'the secret password list', 'third'))
     expect(deny.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
@@ -326,7 +356,7 @@ describe('local mode (engine in-process, the repo packs)', () => {
     await local(send('eve@evil.com', 'the secret password list', 'S'), {}, dataDir)
     const after = await local(send('bob@partner.com', 'at noon?', 'S'), {}, dataDir)
     expect(after.envelope).toEqual({
-      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'Sensitive data read followed by external send in same session' },
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: 'permit0 denied this call: Sends an email to bob@partner.com (outside acme.com), subject "lunch". Sensitive data read followed by external send in same session.' },
     })
     // without session history the same sequence does not deny
     await local(send('eve@evil.com', 'the secret password list', 'T'), { session: false }, dataDir)
@@ -337,7 +367,7 @@ describe('local mode (engine in-process, the repo packs)', () => {
   it('shadow logs the would-be decision and allows', async () => {
     const r = await local(send('bob@partner.com', 'at noon?', 'shadow'), { shadow: true })
     expect(r.envelope).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow' } })
-    expect(r.stderr).toBe('[permit0 shadow] WOULD ASK: email.send (Scorer) score=43/100  permit0: email.send (Scorer) — risk 43/100 MEDIUM\n')
+    expect(r.stderr).toBe(`[permit0 shadow] WOULD ASK: email.send (Scorer) score=43/100  ${'permit0: Sends an email to bob@partner.com (outside acme.com), subject "lunch". risk 43/100 MEDIUM (OUTBOUND, MUTATION, EXPOSURE, GOVERNANCE, PRIVILEGE).'}\n`)
   })
 })
 

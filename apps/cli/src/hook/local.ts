@@ -8,6 +8,7 @@ import {
   stripClientPrefix,
   Tier,
   type Verdict,
+  verdictReason,
 } from '@permit0/engine'
 import { type HookOutcome, outcomeFromVerdict } from './envelope.ts'
 import type { SessionFile } from './session-file.ts'
@@ -70,6 +71,8 @@ export async function evaluateLocal(
     actionType: verdict.action.actionType,
     ...(verdict.risk ? { score: verdict.risk.score, tier: verdict.risk.tier } : {}),
     ...(verdict.risk?.blockReason !== undefined ? { blockReason: verdict.risk.blockReason } : {}),
+    ...(verdict.explanation !== undefined ? { explanation: verdict.explanation } : {}),
+    why: verdictReason(verdict),
   })
   return { outcome, isUnknown: verdict.action.domain === 'unknown', verdict }
 }

@@ -95,7 +95,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
   }
   if (status === 202) {
     const parked = CheckAcceptedSchema.safeParse(json)
-    return parkedOutcome(parked.success ? parked.data.approval_id : '?')
+    return parkedOutcome(parked.success ? parked.data.approval_id : '?', config.remote)
   }
   const parsed = CheckResponseSchema.safeParse(withHumanSpelling(json))
   if (!parsed.success) {
@@ -105,7 +105,7 @@ export async function evaluateRemote(call: RemoteCall, options: RemoteOptions): 
       failSafe: true,
     }
   }
-  return outcomeFromCheckResponse(parsed.data)
+  return outcomeFromCheckResponse(parsed.data, config.remote === undefined ? {} : { dashboardUrl: config.remote })
 }
 
 /** Upstream spells the HITL permission `humanintheloop`; treat it exactly like `human`. */

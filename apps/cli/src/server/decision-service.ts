@@ -12,7 +12,7 @@ import {
 } from '@permit0/engine'
 import type { NewAuditEntry, StoredPolicyCacheEntry } from '@permit0/store'
 import { ServerError, ServerErrorCode } from './errors.ts'
-import { iso, toCheckResponse, toHumanCheckResponse } from './mappers.ts'
+import { approvalExplanation, iso, toCheckResponse, toHumanCheckResponse } from './mappers.ts'
 import type { Metrics } from './metrics.ts'
 import { shadowCall, shadowFields, type ShadowEvaluator } from './shadow.ts'
 import { sessionKeyOf } from './remember.ts'
@@ -132,6 +132,8 @@ interface Prepared {
   readonly wait: boolean
   /** `hitl_routing: cc-prompt`: the agent host prompts natively; a `human` verdict never parks. */
   readonly hostPrompts: boolean
+  /** The caller asked for the decision trace in the response. */
+  readonly trace?: boolean
 }
 
 /**
@@ -167,11 +169,12 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         rawToolCall: prepared.call,
         ...(verdict.risk !== undefined && { risk: verdict.risk }),
         trace: verdict.trace,
+        ...(verdict.explanation !== undefined && { explanation: verdict.explanation }),
         ...sessionOf(prepared.call),
         ...(await shadowFields(deps.shadow, shadowCall(prepared.call, verdict.action, prepared.context, deps.orgDomain, clock.now()))),
       })
       record(verdict.permission, verdict.source, verdict.risk?.tier)
-      return { status: 200, body: toCheckResponse(verdict) }
+      return { status: 200, body: toCheckResponse(verdict, { trace: prepared.trace === true }) }
     }
 
     let timeoutMs = prepared.timeoutSecs !== undefined ? prepared.timeoutSecs * 1_000 : deps.approvalTimeoutMs
@@ -199,7 +202,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           approval_id: opened.id,
           wait_url: `/api/v1/approvals/${opened.id}/wait`,
           expires_at: iso(opened.expiresAtMs),
-          engine: toCheckResponse(verdict, { approvalId: opened.id }),
+          engine: toCheckResponse(verdict, { approvalId: opened.id, trace: prepared.trace === true }),
         },
       }
     }
@@ -255,7 +258,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         parameters: call.parameters,
         metadata,
         ...(request.client_kind !== undefined && { client_kind: request.client_kind }),
-        ...(request.org_domain !== undefined && { org_domain: request.org_domain }),
+        ...((request.org_domain ?? deps.orgDomain) !== undefined && { org_domain: request.org_domain ?? deps.orgDomain }),
       }
       return finish(
         verdict,
@@ -266,6 +269,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
           wait: request.hitl_wait !== false,
           hostPrompts: hostPrompts(request.hitl_routing),
+          ...(request.trace === true && { trace: true }),
         },
         options,
       )
@@ -289,6 +293,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
           ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
           wait: request.hitl_wait !== false,
           hostPrompts: false,
+          ...(request.trace === true && { trace: true }),
         },
         options,
       )
@@ -337,6 +342,7 @@ export function createResolutionEffects(deps: {
       ...(approval.risk !== undefined && { risk: approval.risk }),
       engineDecision: approval.enginePermission,
       engineSource: approval.engineSource,
+      explanation: approvalExplanation(approval).explanation,
       approvalId: approval.id,
       ...(approval.sessionId !== undefined && { sessionId: approval.sessionId }),
       ...(approval.taskGoal !== undefined && { taskGoal: approval.taskGoal }),
@@ -379,6 +385,10 @@ export function createResolutionEffects(deps: {
           permission,
           source: 'HumanReviewer',
           ...(approval.risk !== undefined && { risk: approval.risk }),
+          ...(resolution.reviewer !== undefined && resolution.reviewer !== '' && { reviewer: resolution.reviewer }),
+          ...(resolution.reason !== undefined && resolution.reason !== '' && { reason: resolution.reason }),
+          decidedAtMs: resolution.resolvedAtMs,
+          approvalId: approval.id,
           createdAtMs: now,
           expiresAtMs: remember.expiresAtMs ?? now + deps.humanCache.ttlMs,
           fingerprint: deps.humanCache.fingerprint,

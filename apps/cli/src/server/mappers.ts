@@ -7,7 +7,17 @@ import type {
 } from '@permit0/contracts'
 import { riskToWire, verdictToWire } from '@permit0/contracts'
 import type { ApprovalRecord, ApprovalResolution } from '@permit0/approvals'
-import type { DecisionSource, Permission, RememberedDecision, Verdict } from '@permit0/engine'
+import {
+  cachedDecisionReason,
+  explainAction,
+  verdictReason,
+  type DecisionSource,
+  type JsonObject,
+  type NormAction,
+  type Permission,
+  type RememberedDecision,
+  type Verdict,
+} from '@permit0/engine'
 import type { AuditEntry } from '@permit0/store'
 import type { ScopeOptions } from './remember.ts'
 
@@ -29,9 +39,43 @@ export function toResolution(resolution: ApprovalResolution): WireResolution {
   }
 }
 
+/** The org domain a request was decided under (kept in an approval's context). */
+const orgDomainOf = (context: JsonObject | undefined): { orgDomain?: string } => {
+  const d = context?.['org_domain']
+  return typeof d === 'string' && d !== '' ? { orgDomain: d } : {}
+}
+
+/** The explanation of a parked call and why the engine asked (computed from the stored action). */
+export function approvalExplanation(record: Pick<ApprovalRecord, 'action' | 'context' | 'risk' | 'enginePermission' | 'engineSource'>): {
+  explanation: string
+  why: string
+} {
+  const verdict: Verdict = {
+    permission: record.enginePermission,
+    source: record.engineSource,
+    action: record.action,
+    ...(record.risk !== undefined && { risk: record.risk }),
+    trace: [],
+  }
+  return { explanation: explainAction(record.action, orgDomainOf(record.context)), why: verdictReason(verdict) }
+}
+
+/** The agent behind a parked call, from its request context (client kind, agent type and id). */
+export function agentOf(context: JsonObject | undefined): string | undefined {
+  if (context === undefined) return undefined
+  const metadata = context['metadata']
+  const meta = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {}
+  const parts = [context['client_kind'], meta['agent_type'], meta['agent_id']].filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  )
+  return parts.length === 0 ? undefined : [...new Set(parts)].join(' / ')
+}
+
 /** A card of the queue; `scopes`: what its reviewer may choose (shown while it is pending). */
 export function toApprovalSummary(record: ApprovalRecord, scopes?: ScopeOptions): ApprovalSummary {
+  const agent = agentOf(record.context)
   const { action } = record
+  const { explanation, why } = approvalExplanation(record)
   return {
     approval_id: record.id,
     kind: record.kind,
@@ -44,12 +88,15 @@ export function toApprovalSummary(record: ApprovalRecord, scopes?: ScopeOptions)
     surface_tool: action.execution.surfaceTool,
     surface_command: action.execution.surfaceCommand,
     norm_hash: action.normHash,
+    explanation,
+    ...(why !== '' && { why }),
     ...riskToWire(record.risk),
     flags: record.risk === undefined ? [] : [...record.risk.flags],
     parameters: action.parameters,
     engine_permission: record.enginePermission,
     engine_source: record.engineSource,
     ...(record.sessionId !== undefined && { session_id: record.sessionId }),
+    ...(agent !== undefined && { agent }),
     ...(record.taskGoal !== undefined && { task_goal: record.taskGoal }),
     created_at: iso(record.createdAtMs),
     expires_at: iso(record.expiresAtMs),
@@ -60,27 +107,65 @@ export function toApprovalSummary(record: ApprovalRecord, scopes?: ScopeOptions)
   }
 }
 
-/** The `/check` response for a verdict (absent optionals omitted). */
+/** A cached human decision's reviewer, reason and time, from the verdict's policy-cache stage. */
+function cachedHuman(verdict: Partial<Pick<Verdict, 'trace' | 'source'>>): { reviewer?: string; reason?: string; decided_at?: string } {
+  if (verdict.source !== 'PolicyCache') return {}
+  const d = verdict.trace?.find((s) => s.stage === 'policy_cache')?.detail
+  if (d === undefined) return {}
+  const at = d['decided_at_ms']
+  return {
+    ...(typeof d['reviewer'] === 'string' && { reviewer: d['reviewer'] }),
+    ...(typeof d['reason'] === 'string' && { reason: d['reason'] }),
+    ...(typeof at === 'number' && { decided_at: iso(at) }),
+  }
+}
+
+/**
+ * The `/check` response for a verdict (absent optionals omitted). Always carries `explanation`
+ * and `why`; `trace` only with `options.trace`.
+ */
 export function toCheckResponse(
-  verdict: Pick<Verdict, 'action' | 'risk'> & { permission: Permission; source: DecisionSource },
-  extra: { approvalId?: string; reviewer?: string; reason?: string; remember?: RememberedDecision } = {},
+  verdict: Pick<Verdict, 'action' | 'risk'> &
+    Partial<Pick<Verdict, 'trace' | 'explanation'>> & { permission: Permission; source: DecisionSource },
+  extra: { approvalId?: string; reviewer?: string; reason?: string; why?: string; explanation?: string; trace?: boolean; remember?: RememberedDecision } = {},
 ): CheckResponse {
+  const cached = cachedHuman(verdict)
+  const reviewer = extra.reviewer ?? cached.reviewer
+  const reason = extra.reason ?? cached.reason
+  const explanation = extra.explanation ?? verdict.explanation ?? explainAction(verdict.action)
+  const why = extra.why ?? verdictReason({ ...verdict, trace: verdict.trace ?? [] })
   return {
     ...verdictToWire(verdict),
     decision_source: verdict.source,
     ...(extra.approvalId !== undefined && { approval_id: extra.approvalId }),
-    ...(extra.reviewer !== undefined && extra.reviewer !== '' && { reviewer: extra.reviewer }),
-    ...(extra.reason !== undefined && extra.reason !== '' && { reason: extra.reason }),
+    ...(reviewer !== undefined && reviewer !== '' && { reviewer }),
+    ...(reason !== undefined && reason !== '' && { reason }),
+    ...(cached.decided_at !== undefined && { decided_at: cached.decided_at }),
+    explanation,
+    ...(why !== '' && { why }),
+    ...(extra.trace === true &&
+      verdict.trace !== undefined && {
+        trace: verdict.trace.map((s) => ({ stage: s.stage, outcome: s.outcome, ...(s.detail !== undefined && { detail: s.detail }) })),
+      }),
     ...(extra.remember !== undefined && { remember: toRemember(extra.remember) }),
   }
+}
+
+/** What a person's decision says: "alice denied it: not on prod". */
+export function humanWhy(permission: string, reviewer: string | undefined, reason: string | undefined): string {
+  return cachedDecisionReason(
+    { cached_source: 'HumanReviewer', ...(reviewer ? { reviewer } : {}), ...(reason ? { reason } : {}) },
+    permission,
+  ).replace(' this exact call earlier', ' it')
 }
 
 /** The response a parked request gets once a human decided. */
 export function toHumanCheckResponse(record: ApprovalRecord): CheckResponse {
   const resolution = record.resolution
+  const permission = resolution?.permission ?? 'deny'
   return toCheckResponse(
     {
-      permission: resolution?.permission ?? 'deny',
+      permission,
       source: 'HumanReviewer',
       action: record.action,
       risk: record.risk,
@@ -90,9 +175,15 @@ export function toHumanCheckResponse(record: ApprovalRecord): CheckResponse {
       reviewer: resolution?.reviewer,
       reason: resolution?.reason,
       ...(resolution?.remember !== undefined && { remember: resolution.remember }),
+      explanation: explainAction(record.action, orgDomainOf(record.context)),
+      why: humanWhy(permission, resolution?.reviewer, resolution?.reason),
     },
   )
 }
+
+/** The explanation an audit entry shows: the recorded one, or one built from its action (older entries). */
+export const auditExplanation = (entry: { explanation?: string; action: NormAction }): string =>
+  entry.explanation ?? explainAction(entry.action)
 
 export function toWireAuditEntry(entry: AuditEntry): WireAuditEntry {
   const { action, risk } = entry
@@ -110,6 +201,7 @@ export function toWireAuditEntry(entry: AuditEntry): WireAuditEntry {
     flags: risk === undefined ? [] : [...risk.flags],
     surface_tool: action.execution.surfaceTool,
     surface_command: action.execution.surfaceCommand,
+    explanation: auditExplanation(entry),
     ...(entry.approvalId !== undefined && { approval_id: entry.approvalId }),
     ...(entry.humanReview !== undefined && { reviewer: entry.humanReview.reviewer }),
     ...((entry.humanReview?.reason ?? entry.reason) !== undefined && { reason: entry.humanReview?.reason ?? entry.reason }),

@@ -39,6 +39,16 @@ export function ruleData(
 export interface AssessReport {
   /** A session rule matched or a session block rule fired (the verdict depends on history). */
   sessionDependent: boolean
+  /** Indices of the `rules:` / `session_rules:` entries that matched (filled when present). */
+  matchedRules?: number[]
+  matchedSessionRules?: number[]
+  /** The session block rule's reason, when one fired. */
+  sessionBlockReason?: string
+  /** The template as scored: flags with their roles, amplifiers with their raw values. */
+  flags?: Record<string, string>
+  amplifiers?: Record<string, number>
+  /** The template was gated by a rule (`gate:`) or a session block rule before scoring. */
+  gatedByRule?: boolean
 }
 
 /**
@@ -55,14 +65,15 @@ export function assessRisk(
   const t = baseTemplate(rule)
   if (rule.rules.length > 0) {
     const { data, env } = ruleData(input.rawParameters, input.parameters, namedSets)
-    applyEntries(rule.rules, t, data, env)
+    applyEntries(rule.rules, t, data, env, report?.matchedRules)
   }
   const session = input.session
   if (session !== undefined) {
     const env = { namedSets }
     t.amps.set('session', sessionAmplifier(session))
     const matched =
-      rule.sessionRules.length > 0 && applyEntries(rule.sessionRules, t, sessionSnapshot(session), env)
+      rule.sessionRules.length > 0 &&
+      applyEntries(rule.sessionRules, t, sessionSnapshot(session), env, report?.matchedSessionRules)
     const reason = sessionBlockReason({
       session,
       actionType: input.actionType,
@@ -70,7 +81,15 @@ export function assessRisk(
       nowMs: input.nowMs ?? session.records.at(-1)?.atMs ?? 0,
     })
     if (reason !== undefined) gateTemplate(t, reason)
-    if (report) report.sessionDependent = matched || reason !== undefined
+    if (report) {
+      report.sessionDependent = matched || reason !== undefined
+      if (reason !== undefined) report.sessionBlockReason = reason
+    }
+  }
+  if (report?.flags !== undefined) {
+    for (const [flag, role] of t.flags) report.flags[flag] = role
+    if (report.amplifiers !== undefined) for (const [dim, v] of t.amps) report.amplifiers[dim] = v
+    report.gatedByRule = t.blocked
   }
   return scorer.score(t, input.actionType)
 }

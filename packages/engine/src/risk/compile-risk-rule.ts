@@ -46,6 +46,8 @@ function reasonTemplate(text: string): (data: JsonValue, env: ConditionEnv) => s
 export interface CompiledRuleEntry {
   readonly when: Condition
   readonly then: readonly Mutation[]
+  /** The entry's `then:` as written (for the decision trace: what a matching rule did). */
+  readonly effects: JsonValue
 }
 
 export interface CompiledRiskRule {
@@ -273,7 +275,7 @@ function compileEntries(
       const mut = compileMutation(m, [...p, 'then', j], gateOnly, issues)
       if (mut) then.push(mut)
     })
-    out.push({ when: compiled.condition, then })
+    out.push({ when: compiled.condition, then, effects: entry['then'] as JsonValue })
   })
   return out
 }
@@ -356,20 +358,23 @@ export function baseTemplate(rule: CompiledRiskRule): RiskTemplate {
 
 /**
  * Applies every matching entry, in order (all-match; gates do not stop evaluation). Returns
- * whether any entry matched.
+ * whether any entry matched; `matched`, when given, receives the indices of the entries that did.
  */
 export function applyEntries(
   entries: readonly CompiledRuleEntry[],
   t: RiskTemplate,
   data: JsonValue,
   env: Parameters<Condition>[1],
+  matched?: number[],
 ): boolean {
-  let matched = false
-  for (const e of entries) {
+  let any = false
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as CompiledRuleEntry
     if (e.when(data, env)) {
-      matched = true
+      any = true
+      matched?.push(i)
       for (const m of e.then) m(t, data, env)
     }
   }
-  return matched
+  return any
 }

@@ -9,11 +9,13 @@ import type { CompiledRiskRule } from '../risk/compile-risk-rule.ts'
 import { routeTier, type HybridScorer } from '../scoring/hybrid.ts'
 import type { SessionContext } from '../session/session.ts'
 import { UNKNOWN_ACTION_TYPE } from '../taxonomy/taxonomy.ts'
+import { explainAction } from './explain.ts'
 import {
   DecisionSource,
   Permission,
   type JsonObject,
   type JsonValue,
+  type ListOrigin,
   type NormAction,
   type PolicyLookup,
   type RiskScore,
@@ -26,6 +28,8 @@ export interface DecideContext {
   readonly rawParameters: JsonValue
   readonly session?: SessionContext
   readonly nowMs: number
+  /** The organisation's mail domain, for the explanation ("outside acme.com"). */
+  readonly orgDomain?: string
 }
 
 export interface ScoringModel {
@@ -44,19 +48,36 @@ export const TraceStageName = {
   AgentReview: 'agent_review',
 } as const
 
-const DENY_HIT: TraceStage = { stage: TraceStageName.Denylist, outcome: 'hit' }
 const DENY_MISS: TraceStage = { stage: TraceStageName.Denylist, outcome: 'miss' }
-const ALLOW_HIT: TraceStage = { stage: TraceStageName.Allowlist, outcome: 'hit' }
 const ALLOW_MISS: TraceStage = { stage: TraceStageName.Allowlist, outcome: 'miss' }
 const CACHE_MISS: TraceStage = { stage: TraceStageName.PolicyCache, outcome: 'miss' }
 const UNKNOWN_MISS: TraceStage = { stage: TraceStageName.UnknownAction, outcome: 'miss' }
 
-export function normalizeStage(action: NormAction): TraceStage {
-  return {
-    stage: TraceStageName.Normalize,
-    outcome: 'ok',
-    detail: { action_type: action.actionType, channel: action.channel },
+/** The normalizer that matched (pack, id, file), when known. */
+export interface NormalizerRef {
+  readonly id: string
+  readonly pack: string
+  readonly file: string
+}
+
+export function normalizeStage(action: NormAction, normalizer?: NormalizerRef): TraceStage {
+  const detail: JsonObject = { action_type: action.actionType, channel: action.channel }
+  if (normalizer !== undefined) {
+    detail['normalizer'] = { id: normalizer.id, pack: normalizer.pack, file: normalizer.file }
+  } else if (action.actionType === UNKNOWN_ACTION_TYPE) {
+    detail['normalizer'] = null
   }
+  return { stage: TraceStageName.Normalize, outcome: 'ok', detail }
+}
+
+function listDetail(origin: ListOrigin | undefined): JsonObject | undefined {
+  if (origin === undefined) return undefined
+  return { reason: origin.reason, created_by: origin.createdBy, created_at_ms: origin.createdAtMs }
+}
+
+function hitStage(stage: string, origin: ListOrigin | undefined): TraceStage {
+  const detail = listDetail(origin)
+  return detail === undefined ? { stage, outcome: 'hit' } : { stage, outcome: 'hit', detail }
 }
 
 export function riskDetail(risk: RiskScore): JsonObject {
@@ -112,7 +133,13 @@ export function decide(
   ctx: DecideContext,
   leadingTrace: readonly TraceStage[] = [],
 ): Decision {
-  const report: AssessReport = { sessionDependent: false }
+  const report: AssessReport = {
+    sessionDependent: false,
+    matchedRules: [],
+    matchedSessionRules: [],
+    flags: {},
+    amplifiers: {},
+  }
   const verdict = decideVerdict(model, action, lookup, ctx, leadingTrace, report)
   const sessionDependent = report.sessionDependent
   return { verdict, cacheable: isCacheable(verdict) && !sessionDependent, sessionDependent }
@@ -127,26 +154,28 @@ function decideVerdict(
   report: AssessReport,
 ): Verdict {
   const trace: TraceStage[] = [...leadingTrace]
+  const explanation = explainAction(action, ctx.orgDomain === undefined ? {} : { orgDomain: ctx.orgDomain })
   if (lookup.denylisted) {
-    trace.push(DENY_HIT)
-    return { permission: Permission.Deny, source: DecisionSource.Denylist, action, trace }
+    trace.push(hitStage(TraceStageName.Denylist, lookup.denyEntry))
+    return { permission: Permission.Deny, source: DecisionSource.Denylist, action, trace, explanation }
   }
   trace.push(DENY_MISS)
   if (lookup.allowlisted) {
-    trace.push(ALLOW_HIT)
-    return { permission: Permission.Allow, source: DecisionSource.Allowlist, action, trace }
+    trace.push(hitStage(TraceStageName.Allowlist, lookup.allowEntry))
+    return { permission: Permission.Allow, source: DecisionSource.Allowlist, action, trace, explanation }
   }
   trace.push(ALLOW_MISS)
   const cached = lookup.cached
   if (cached !== undefined) {
-    trace.push({
-      stage: TraceStageName.PolicyCache,
-      outcome: 'hit',
-      detail: { cached_permission: cached.permission, cached_source: cached.source },
-    })
+    const detail: JsonObject = { cached_permission: cached.permission, cached_source: cached.source }
+    if (cached.reviewer !== undefined) detail['reviewer'] = cached.reviewer
+    if (cached.reason !== undefined) detail['reason'] = cached.reason
+    if (cached.decidedAtMs !== undefined) detail['decided_at_ms'] = cached.decidedAtMs
+    if (cached.approvalId !== undefined) detail['approval_id'] = cached.approvalId
+    trace.push({ stage: TraceStageName.PolicyCache, outcome: 'hit', detail })
     return cached.risk === undefined
-      ? { permission: cached.permission, source: DecisionSource.PolicyCache, action, trace }
-      : { permission: cached.permission, source: DecisionSource.PolicyCache, action, risk: cached.risk, trace }
+      ? { permission: cached.permission, source: DecisionSource.PolicyCache, action, trace, explanation }
+      : { permission: cached.permission, source: DecisionSource.PolicyCache, action, risk: cached.risk, trace, explanation }
   }
   trace.push(CACHE_MISS)
   const risk = scoreAction(model, action, ctx, report)
@@ -156,11 +185,41 @@ function decideVerdict(
       outcome: 'evaluated',
       detail: { action_type: action.actionType, permission: Permission.Human },
     })
-    return { permission: Permission.Human, source: DecisionSource.UnknownFallback, action, trace }
+    return { permission: Permission.Human, source: DecisionSource.UnknownFallback, action, trace, explanation }
   }
   trace.push(UNKNOWN_MISS)
-  trace.push({ stage: TraceStageName.RiskScoring, outcome: 'evaluated', detail: riskDetail(risk) })
-  return { permission: routeTier(risk), source: DecisionSource.Scorer, action, risk, trace }
+  trace.push({
+    stage: TraceStageName.RiskScoring,
+    outcome: 'evaluated',
+    detail: scoringDetail(risk, model.rules.get(action.actionType), report),
+  })
+  return { permission: routeTier(risk), source: DecisionSource.Scorer, action, risk, trace, explanation }
+}
+
+/**
+ * The risk-scoring trace detail: the score, the rule file, each matching rule entry and what it
+ * did, the flags and amplifiers as scored, and which gate or block rule fired.
+ */
+function scoringDetail(risk: RiskScore, rule: CompiledRiskRule | undefined, report: AssessReport): JsonObject {
+  const detail = riskDetail(risk)
+  if (rule === undefined) return detail
+  if (rule.file !== undefined) detail['risk_rule'] = rule.file
+  if (rule.fixedTier !== undefined) detail['fixed_tier'] = rule.fixedTier
+  detail['matched_rules'] = (report.matchedRules ?? []).map((i) => ({ index: i, then: rule.rules[i]?.effects ?? null }))
+  if ((report.matchedSessionRules ?? []).length > 0) {
+    detail['matched_session_rules'] = (report.matchedSessionRules ?? []).map((i) => ({
+      index: i,
+      then: rule.sessionRules[i]?.effects ?? null,
+    }))
+  }
+  if (report.flags !== undefined) detail['flag_roles'] = { ...report.flags }
+  if (report.amplifiers !== undefined) detail['amplifiers'] = { ...report.amplifiers }
+  if (report.sessionBlockReason !== undefined) detail['session_block_rule'] = report.sessionBlockReason
+  if (risk.blocked && risk.blockReason !== undefined) {
+    if (report.gatedByRule !== true) detail['block_rule'] = risk.blockReason
+    else if (report.sessionBlockReason !== risk.blockReason) detail['gate'] = risk.blockReason
+  }
+  return detail
 }
 
 /**

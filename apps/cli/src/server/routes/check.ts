@@ -8,6 +8,10 @@ import { parseJson } from '../validate.ts'
 const wantsAsync = (prefer: string | undefined): boolean =>
   prefer !== undefined && /(^|[\s,;])respond-async($|[\s,;])/i.test(prefer)
 
+/** `?trace=1` (or `true`) asks for the decision trace, like `"trace": true` in the body. */
+const withTraceQuery = <T extends { trace?: boolean }>(body: T, query: string | undefined): T =>
+  query !== undefined && /^(1|true|yes)$/i.test(query) ? { ...body, trace: true } : body
+
 /**
  * The server owns the context: a request's `org_domain` is honoured only from an admin (an admin
  * token, or the reviewer secret on a tokenless daemon; or an app built without authentication).
@@ -24,7 +28,7 @@ export function ownedContext(request: CheckRequest, admin: boolean): CheckReques
 export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
   return new Hono<AppEnv>()
     .post('/check', requireRole(deps, ROLES.check), async (c) => {
-      const body = ownedContext(await parseJson(c, CheckRequestSchema), isAdmin(deps, c))
+      const body = withTraceQuery(ownedContext(await parseJson(c, CheckRequestSchema), isAdmin(deps, c)), c.req.query('trace'))
       const outcome = await deps.decisions.check(body, {
         signal: c.req.raw.signal,
         respondAsync: wantsAsync(c.req.header('prefer')),
@@ -33,7 +37,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
       return c.json(outcome.body, outcome.status)
     })
     .post('/check_action', requireRole(deps, ROLES.checkAction), async (c) => {
-      const body = await parseJson(c, CheckActionRequestSchema)
+      const body = withTraceQuery(await parseJson(c, CheckActionRequestSchema), c.req.query('trace'))
       const outcome = await deps.decisions.checkAction(body, {
         signal: c.req.raw.signal,
         respondAsync: wantsAsync(c.req.header('prefer')),

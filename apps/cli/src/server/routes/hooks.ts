@@ -62,9 +62,10 @@ export function hookRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
         client_kind: 'claude-code',
       })
       const result = await deps.decisions.check(request, { signal: c.req.raw.signal })
-      if (result.status === 202) outcome = parkedOutcome(result.body.approval_id)
+      const dashboardUrl = new URL(c.req.url).origin
+      if (result.status === 202) outcome = parkedOutcome(result.body.approval_id, dashboardUrl)
       else {
-        outcome = outcomeFromCheckResponse(result.body)
+        outcome = outcomeFromCheckResponse(result.body, { dashboardUrl })
         isUnknown = isUnknownAction(result.body.action_type)
       }
     } catch (err) {

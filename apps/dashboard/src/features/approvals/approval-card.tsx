@@ -83,6 +83,8 @@ export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onD
     ['Norm hash', approval.norm_hash],
   ]
   const parameters = Object.entries(approval.parameters)
+  const target = exactTarget(approval)
+  const agent = approval.agent
 
   return (
     <article
@@ -114,6 +116,36 @@ export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onD
         <div className={`countdown${remainingMs < 30_000 ? ' urgent' : ''}`} aria-label="time left">
           {remainingMs > 0 ? `${formatRemaining(remainingMs)} left` : 'timing out…'}
         </div>
+      </div>
+
+      {approval.explanation && (
+        <p className="card-explanation" aria-label="what this call does">
+          {approval.explanation}
+        </p>
+      )}
+      {approval.why && (
+        <div className="muted" aria-label="why permit0 asks">
+          Why: {approval.why}
+        </div>
+      )}
+      {target && (
+        <section aria-label={target.label}>
+          <h3 className="section-title">{target.label}</h3>
+          {/* In full, never collapsed: a long line scrolls so its dangerous tail stays reachable. */}
+          <pre className="value-text exact-target" tabIndex={0}>
+            {target.text}
+          </pre>
+        </section>
+      )}
+      <div className="muted small" aria-label="approval identity">
+        approval <span className="mono">{approval.approval_id}</span>
+        {approval.session_id && (
+          <>
+            {' · session '}
+            <span className="mono">{approval.session_id}</span>
+          </>
+        )}
+        {agent && ` · agent ${agent}`}
       </div>
 
       {approval.flags.length > 0 && (
@@ -208,6 +240,27 @@ export function ApprovalCard({ approval, nowMs, canDecide, cannotDecideNote, onD
       )}
     </article>
   )
+}
+
+/** The exact command, URL, SQL or path of a call: what a reviewer must see whole. */
+function exactTarget(a: ApprovalSummary): { label: string; text: string } | undefined {
+  const p = a.parameters
+  const pick = (key: string): string | undefined => {
+    const v = p[key]
+    return typeof v === 'string' && v !== '' ? v : undefined
+  }
+  const command = pick('command')
+  if (command !== undefined) return { label: 'Command', text: command }
+  const sql = pick('sql')
+  if (sql !== undefined) return { label: 'SQL', text: sql }
+  const url = pick('url')
+  if (url !== undefined) return { label: 'URL', text: url }
+  const path = pick('path')
+  if (path !== undefined) return { label: 'Path', text: path }
+  if (a.surface_command !== '' && a.surface_command !== a.tool_name && a.surface_command !== a.action_type) {
+    return { label: 'Call', text: a.surface_command }
+  }
+  return undefined
 }
 
 function FieldRow(props: { label: string; value: string; mono?: boolean }) {
