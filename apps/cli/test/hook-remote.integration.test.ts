@@ -105,7 +105,7 @@ describe('permit0 hook → real permit0 serve --ui (parked calls)', { timeout: 6
 
   it.each([
     // By default (no hitl_routing configured) a --ui daemon parks the call on its dashboard.
-    ['allow', { permissionDecision: 'allow' }, 'hitl_timeout_secs: 60\n'],
+    ['allow', { permissionDecision: 'allow', permissionDecisionReason: expect.stringContaining('approved by ann. Remembered for this exact call until') }, 'hitl_timeout_secs: 60\n'],
     ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }, 'hitl_routing: ui-wait\nhitl_timeout_secs: 60\n'],
   ] as const)('a parked call decided %s through the API answers the hook', async (permission, expected, configYaml) => {
     const answer = hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: `x-${permission}@external-partner.com`, subject: 'Q', body: permission }), configYaml)

@@ -283,7 +283,7 @@ describe('remote mode against a loopback daemon', () => {
     expect((await hook({ remote: url }, BASH_EVENT)).envelope).toMatchObject({
       hookSpecificOutput: {
         permissionDecision: 'deny',
-        permissionDecisionReason: 'not today (denied by ann. Remembered for this exact call in this session until 2026-05-24T11:00:00.000Z.)',
+        permissionDecisionReason: 'permit0 denied this call: not today (denied by ann. Remembered for this exact call in this session until 2026-05-24T11:00:00.000Z.)',
       },
     })
     reply = answer(200, verdict('allow', { ...human, remember: { scope: 'once', expires_at: null } }))
