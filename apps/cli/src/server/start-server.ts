@@ -22,13 +22,14 @@ import { shippedDashboardDir } from '../package-root.ts'
 import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
-import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
 import { describePacks } from './packs-info.ts'
 import { createCachedPolicyRepository } from './policy-cache.ts'
 import { createReviewerAuth, loadOrCreateReviewerToken, LOGIN_PATH, REVIEWER_TOKEN_FILE, type ReviewerAuth } from './reviewer-auth.ts'
 
 export const SERVER_VERSION = '0.1.0'
+/** How often `serve` deletes session records older than the session TTL. */
+export const SESSION_PRUNE_INTERVAL_MS = 3_600_000
 
 /** The store's approvals satisfy the queue's port (compile-time check). */
 const asRepository = (store: Store): ApprovalRepository => store.approvals
@@ -242,7 +243,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       replicaId,
       newId: () => ulid(),
       pollIntervalMs: config.approvalPollMs,
-      onResolve: createResolutionEffects({ audit: store.audit, policy, clock, humanCache, metrics }),
+      onResolve: createResolutionEffects({ audit: store.audit, policy, sessions: store.sessions, clock, humanCache, metrics }),
       onError: (err, context) => {
         metrics.storeErrors.inc({ operation: 'approvals' })
         logger.error({ err, context }, 'approvals queue error')
@@ -269,10 +270,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
     })
   }
 
-  const checkEngine = adaptEngine(engine)
+  // Expired session rows (older than SESSION_TTL_MS) are ignored on read; pruned at start and hourly.
+  const pruneSessions = (): void => {
+    store.sessions.prune(clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning expired session records failed'))
+  }
+  pruneSessions()
+  const pruneTimer = setInterval(pruneSessions, SESSION_PRUNE_INTERVAL_MS)
+  pruneTimer.unref()
+
   const decisions = createDecisionService({
-    engine: checkEngine,
+    engine,
     policy,
+    sessions: store.sessions,
     audit: store.audit,
     ...(queue !== undefined && { queue }),
     clock,
@@ -285,7 +294,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const uiDir = config.uiDir !== undefined ? resolve(cwd, config.uiDir) : shippedDashboardDir()
   const app = createApp({
     decisions,
-    engine: checkEngine,
+    engine,
+    sessions: store.sessions,
     ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
     store: { ...pickStore(store), policy },
@@ -339,6 +349,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ...(loginUrl !== undefined && { loginUrl }),
     close() {
       closing ??= (async () => {
+        clearInterval(pruneTimer)
         const stopped = new Promise<void>((done) => server.close(() => done()))
         // Parked requests are answered (503, approval abandoned) before the store closes.
         shutdown.abort() // ends event streams; later responses carry `Connection: close`
