@@ -1,5 +1,6 @@
 import { Permission, Tier, type JsonObject, type JsonValue } from '../types.ts'
 import { tierRank } from '../scoring/constants.ts'
+import { sha256Hex, type Sha256Hex } from '../canonical/index.ts'
 
 /** One earlier decision in the same agent session, recorded by the caller after each check. */
 export interface SessionRecord {
@@ -144,19 +145,31 @@ export const SESSION_RECORD_MAX_VALUE_CHARS = 1_024
 export const SESSION_RECORD_MAX_PARAMETER_CHARS = 8_192
 export const SESSION_RECORD_MAX_FLAGS = 32
 
+/** Parameters the built-in session block rules read from earlier records: always kept. */
+export const SESSION_RULE_PARAMETERS: readonly string[] = ['amount', 'recipient', 'customer']
+
 /**
  * Bounds a record before it is stored, so a hostile call cannot grow a session's history without
  * limit: at most `SESSION_RECORD_MAX_KEYS` top-level parameters, each whose JSON is at most
- * `SESSION_RECORD_MAX_VALUE_CHARS` long, `SESSION_RECORD_MAX_PARAMETER_CHARS` in all (the
- * built-in rules read `amount`, `recipient` and `customer`, which are short; keys are kept in
- * sorted order, so which ones survive does not depend on the caller's key order).
+ * `SESSION_RECORD_MAX_VALUE_CHARS` long, `SESSION_RECORD_MAX_PARAMETER_CHARS` in all. The
+ * parameters the built-in rules read (`SESSION_RULE_PARAMETERS`) come first and are always kept
+ * (an oversized one as a digest, which still tells values apart), so padding a call cannot hide
+ * it from a rule; the rest follow in sorted key order.
  */
-export function boundSessionRecord(record: SessionRecord): SessionRecord {
+export function boundSessionRecord(record: SessionRecord, sha256: Sha256Hex = sha256Hex): SessionRecord {
   const parameters: Record<string, JsonValue> = {}
   let total = 0
   let kept = 0
+  for (const key of SESSION_RULE_PARAMETERS) {
+    const value = record.parameters[key]
+    if (value === undefined) continue
+    const text = jsonKey(value)
+    parameters[key] = text.length > SESSION_RECORD_MAX_VALUE_CHARS ? `sha256:${sha256(text)}` : value
+    kept++
+  }
   for (const key of Object.keys(record.parameters).sort()) {
     if (kept >= SESSION_RECORD_MAX_KEYS) break
+    if (SESSION_RULE_PARAMETERS.includes(key)) continue
     if (key.length > SESSION_RECORD_MAX_VALUE_CHARS) continue
     const value = record.parameters[key] as JsonValue
     const size = key.length + JSON.stringify(value).length
