@@ -18,10 +18,16 @@ export const MAX_HITL_TIMEOUT_SECS = 86_400
  */
 export const ClientDeadlineSchema = z.number().positive().max(MAX_HITL_TIMEOUT_SECS)
 
+/**
+ * Longest accepted `metadata.session_id` (the engine's `SESSION_ID_MAX_LENGTH`; a contracts test
+ * keeps them equal). A session id must be a non-empty string: docs/serve.md "Sessions".
+ */
+export const MAX_SESSION_ID_LENGTH = 256
+
 /** `metadata` of a check request; well-known keys are typed, anything else passes through. */
 export const CheckMetadataSchema = z
   .object({
-    session_id: z.string().optional(),
+    session_id: z.string().min(1).max(MAX_SESSION_ID_LENGTH).optional(),
     task_goal: z.string().optional(),
     cwd: z.string().optional(),
   })
