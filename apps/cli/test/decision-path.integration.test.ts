@@ -183,6 +183,24 @@ describe('held-out session cases through serve', { timeout: 120_000 }, () => {
     // the Claude Code http hook answers a refusal as a deny naming the field
     const viaHook = await call(server.url, 'POST', '/api/v1/hooks/claude-code', { ...hookEvent('x'.repeat(300), send()) }, { anonymous: true })
     expect(viaHook.body.hookSpecificOutput).toMatchObject({ permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('session_id') })
+    // a replayed event already ran: an invalid session id is left out of the decision, never the audit
+    const replay = await call(server.url, 'POST', '/api/v1/audit/replay', {
+      events: [{ event_id: 'ev-bad-session', occurred_at: new Date().toISOString(), tool_name: 'gmail_read', parameters: { message_id: 'm1' }, metadata: { session_id: 42 } }],
+    })
+    expect(replay.body).toEqual({ accepted: 1, rejected: [] })
+    // gateway: an error line naming the field, the stream goes on
+    const out: string[] = []
+    await runGateway(
+      { packsDir: emailPacksDir(), orgDomain: ORG },
+      {
+        input: Readable.from([`${JSON.stringify({ ...send(), metadata: { session_id: '' } })}\n${JSON.stringify(send())}\n`]),
+        stdout: (t) => out.push(t),
+        stderr: () => undefined,
+      },
+    )
+    const [refused, decided] = out.join('').trim().split('\n').map((l) => JSON.parse(l))
+    expect(refused).toMatchObject({ line: 1, error: { code: 'DECISION_INVALID_SESSION_ID', message: expect.stringContaining('metadata.session_id') } })
+    expect(decided).toMatchObject({ permission: 'human' })
     // exactly 256 characters is fine
     expect((await viaServe(server.url, 's'.repeat(256), send())).permission).toBe('human')
   })
