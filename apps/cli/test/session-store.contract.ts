@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  boundSessionRecord,
   SESSION_ID_MAX_LENGTH,
+  SESSION_RECORD_MAX_CHARS,
   SESSION_RECORD_LIMIT,
   SESSION_TTL_MS,
   Tier,
@@ -118,20 +120,26 @@ export function defineSessionStoreContract(name: string, make: MakeSessionStore)
       expect((await sessions.load(id, base)).records).toEqual([])
     })
 
-    it('bounds a hostile record: huge parameters and flags are cut, the short ones rules read survive', async () => {
+    it('stores a bounded hostile record intact (the rules\' parameters survive) and refuses an unbounded one', async () => {
       const id = freshId('hostile')
       const flags = Array.from({ length: 1_000 }, (_, i) => `F${i}`)
       const parameters: Record<string, unknown> = { amount: 499_999, recipient: 'acct-1', customer: 'c'.repeat(5_000), body: 'x'.repeat(2_000_000) }
       for (let i = 0; i < 500; i++) parameters[`k${String(i).padStart(3, '0')}`] = i
-      await sessions.append(id, record(base, { flags, parameters: parameters as SessionRecord['parameters'] }))
+      const hostile = record(base, { flags, parameters: parameters as SessionRecord['parameters'] })
+      await expect(sessions.append(id, hostile)).rejects.toThrow(/exceeds 16384/)
+      expect((await sessions.load(id, base)).records).toEqual([])
+
+      const bounded = boundSessionRecord(hostile)
+      expect(JSON.stringify(bounded).length).toBeLessThanOrEqual(SESSION_RECORD_MAX_CHARS)
+      await sessions.append(id, bounded)
       const [stored] = (await sessions.load(id, base)).records
+      expect(stored).toEqual(bounded)
+      // padding cannot push the rules' parameters out; an oversized one is kept as a digest
       expect(stored?.parameters.amount).toBe(499_999)
       expect(stored?.parameters.recipient).toBe('acct-1')
-      // padding cannot push the rules' parameters out; an oversized one is kept as a digest
       expect(stored?.parameters.customer).toMatch(/^sha256:[0-9a-f]{64}$/)
       expect(stored?.parameters.body).toBeUndefined()
       expect(stored?.parameters.k000).toBe(0)
-      expect(JSON.stringify(stored).length).toBeLessThan(20_000)
       expect(stored?.flags.length).toBeLessThanOrEqual(32)
     })
   })

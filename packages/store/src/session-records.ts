@@ -1,13 +1,25 @@
-import {
-  boundSessionRecord,
-  SESSION_RECORD_LIMIT,
-  SESSION_TTL_MS,
-  sessionRecordFromJson,
-  type SessionRecord,
-  type SessionStore,
-} from '@permit0/engine'
+import type { SessionRecord, SessionStore } from '@permit0/engine'
 import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import { StoreError, StoreErrorCode } from './errors.ts'
 import type { Database } from './schema.ts'
+
+/** The engine's `SESSION_RECORD_LIMIT` (the session store contract suite checks the store keeps exactly that many). */
+export const SESSION_RECORD_LIMIT = 500
+/** The engine's `SESSION_TTL_MS`: 7 days. */
+export const SESSION_TTL_MS = 7 * 24 * 3_600_000
+/** The engine's `SESSION_RECORD_MAX_CHARS`: bigger records are refused. */
+export const SESSION_RECORD_MAX_CHARS = 16_384
+
+/** A stored record read back; anything else (a tampered row) is skipped. */
+const RecordSchema = z.object({
+  actionType: z.string(),
+  tier: z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+  flags: z.array(z.string()),
+  atMs: z.number().finite(),
+  parameters: z.record(z.string(), z.json()),
+  permission: z.enum(['allow', 'human', 'deny']).optional(),
+})
 
 /**
  * The session store over the `session_records` table: every replica on the database sees the
@@ -41,8 +53,8 @@ export function createSessionRecordRepository(
           } catch {
             continue
           }
-          const record = sessionRecordFromJson(parsed)
-          if (record !== undefined) records.push(record)
+          const record = RecordSchema.safeParse(parsed)
+          if (record.success) records.push(record.data as SessionRecord)
         }
         // Oldest first by time; equal times keep append order (the sort is stable).
         records.sort((a, b) => a.atMs - b.atMs)
@@ -51,11 +63,17 @@ export function createSessionRecordRepository(
     append: (sessionId, record) =>
       run('session append', async () => {
         guardOpen()
-        const bounded = boundSessionRecord(record)
+        const json = JSON.stringify(record)
+        if (json.length > SESSION_RECORD_MAX_CHARS) {
+          throw new StoreError(
+            StoreErrorCode.InvalidInput,
+            `session record of ${json.length} characters exceeds ${SESSION_RECORD_MAX_CHARS} (bound it with boundSessionRecord)`,
+          )
+        }
         await db.transaction().execute(async (trx) => {
           await trx
             .insertInto('session_records')
-            .values({ session_id: sessionId, at_ms: bounded.atMs, record_json: JSON.stringify(bounded) })
+            .values({ session_id: sessionId, at_ms: record.atMs, record_json: json })
             .execute()
           const oldestKept = trx
             .selectFrom('session_records')

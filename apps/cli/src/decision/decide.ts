@@ -13,8 +13,10 @@
  * it must not pull in the store, the server or the dashboard.
  */
 import {
+  boundSessionRecord,
   parseClientKind,
   SESSION_ID_MAX_LENGTH,
+  SESSION_RECORD_MAX_CHARS,
   stripClientPrefix,
   Tier,
   type CheckOptions,
@@ -35,6 +37,8 @@ import {
 export const DecisionErrorCode = {
   /** `metadata.session_id` is present but not a non-empty string of at most 256 characters. */
   InvalidSessionId: 'DECISION_INVALID_SESSION_ID',
+  /** A session record bigger than `SESSION_RECORD_MAX_CHARS` (not bounded first) was refused. */
+  RecordTooLarge: 'DECISION_SESSION_RECORD_TOO_LARGE',
 } as const
 export type DecisionErrorCode = (typeof DecisionErrorCode)[keyof typeof DecisionErrorCode]
 
@@ -43,7 +47,7 @@ export class DecisionError extends Error {
   constructor(
     readonly code: DecisionErrorCode,
     message: string,
-    readonly details: { issues: ReadonlyArray<{ path: string; message: string }> },
+    readonly details: { issues?: ReadonlyArray<{ path: string; message: string }> } = {},
   ) {
     super(message)
   }
@@ -138,21 +142,33 @@ export function sessionIdOf(metadata: JsonObject): string | undefined {
   })
 }
 
-/** The session record of a decided (or, for a parked call, resolved) call. */
+/** The session record of a decided (or, for a parked call, resolved) call, bounded for storage. */
 export function sessionRecordOf(input: {
   readonly action: NormAction
   readonly risk?: RiskScore
   readonly atMs: number
   readonly permission: Permission
 }): SessionRecord {
-  return {
+  return boundSessionRecord({
     actionType: input.action.actionType,
     tier: input.risk?.tier ?? Tier.Medium,
     flags: input.risk?.flags ?? [],
     atMs: input.atMs,
     parameters: input.action.parameters,
     permission: input.permission,
+  })
+}
+
+/** For the CLI's session adapters: the record's JSON, or a `DecisionError` when it is over the limit. */
+export function assertRecordSize(record: SessionRecord): string {
+  const json = JSON.stringify(record)
+  if (json.length > SESSION_RECORD_MAX_CHARS) {
+    throw new DecisionError(
+      DecisionErrorCode.RecordTooLarge,
+      `session record of ${json.length} characters exceeds ${SESSION_RECORD_MAX_CHARS} (bound it with boundSessionRecord)`,
+    )
   }
+  return json
 }
 
 export function createDecider(ports: DecisionPorts): Decider {

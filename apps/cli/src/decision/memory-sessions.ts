@@ -1,10 +1,10 @@
 import {
-  boundSessionRecord,
   SESSION_RECORD_LIMIT,
   SESSION_TTL_MS,
   type SessionRecord,
   type SessionStore,
 } from '@permit0/engine'
+import { assertRecordSize } from './decide.ts'
 
 /**
  * The session store in one process's memory (`gateway`, `check`, the MCP proxy's local backend,
@@ -21,7 +21,8 @@ export function createMemorySessionStore(): SessionStore {
     },
     async append(sessionId, record) {
       const records = sessions.get(sessionId) ?? []
-      records.push(boundSessionRecord(record))
+      assertRecordSize(record)
+      records.push(record)
       if (records.length > SESSION_RECORD_LIMIT) records.splice(0, records.length - SESSION_RECORD_LIMIT)
       sessions.set(sessionId, records)
     },

@@ -14,13 +14,13 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import {
-  boundSessionRecord,
   SESSION_RECORD_LIMIT,
   SESSION_TTL_MS,
   sessionRecordFromJson,
   type SessionRecord,
   type SessionStore,
 } from '@permit0/engine'
+import { assertRecordSize } from '../decision/decide.ts'
 
 /** Records kept per session (older ones stop mattering to session rules and amplifiers). */
 export const SESSION_KEEP_RECORDS = SESSION_RECORD_LIMIT
@@ -62,6 +62,7 @@ export function createFileSessionStore(dataDir: string): SessionStore & { readon
       return { sessionId, records }
     },
     async append(sessionId, record) {
+      const line = assertRecordSize(record)
       const path = sessionFilePath(dir, sessionId)
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       let fresh = false
@@ -71,7 +72,7 @@ export function createFileSessionStore(dataDir: string): SessionStore & { readon
         fresh = true
       }
       if (fresh) pruneOldSessions(dir, record.atMs)
-      appendFileSync(path, `${JSON.stringify(boundSessionRecord(record))}\n`, { mode: 0o600 })
+      appendFileSync(path, `${line}\n`, { mode: 0o600 })
     },
     async prune(nowMs) {
       return pruneOldSessions(dir, nowMs)

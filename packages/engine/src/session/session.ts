@@ -133,7 +133,11 @@ export const SESSION_ID_MAX_LENGTH = 256
 export interface SessionStore {
   /** The session's recent records (oldest first, bounded, unexpired at `nowMs`). */
   load(sessionId: string, nowMs: number): Promise<SessionContext>
-  /** Records one call (after it was decided, or when a parked call's approval resolved). */
+  /**
+   * Records one call (after it was decided, or when a parked call's approval resolved). Callers
+   * bound the record first (`boundSessionRecord`); a record whose JSON exceeds
+   * `SESSION_RECORD_MAX_CHARS` is refused (rejects), never stored.
+   */
   append(sessionId: string, record: SessionRecord): Promise<void>
   /** Removes records that expired before `nowMs` (any session); returns how many went, when known. */
   prune(nowMs: number): Promise<number>
@@ -144,6 +148,12 @@ export const SESSION_RECORD_MAX_KEYS = 32
 export const SESSION_RECORD_MAX_VALUE_CHARS = 1_024
 export const SESSION_RECORD_MAX_PARAMETER_CHARS = 8_192
 export const SESSION_RECORD_MAX_FLAGS = 32
+export const SESSION_RECORD_MAX_FLAG_CHARS = 64
+/**
+ * Largest record (its JSON) a session store accepts: every `boundSessionRecord` result fits; a
+ * bigger one is refused by every adapter (the decision path always bounds first).
+ */
+export const SESSION_RECORD_MAX_CHARS = 16_384
 
 /** Parameters the built-in session block rules read from earlier records: always kept. */
 export const SESSION_RULE_PARAMETERS: readonly string[] = ['amount', 'recipient', 'customer']
@@ -179,9 +189,9 @@ export function boundSessionRecord(record: SessionRecord, sha256: Sha256Hex = sh
     kept++
   }
   return {
-    actionType: record.actionType,
+    actionType: record.actionType.slice(0, 200),
     tier: record.tier,
-    flags: record.flags.slice(0, SESSION_RECORD_MAX_FLAGS),
+    flags: record.flags.slice(0, SESSION_RECORD_MAX_FLAGS).map((f) => f.slice(0, SESSION_RECORD_MAX_FLAG_CHARS)),
     atMs: record.atMs,
     parameters,
     ...(record.permission !== undefined && { permission: record.permission }),
