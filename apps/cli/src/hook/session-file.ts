@@ -22,10 +22,6 @@ import {
 } from '@permit0/engine'
 import { assertRecordSize } from '../decision/decide.ts'
 
-/** Records kept per session (older ones stop mattering to session rules and amplifiers). */
-export const SESSION_KEEP_RECORDS = SESSION_RECORD_LIMIT
-/** Session files untouched this long are removed when a new session starts. */
-export const SESSION_MAX_AGE_MS = SESSION_TTL_MS
 /** Most bytes read from one session file (its tail); a bigger file is someone else's doing. */
 export const SESSION_FILE_MAX_READ_BYTES = 8 * 1_048_576
 
