@@ -10,8 +10,11 @@ import { startTestServer } from './helpers/in-process.ts'
 const dir = mkdtempSync(join(tmpdir(), 'permit0-hook-http-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const event = (tool_name: string, tool_input: unknown) => ({
-  session_id: 'cc-http-1',
+// Each scenario its own session: the daemon keeps sessions, and an external send right after
+// another send (which exposes data) in one session is denied by the session rules.
+let sessions = 0
+const event = (tool_name: string, tool_input: unknown, session_id = `cc-http-${++sessions}`) => ({
+  session_id,
   cwd: '/home/dev/project',
   hook_event_name: 'PreToolUse',
   tool_name,
@@ -62,7 +65,8 @@ describe('POST /api/v1/hooks/claude-code (no --ui)', { timeout: 60_000 }, () => 
     const viaHttp = await httpHook(server.url, ev)
     expect(viaHttp.status).toBe(200)
     expect(viaHttp.body.hookSpecificOutput?.permissionDecision).toBe(decision)
-    expect(viaHttp.body).toEqual(await commandHook(server.url, ev))
+    // the same call in a session of its own (in one session the second send would follow the first)
+    expect(viaHttp.body).toEqual(await commandHook(server.url, { ...ev, session_id: `${ev.session_id}-command` }))
   })
 
   it('?unknown=deny denies unclassified calls with the reason, like --unknown deny', async () => {
@@ -110,8 +114,8 @@ describe('POST /api/v1/hooks/claude-code against serve --ui (parked calls)', { t
     ['allow', { permissionDecision: 'allow' }],
     ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }],
   ] as const)('holds the request until a person decides %s', async (permission, expected) => {
-    const answer = httpHook(server.url, event('gmail_send', { to: `h-${permission}@external-partner.com`, subject: 'Q', body: permission }))
-    await decideNextParked(server.url, events, permission, 'cc-http-1')
+    const answer = httpHook(server.url, event('gmail_send', { to: `h-${permission}@external-partner.com`, subject: 'Q', body: permission }, `cc-http-parked-${permission}`))
+    await decideNextParked(server.url, events, permission, `cc-http-parked-${permission}`)
     const r = await answer
     expect(r.status).toBe(200)
     expect(r.body.hookSpecificOutput).toEqual({ hookEventName: 'PreToolUse', ...expected })

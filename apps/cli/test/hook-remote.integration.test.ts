@@ -10,8 +10,11 @@ import { startTestServer } from './helpers/in-process.ts'
 const dir = mkdtempSync(join(tmpdir(), 'permit0-hook-remote-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const event = (tool_name: string, tool_input: unknown) => ({
-  session_id: 'cc-session-1',
+// Each call its own session unless named: the daemon keeps sessions, and an external send right
+// after another send (which exposes data) in one session is denied by the session rules.
+let sessions = 0
+const event = (tool_name: string, tool_input: unknown, session_id = `cc-session-${++sessions}`) => ({
+  session_id,
   cwd: '/home/dev/project',
   hook_event_name: 'PreToolUse',
   tool_name,
@@ -77,11 +80,11 @@ describe('permit0 hook → real permit0 serve (no --ui)', { timeout: 60_000 }, (
   })
 
   it('passes cwd and session_id to the daemon as metadata (they land in the audit log)', async () => {
-    await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_read', { message_id: 'm-77' }))
-    const page = await call(server.url, 'GET', '/api/v1/audit?limit=50&session_id=cc-session-1')
+    await hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_read', { message_id: 'm-77' }, 'cc-audited'))
+    const page = await call(server.url, 'GET', '/api/v1/audit?limit=50&session_id=cc-audited')
     expect(page.status).toBe(200)
     expect(page.body.entries.length).toBeGreaterThan(0)
-    expect(page.body.entries.every((e: { session_id?: string }) => e.session_id === 'cc-session-1')).toBe(true)
+    expect(page.body.entries.every((e: { session_id?: string }) => e.session_id === 'cc-audited')).toBe(true)
   })
 
   it('a 4xx from the daemon becomes a deny naming the status', async () => {
@@ -108,10 +111,10 @@ describe('permit0 hook → real permit0 serve --ui (parked calls)', { timeout: 6
     ['allow', { permissionDecision: 'allow', permissionDecisionReason: expect.stringContaining('approved by ann. Remembered for this exact call until') }, 'hitl_timeout_secs: 60\n'],
     ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }, 'hitl_routing: ui-wait\nhitl_timeout_secs: 60\n'],
   ] as const)('a parked call decided %s through the API answers the hook', async (permission, expected, configYaml) => {
-    const answer = hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: `x-${permission}@external-partner.com`, subject: 'Q', body: permission }), configYaml)
+    const answer = hook({ remote: server.url, orgDomain: 'acme.com' }, event('gmail_send', { to: `x-${permission}@external-partner.com`, subject: 'Q', body: permission }, `cc-parked-${permission}`), configYaml)
     const parked = await events.next(created)
     if (parked.type !== 'approval.created') throw new Error('expected approval.created')
-    expect(parked.approval.session_id).toBe('cc-session-1')
+    expect(parked.approval.session_id).toBe(`cc-parked-${permission}`)
     const decided = await call(server.url, 'POST', '/api/v1/approvals/decide', {
       approval_id: parked.approval.approval_id,
       permission,

@@ -5,7 +5,6 @@ import { createMemoryPolicyStore, initParsers } from '@permit0/engine'
 import { verifyAuditChain } from '@permit0/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildEngine } from '../src/engine-factory.ts'
-import { adaptEngine } from '../src/server/engine-adapter.ts'
 import { createShadowEvaluator, shadowFields } from '../src/server/shadow.ts'
 import type { ServerHandle } from '../src/server/start-server.ts'
 import { call, reviewerHeaders } from './helpers/http.ts'
@@ -92,7 +91,7 @@ describe('the shadow evaluator never throws and writes nothing', () => {
       createMemoryPolicyStore(),
     )
     expect(await shadowFields(broken, { call: call0, action, nowMs: 1 })).toEqual({ shadow: { error: 'candidate exploded' } })
-    const failingLookup = createShadowEvaluator(adaptEngine(buildEngine({ packsDir: candidatePacks() }).engine), {
+    const failingLookup = createShadowEvaluator(buildEngine({ packsDir: candidatePacks() }).engine, {
       lookup: () => Promise.reject(new Error('store down')),
       cacheSet: () => Promise.reject(new Error('must not be called')),
     })
@@ -101,7 +100,7 @@ describe('the shadow evaluator never throws and writes nothing', () => {
 
   it('reads the lists but neither the cached verdicts nor writes any', async () => {
     const live = createMemoryPolicyStore({ fingerprint: 'live' })
-    const engine = adaptEngine(buildEngine({ packsDir: candidatePacks() }).engine)
+    const engine = buildEngine({ packsDir: candidatePacks() }).engine
     const evaluate = createShadowEvaluator(engine, live)
     const first = await evaluate({ call: call0, action, nowMs: 1 })
     expect(first).toMatchObject({ permission: 'human', source: 'Scorer', tier: 'HIGH' })

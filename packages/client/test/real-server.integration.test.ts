@@ -35,17 +35,38 @@ describe('@permit0/client against a real permit0 serve', { timeout: 60_000 }, ()
       const entries = audit.body.entries as { kind: string; permission: string; source: string; action_type: string }[]
       expect(entries).toHaveLength(3)
       expect(entries.every((e) => e.kind === 'failed_open' && e.source === 'FailedOpen')).toBe(true)
-      // The server re-decides each replayed call itself: the caller never sets the permission.
-      expect(entries.map((e) => e.permission).sort()).toEqual(['allow', 'human', 'human'])
+      // The server re-decides each replayed call itself (the caller never sets the permission), with
+      // the session's history: external sends right after a send that exposed data are denied.
+      expect(entries.map((e) => e.permission).sort()).toEqual(['allow', 'deny', 'deny'])
       expect(entries.every((e) => e.action_type === 'email.send')).toBe(true) // the MCP prefix was stripped on replay
 
       const windows = await call(second.url, 'GET', '/api/v1/audit/failed_open_windows')
       expect(windows.status).toBe(200)
       expect(windows.body.windows).toEqual([
-        expect.objectContaining({ fail_reason_code: 'CLIENT_TRANSPORT', event_count: 3, would_have_allowed: 1, would_have_human: 2, would_have_blocked: 2 }),
+        expect.objectContaining({ fail_reason_code: 'CLIENT_TRANSPORT', event_count: 3, would_have_allowed: 1, would_have_denied: 2, would_have_human: 0, would_have_blocked: 2 }),
       ])
       const verify = await call(second.url, 'GET', '/api/v1/audit/verify')
       expect(verify.body.ok).toBe(true)
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('drains a fail-open buffer whose batch is over the general 1 MiB body limit (the replay route takes it)', async () => {
+    const first = await startTestServer({ orgDomain: 'acme.com' })
+    const port = first.port
+    await first.close() // down from the start: both calls fail open
+    const client = createClient({ baseUrl: first.url, failOpen: true, retries: 0, backoffMs: 5, autoReplay: false })
+    await client.check({ toolName: 'gmail_send', parameters: { ...internalMail, body: 'a'.repeat(850_000) }, sessionId: 'big' })
+    await client.check({ toolName: 'gmail_send', parameters: { ...internalMail, body: 'b'.repeat(1_100_000) }, sessionId: 'big' })
+    expect(client.failedOpenStatus().count).toBe(2)
+    const second = await startTestServer({ port, orgDomain: 'acme.com' })
+    try {
+      // two batches: 850 kB, then the second event alone (about 1.1 MB: a batch is at least one event),
+      // which the general 1 MiB limit used to refuse with 413 forever
+      expect(await client.replayFailedOpen()).toEqual({ accepted: 2, rejected: [], remaining: 0 })
+      const audit = await call(second.url, 'GET', '/api/v1/audit?limit=10&session_id=big')
+      expect(audit.body.entries).toHaveLength(2)
     } finally {
       await second.close()
     }

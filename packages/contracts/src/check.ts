@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import * as Domain from '@permit0/domain'
 import {
   DecisionSourceSchema,
   JsonObjectSchema,
@@ -19,10 +20,13 @@ export const MAX_HITL_TIMEOUT_SECS = 86_400
  */
 export const ClientDeadlineSchema = z.number().positive().max(MAX_HITL_TIMEOUT_SECS)
 
+/** Longest accepted `metadata.session_id` (`@permit0/domain`'s `SESSION_ID_MAX_LENGTH`). */
+export const MAX_SESSION_ID_LENGTH = Domain.SESSION_ID_MAX_LENGTH
+
 /** `metadata` of a check request; well-known keys are typed, anything else passes through. */
 export const CheckMetadataSchema = z
   .object({
-    session_id: z.string().optional(),
+    session_id: z.string().min(1).max(MAX_SESSION_ID_LENGTH).optional(),
     task_goal: z.string().optional(),
     cwd: z.string().optional(),
   })

@@ -5,6 +5,7 @@ import {
   DecideRequestSchema,
   ErrorEnvelopeSchema,
   ListAddRequestSchema,
+  MAX_SESSION_ID_LENGTH,
 } from './index.ts'
 
 const HASH = 'a'.repeat(64)
@@ -81,5 +82,17 @@ describe('lists and errors', () => {
   it('parses an error envelope with issues', () => {
     const body = { error: { code: 'VALIDATION_FAILED', message: 'bad', requestId: 'r1', issues: [{ path: 'tool_name', message: 'required' }] } }
     expect(ErrorEnvelopeSchema.parse(body)).toEqual(body)
+  })
+})
+
+describe('metadata.session_id', () => {
+  it('is a non-empty string of at most SESSION_ID_MAX_LENGTH characters', () => {
+    const parse = (session_id: unknown) => CheckRequestSchema.safeParse({ tool_name: 't', parameters: {}, metadata: { session_id } })
+    expect(parse('s'.repeat(MAX_SESSION_ID_LENGTH)).success).toBe(true)
+    for (const bad of ['', 's'.repeat(MAX_SESSION_ID_LENGTH + 1), 42, null, ['a']]) {
+      const r = parse(bad)
+      expect(r.success).toBe(false)
+      expect(r.error?.issues[0]?.path).toEqual(['metadata', 'session_id'])
+    }
   })
 })

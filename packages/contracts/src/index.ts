@@ -32,6 +32,7 @@ export {
   CheckRequestWireSchema,
   CheckResponseSchema,
   MAX_HITL_TIMEOUT_SECS,
+  MAX_SESSION_ID_LENGTH,
 } from './check.ts'
 export type {
   CheckAccepted,

@@ -19,3 +19,6 @@ export { AuditEventKind } from './audit-event-kind.ts'
 
 /** API tokens */
 export { TokenRole } from './token-role.ts'
+
+/** Session history limits */
+export { SESSION_ID_MAX_LENGTH, SESSION_RECORD_LIMIT, SESSION_RECORD_MAX_CHARS, SESSION_TTL_MS } from './session-limits.ts'

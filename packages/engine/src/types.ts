@@ -134,7 +134,8 @@ export interface PolicyCacheEntry extends CachedVerdict {
 
 /**
  * The policy-store port the engine's decision pipeline calls. Implemented in memory beside the
- * engine (tests, CLI) and over Kysely in `@permit0/store`. Time is always passed in.
+ * engine (tests, CLI) and over Kysely in `@permit0/store`. Time is always passed in. Its sibling,
+ * the session port, is `SessionStore` (session/session.ts).
  */
 export interface PolicyStore {
   lookup(normHash: string, nowMs: number): Promise<PolicyLookup>

@@ -19,6 +19,7 @@ import {
 import { verifyAuditChain } from './audit-verify.ts'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createLinkNonceRepository } from './link-nonces.ts'
+import { createSessionRecordRepository } from './session-records.ts'
 import { migrationProvider } from './migrations/index.ts'
 import type { ApprovalsTable, Database } from './schema.ts'
 import type {
@@ -1064,6 +1065,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
     audit,
     tokens,
     linkNonces: createLinkNonceRepository(db, { run, guardOpen }),
+    sessions: createSessionRecordRepository(db, { run, guardOpen }),
     stats,
     changes,
     capabilities: { concurrentConnections: options.concurrentConnections },

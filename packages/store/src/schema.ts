@@ -111,6 +111,14 @@ export interface UsedLinkNoncesTable {
   expires_at_ms: Int8
 }
 
+export interface SessionRecordsTable {
+  id: Generated<Int8>
+  session_id: string
+  at_ms: Int8
+  /** The record as JSON (`SessionRecord`, camelCase). */
+  record_json: string
+}
+
 export interface Database {
   policy_cache: PolicyCacheTable
   policy_meta: PolicyMetaTable
@@ -121,4 +129,5 @@ export interface Database {
   audit_keys: AuditKeysTable
   api_tokens: ApiTokensTable
   used_link_nonces: UsedLinkNoncesTable
+  session_records: SessionRecordsTable
 }

@@ -11,6 +11,7 @@ import type {
   RawToolCall,
   ResolveResult,
   RiskScore,
+  SessionStore,
   TraceStage,
 } from '@permit0/engine'
 import type { AuditEventKind, AuditSource, TokenRole } from '@permit0/domain'
@@ -409,6 +410,8 @@ export interface Store {
   readonly audit: AuditLog
   readonly tokens: TokenRepository
   readonly linkNonces: LinkNonceRepository
+  /** Session history (the engine's `SessionStore` port), shared by replicas on one database. */
+  readonly sessions: SessionStore
   readonly stats: StatsRepository
   readonly changes: ChangeFeed
   readonly capabilities: { readonly concurrentConnections: boolean }

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { createMemoryPolicyStore, Permission, type Permission as PermissionT } from '@permit0/engine'
+import { createDecider } from '../decision/decide.ts'
+import { createMemorySessionStore } from '../decision/memory-sessions.ts'
 import { buildEngine, withEngineOptions, type EngineCliOptions } from '../engine-factory.ts'
 import { withUsageExitCode } from '../usage-exit-code.ts'
 import { explanationLine, parseToolCall, verdictJson, verdictLine } from '../verdict-output.ts'
@@ -49,10 +51,14 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckDeps): P
       ...(deps.packsDirEnv === undefined ? {} : { packsDirEnv: deps.packsDirEnv }),
     })
     for (const w of built.warnings) deps.stderr(`${w}\n`)
-    const verdict = await built.engine.check(parsed.call, {
-      store: createMemoryPolicyStore({ fingerprint: built.fingerprint }),
-      nowMs: deps.nowMs ?? Date.now(),
-    })
+    // The one decision path; one call has no earlier history (a session starts empty).
+    const nowMs = deps.nowMs ?? Date.now()
+    const { verdict } = await createDecider({
+      engine: built.engine,
+      policy: createMemoryPolicyStore({ fingerprint: built.fingerprint }),
+      sessions: createMemorySessionStore(),
+      now: () => nowMs,
+    }).decide({ call: parsed.call })
     deps.stdout(
       options.json
         ? `${JSON.stringify(verdictJson(verdict, { trace: true }))}\n`

@@ -1,26 +1,21 @@
 /**
- * `permit0 gateway`: JSONL in, JSONL out. One engine and one in-memory policy cache for the whole
- * stream; calls carrying `metadata.session_id` accumulate an in-memory session history.
+ * `permit0 gateway`: JSONL in, JSONL out. One engine, one in-memory policy cache and one in-memory
+ * session store for the whole stream; every line goes through the one decision path
+ * (`decision/decide.ts`), so calls carrying `metadata.session_id` are decided with, and recorded
+ * into, that session's history.
  */
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { Command } from 'commander'
-import {
-  createMemoryPolicyStore,
-  Tier,
-  type Engine,
-  type MemoryPolicyStore,
-  type SessionRecord,
-  type Verdict,
-} from '@permit0/engine'
+import { createMemoryPolicyStore, type Engine, type MemoryPolicyStore, type SessionStore, type Verdict } from '@permit0/engine'
+import { createDecider } from '../decision/decide.ts'
+import { createMemorySessionStore } from '../decision/memory-sessions.ts'
 import { buildEngine, withEngineOptions, type EngineCliOptions } from '../engine-factory.ts'
 import { parseToolCall, verdictJson } from '../verdict-output.ts'
 import type { CliContext } from '../env.ts'
 
 /** Longest accepted input line (bytes of UTF-16 text); longer lines get an error reply. */
 export const GATEWAY_MAX_LINE = 1_048_576
-/** Session records kept per session id (oldest dropped first). */
-export const GATEWAY_SESSION_LIMIT = 1_000
 
 export interface GatewayDeps {
   readonly cwd?: string
@@ -36,9 +31,14 @@ export interface GatewayStream {
   handleLine(line: string, lineNo: number): Promise<string>
 }
 
-/** The per-stream state: one engine, one cache, session histories by id. */
-export function createGatewayStream(engine: Engine, store: MemoryPolicyStore, now: () => number): GatewayStream {
-  const sessions = new Map<string, SessionRecord[]>()
+/** The per-stream state: one engine, one cache, one session store. */
+export function createGatewayStream(
+  engine: Engine,
+  store: MemoryPolicyStore,
+  now: () => number,
+  sessions: SessionStore = createMemorySessionStore(),
+): GatewayStream {
+  const decider = createDecider({ engine, policy: store, sessions, now })
   return {
     async handleLine(line, lineNo) {
       if (line.length > GATEWAY_MAX_LINE) {
@@ -46,30 +46,12 @@ export function createGatewayStream(engine: Engine, store: MemoryPolicyStore, no
       }
       const parsed = parseToolCall(line)
       if (!parsed.ok) return JSON.stringify({ line: lineNo, error: { code: 'INVALID_INPUT', message: parsed.message } })
-      const sessionId = parsed.call.metadata['session_id']
-      const history = typeof sessionId === 'string' && sessionId !== '' ? sessions.get(sessionId) ?? [] : undefined
-      const nowMs = now()
       let verdict: Verdict
       try {
-        verdict = await engine.check(parsed.call, {
-          store,
-          nowMs,
-          ...(history === undefined ? {} : { session: { sessionId: sessionId as string, records: history } }),
-        })
+        ;({ verdict } = await decider.decide({ call: parsed.call }))
       } catch (err) {
         const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'ENGINE_ERROR'
         return JSON.stringify({ line: lineNo, error: { code, message: err instanceof Error ? err.message : String(err) } })
-      }
-      if (history !== undefined) {
-        history.push({
-          actionType: verdict.action.actionType,
-          tier: verdict.risk?.tier ?? Tier.Medium,
-          flags: verdict.risk?.flags ?? [],
-          atMs: nowMs,
-          parameters: verdict.action.parameters,
-        })
-        if (history.length > GATEWAY_SESSION_LIMIT) history.shift()
-        sessions.set(sessionId as string, history)
       }
       return JSON.stringify(verdictJson(verdict))
     },

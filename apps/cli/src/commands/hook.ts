@@ -27,7 +27,7 @@ import {
 } from '../hook/install.ts'
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, mayCarrySql, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
-import { type SessionFile, openSessionFile } from '../hook/session-file.ts'
+import { createFileSessionStore } from '../hook/session-file.ts'
 import { migrateLegacyHookSessions, resolveDataDir } from '../data-dir.ts'
 import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
@@ -97,7 +97,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
   let isUnknown = false
   if (config.remote !== undefined) {
     if (options.sessionId !== undefined || options.dataDir !== undefined) {
-      deps.stderr('permit0 hook: --session-id/--data-dir are ignored in remote mode (the daemon keeps sessions)\n')
+      deps.stderr('permit0 hook: --session-id/--data-dir are ignored in remote mode (the daemon keeps sessions, by the host session_id)\n')
     }
     const waitSecs = effectiveWaitSecs(config.hitlTimeoutSecs, hookTimeout)
     const { evaluateRemote } = await import('../hook/remote.ts')
@@ -145,24 +145,24 @@ async function runLocal(
       isUnknown: false,
     }
   }
-  let session: SessionFile | undefined
-  if (options.session !== false) {
-    const sessionId =
-      options.sessionId ?? nonEmpty(hostSessionId) ?? nonEmpty(deps.env.CLAUDE_SESSION_ID) ?? `ppid-${deps.ppid}`
-    try {
-      session = openSessionFile(dataDir, sessionId, nowMs)
-    } catch (err) {
-      deps.stderr(`permit0 hook: session history unavailable (${(err as Error).message}); continuing without it\n`)
-    }
-  }
+  // Sessions: the host's session id (or --session-id, CLAUDE_SESSION_ID, the parent pid) names
+  // a JSON-lines file under <data dir>/hook-sessions/ (the session store's file adapter).
+  const withSession = options.session !== false
+  const sessionId = options.sessionId ?? nonEmpty(hostSessionId) ?? nonEmpty(deps.env.CLAUDE_SESSION_ID) ?? `ppid-${deps.ppid}`
+  const metadata = { ...call.metadata }
+  if (withSession) metadata.session_id = sessionId
+  else delete metadata.session_id
   try {
-    const { outcome, isUnknown } = await evaluateLocal(call, {
-      engine,
-      client: config.client,
-      orgDomain: config.orgDomain,
-      nowMs,
-      ...(session ? { session } : {}),
-    })
+    const { outcome, isUnknown } = await evaluateLocal(
+      { ...call, metadata },
+      {
+        engine,
+        client: config.client,
+        orgDomain: config.orgDomain,
+        nowMs,
+        ...(withSession && { sessions: createFileSessionStore(dataDir) }),
+      },
+    )
     return { outcome, isUnknown }
   } catch (err) {
     return {

@@ -43,6 +43,13 @@ describe('permit0 check', () => {
     expect(body.trace[0]).toMatchObject({ stage: 'normalize', outcome: 'ok' })
   })
 
+  it('refuses an invalid metadata.session_id with exit 3 naming it', async () => {
+    const c = capture()
+    const call = { tool_name: 'gmail_send', parameters: { to: 'bob@acme.test', subject: 'hi', body: 'x' }, metadata: { session_id: 'x'.repeat(257) } }
+    expect(await runCheck({ input: JSON.stringify(call), packsDir: PACKS, orgDomain: 'acme.test' }, c.deps)).toBe(CHECK_EXIT.error)
+    expect(c.err.join('')).toContain('invalid metadata.session_id: must be at most 256 characters')
+  })
+
   it('prints the JSON fields the issue lists', async () => {
     const c = capture()
     await runCheck(

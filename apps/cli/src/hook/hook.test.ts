@@ -9,7 +9,7 @@ import { type HookDeps, type HookInstallOptions, type HookOptions, runHook, runH
 import { resolveHookConfig } from './config.ts'
 import { applyUnknownPolicy, toEnvelope } from './envelope.ts'
 import { mergeIntoSettings, buildRegistration } from './install.ts'
-import { openSessionFile } from './session-file.ts'
+import { createFileSessionStore, sessionFilePath } from './session-file.ts'
 import { loadHookEngine } from './load-engine.ts'
 import { fileURLToPath } from 'node:url'
 
@@ -381,15 +381,16 @@ describe('local mode failure', () => {
 })
 
 describe('session file', () => {
-  it('keeps records across opens and skips torn lines', () => {
+  it('keeps records across stores and skips torn lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'permit0-session-'))
-    const a = openSessionFile(dir, 'S', 1)
-    a.append({ actionType: 'email.send', tier: 'HIGH', flags: ['OUTBOUND'], atMs: 2, parameters: { to: 'x' } })
-    writeFileSync(a.path, `${readFileSync(a.path, 'utf8')}{"torn":\n`)
-    const b = openSessionFile(dir, 'S', 3)
-    b.append({ actionType: 'file.read', tier: 'LOW', flags: [], atMs: 4, parameters: {} })
-    expect(b.load().records.map((r) => r.actionType)).toEqual(['email.send', 'file.read'])
-    expect(openSessionFile(dir, 'other', 5).load().records).toEqual([])
+    const a = createFileSessionStore(dir)
+    await a.append('S', { actionType: 'email.send', tier: 'HIGH', flags: ['OUTBOUND'], atMs: 2, parameters: { to: 'x' } })
+    const path = sessionFilePath(a.dir, 'S')
+    writeFileSync(path, `${readFileSync(path, 'utf8')}{"torn":\n`)
+    const b = createFileSessionStore(dir)
+    await b.append('S', { actionType: 'file.read', tier: 'LOW', flags: [], atMs: 4, parameters: {} })
+    expect((await b.load('S', 5)).records.map((r) => r.actionType)).toEqual(['email.send', 'file.read'])
+    expect((await b.load('other', 5)).records).toEqual([])
     expect(readdirSync(join(dir, 'hook-sessions'))).toHaveLength(1)
     rmSync(dir, { recursive: true, force: true })
   })

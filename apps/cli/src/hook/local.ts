@@ -1,25 +1,9 @@
-import {
-  type ClientKind,
-  type JsonObject,
-  type JsonValue,
-  type PolicyStore,
-  type RawToolCall,
-  type SessionContext,
-  stripClientPrefix,
-  Tier,
-  type Verdict,
-  verdictReason,
-} from '@permit0/engine'
+import { verdictReason, type ClientKind, type JsonObject, type JsonValue, type PolicyStore, type SessionStore, type Verdict } from '@permit0/engine'
+import { createDecider, type DecisionEngine } from '../decision/decide.ts'
 import { type HookOutcome, outcomeFromVerdict } from './envelope.ts'
-import type { SessionFile } from './session-file.ts'
 
 /** The part of `@permit0/engine`'s `Engine` the hook uses. */
-export interface LocalEngine {
-  check(
-    call: RawToolCall,
-    options: { store: PolicyStore; nowMs: number; orgDomain?: string; session?: SessionContext },
-  ): Promise<Verdict>
-}
+export type LocalEngine = Pick<DecisionEngine, 'check'>
 
 /** Local mode keeps no lists and no cache between invocations (upstream's in-memory state). */
 const STATELESS_POLICY: PolicyStore = {
@@ -30,6 +14,7 @@ const STATELESS_POLICY: PolicyStore = {
 export interface LocalCall {
   readonly toolName: string
   readonly parameters: JsonValue
+  /** `session_id` here names the session (the hook sets it to the resolved id). */
   readonly metadata: JsonObject
 }
 
@@ -38,32 +23,26 @@ export interface LocalOptions {
   readonly client: ClientKind
   readonly orgDomain: string
   readonly nowMs: number
-  /** Cross-invocation session history; absent → stateless. */
-  readonly session?: SessionFile
+  /** Cross-invocation session history (the session files); absent → stateless. */
+  readonly sessions?: SessionStore
   readonly store?: PolicyStore
 }
 
-/** Evaluates in-process and records the call in the session file. */
+/** Decides in-process through the one decision path, which records the call in its session. */
 export async function evaluateLocal(
   call: LocalCall,
   options: LocalOptions,
 ): Promise<{ outcome: HookOutcome; isUnknown: boolean; verdict: Verdict }> {
-  const session = options.session?.load()
-  const verdict = await options.engine.check(
-    { toolName: stripClientPrefix(call.toolName, options.client), parameters: call.parameters, metadata: call.metadata },
-    {
-      store: options.store ?? STATELESS_POLICY,
-      nowMs: options.nowMs,
-      orgDomain: options.orgDomain,
-      ...(session ? { session } : {}),
-    },
-  )
-  options.session?.append({
-    actionType: verdict.action.actionType,
-    tier: verdict.risk?.tier ?? Tier.Medium,
-    flags: verdict.risk?.flags ?? [],
-    atMs: options.nowMs,
-    parameters: verdict.action.parameters,
+  const decider = createDecider({
+    engine: options.engine,
+    policy: options.store ?? STATELESS_POLICY,
+    ...(options.sessions !== undefined && { sessions: options.sessions }),
+    now: () => options.nowMs,
+    orgDomain: options.orgDomain,
+  })
+  const { verdict } = await decider.decide({
+    call: { toolName: call.toolName, parameters: call.parameters, metadata: call.metadata },
+    clientKind: options.client,
   })
   const outcome = outcomeFromVerdict({
     permission: verdict.permission,

@@ -53,6 +53,7 @@ export function createLocalQueue(store: Store, options: LocalQueueOptions): Appr
       await createResolutionEffects({
         audit: store.audit,
         policy: store.policy,
+        sessions: store.sessions,
         clock,
         humanCache: { enabled: fingerprint !== undefined, ttlMs: DEFAULT_CACHE_TTL_MS, fingerprint: fingerprint ?? '' },
       })(record)

@@ -18,7 +18,7 @@ import { createMemoryPolicyStore, DEFAULT_CACHE_TTL_MS, type MemoryPolicyStore }
 import type { NewAuditEntry, Store, StoredPolicyCacheEntry } from '@permit0/store'
 import { ulid } from 'ulid'
 import { createDecisionService, createResolutionEffects, type AuditSink } from '../server/decision-service.ts'
-import { adaptEngine } from '../server/engine-adapter.ts'
+import { createMemorySessionStore } from '../decision/memory-sessions.ts'
 import { toHumanCheckResponse } from '../server/mappers.ts'
 import type { BuiltEngine } from '../engine-factory.ts'
 import type { BackendCheck, BackendWait, GateBackend } from './gate.ts'
@@ -151,11 +151,14 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   // The in-memory store has no sessions: a "this session only" decision is not remembered here
   // (never widened to every session); the store's own row (written by whoever decided) holds it.
   const sessionless = { cacheSet: (entry: StoredPolicyCacheEntry) => (entry.sessionKey === undefined ? policy.cacheSet(entry) : Promise.resolve()) }
-  const effects = createResolutionEffects({ audit, policy: sessionless, clock, humanCache })
+  // One proxy process is one session (`mcp-<server>-<ulid>`): its history lives in memory.
+  const sessions = createMemorySessionStore()
+  const effects = createResolutionEffects({ audit, policy: sessionless, sessions, clock, humanCache })
   const queue = createApprovalQueue({ repository, clock, replicaId: options.replicaId, newId: () => ulid(), onResolve: effects, onError })
   const decisions = createDecisionService({
-    engine: adaptEngine(options.built.engine),
+    engine: options.built.engine,
     policy,
+    sessions,
     audit,
     queue,
     clock,

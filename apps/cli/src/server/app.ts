@@ -16,7 +16,7 @@ import { healthRoutes } from './routes/health.ts'
 import { CLAUDE_CODE_HOOK_PATH, hookFailureAnswer, hookRoutes } from './routes/hooks.ts'
 import { packRoutes } from './routes/packs.ts'
 import { policyRoutes } from './routes/policy.ts'
-import { replayRoutes } from './routes/replay.ts'
+import { REPLAY_PATH, replayBodyLimit, replayRoutes } from './routes/replay.ts'
 import { sessionRoutes } from './routes/session.ts'
 import { requestGuards } from './request-guards.ts'
 import { securityHeaders } from './security-headers.ts'
@@ -43,15 +43,17 @@ export function createApp(deps: AppDeps) {
     }
   })
   app.use(requestGuards(deps))
-  app.use(
-    '/api/*',
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${deps.bodyLimitBytes} bytes`)
+        throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${maxSize} bytes`)
       },
-    }),
-  )
+    })
+  // A fail-open replay batch from a client (up to about 2 MB) always fits its route's own limit.
+  const generalLimit = limitOf(deps.bodyLimitBytes)
+  const replayLimit = limitOf(replayBodyLimit(deps.bodyLimitBytes))
+  app.use('/api/*', (c, next) => (c.req.path === REPLAY_PATH ? replayLimit(c, next) : generalLimit(c, next)))
   const errorAnswer = createErrorHandler((err, c, status) => {
     if (status >= 500) {
       if ((err as { code?: string }).code?.startsWith('STORE_') === true) {

@@ -8,35 +8,18 @@ import {
   type PolicyLookup,
   type PolicyStore,
   type RawToolCall,
+  type SessionStore,
   type Verdict,
 } from '@permit0/engine'
 import type { NewAuditEntry, StoredPolicyCacheEntry } from '@permit0/store'
+import { createDecider, sessionRecordOf, type Decided, type DecisionEngine, type Settled } from '../decision/decide.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
 import { approvalExplanation, iso, toCheckResponse, toHumanCheckResponse } from './mappers.ts'
 import type { Metrics } from './metrics.ts'
 import { shadowCall, shadowFields, type ShadowEvaluator } from './shadow.ts'
 import { sessionKeyOf } from './remember.ts'
 
-/** Per-call inputs the engine needs besides the call itself. */
-export interface EngineContext {
-  readonly store: PolicyStore
-  readonly nowMs: number
-  readonly orgDomain?: string
-  readonly clientKind?: string
-}
-
-/** A pre-normalized action (`/check_action`). */
-export interface ActionInput {
-  readonly actionType: string
-  readonly channel: string
-  readonly parameters: JsonObject
-}
-
-/** The engine as the server uses it (an adapter over `@permit0/engine`'s `createEngine`). */
-export interface CheckEngine {
-  check(call: RawToolCall, ctx: EngineContext): Verdict | Promise<Verdict>
-  checkAction(action: ActionInput, ctx: EngineContext): Verdict | Promise<Verdict>
-}
+export type { ActionInput, DecisionEngine } from '../decision/decide.ts'
 
 export interface AuditSink {
   append(entry: NewAuditEntry): Promise<unknown>
@@ -68,8 +51,10 @@ export interface ScopedPolicyStore extends PolicyStore {
 }
 
 export interface DecisionServiceDeps {
-  readonly engine: CheckEngine
+  readonly engine: DecisionEngine
   readonly policy: ScopedPolicyStore
+  /** Session history (the store's rows under `serve`); absent → calls decide without one. */
+  readonly sessions?: SessionStore
   readonly audit: AuditSink
   /** Absent without `--ui`: nothing parks. */
   readonly queue?: ApprovalQueue
@@ -146,6 +131,13 @@ export const hostPrompts = (routing: string | undefined): boolean =>
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
   const { clock, mode, queue } = deps
   const engineStore = mode.calibrate ? withoutCacheWrites(deps.policy) : deps.policy
+  const decider = createDecider({
+    engine: deps.engine,
+    policy: engineStore,
+    ...(deps.sessions !== undefined && { sessions: deps.sessions }),
+    now: () => clock.now(),
+    ...(deps.orgDomain !== undefined && { orgDomain: deps.orgDomain }),
+  })
 
   const shouldPark = (verdict: Verdict, prepared: Prepared): boolean => {
     if (queue === undefined) return false
@@ -158,7 +150,9 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     deps.metrics?.decisions.inc({ permission, source, tier: tier ?? 'none' })
   }
 
-  const finish = async (verdict: Verdict, prepared: Prepared, options: CallOptions): Promise<CheckOutcome> => {
+  /** Audits the verdict (recorded in the session next) or parks it (recorded when it resolves). */
+  const settle = async (decided: Decided, prepared: Prepared, options: CallOptions): Promise<Settled<CheckOutcome>> => {
+    const { verdict } = decided
     if (!shouldPark(verdict, prepared) || queue === undefined) {
       await deps.audit.append({
         kind: 'decision',
@@ -170,11 +164,11 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         ...(verdict.risk !== undefined && { risk: verdict.risk }),
         trace: verdict.trace,
         ...(verdict.explanation !== undefined && { explanation: verdict.explanation }),
-        ...sessionOf(prepared.call),
+        ...sessionOf(decided),
         ...(await shadowFields(deps.shadow, shadowCall(prepared.call, verdict.action, prepared.context, deps.orgDomain, clock.now()))),
       })
       record(verdict.permission, verdict.source, verdict.risk?.tier)
-      return { status: 200, body: toCheckResponse(verdict, { trace: prepared.trace === true }) }
+      return { result: { status: 200, body: toCheckResponse(verdict, { trace: prepared.trace === true }) }, record: true }
     }
 
     let timeoutMs = prepared.timeoutSecs !== undefined ? prepared.timeoutSecs * 1_000 : deps.approvalTimeoutMs
@@ -189,28 +183,34 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       ...(verdict.risk !== undefined && { risk: verdict.risk }),
       enginePermission: verdict.permission,
       engineSource: verdict.source,
-      ...sessionOf(prepared.call),
+      ...sessionOf(decided),
       context: prepared.context,
       timeoutMs,
     }
     if (options.respondAsync === true || !prepared.wait) {
       const opened = await queue.open(input)
       return {
-        status: 202,
-        body: {
-          status: 'pending',
-          approval_id: opened.id,
-          wait_url: `/api/v1/approvals/${opened.id}/wait`,
-          expires_at: iso(opened.expiresAtMs),
-          engine: toCheckResponse(verdict, { approvalId: opened.id, trace: prepared.trace === true }),
+        result: {
+          status: 202,
+          body: {
+            status: 'pending',
+            approval_id: opened.id,
+            wait_url: `/api/v1/approvals/${opened.id}/wait`,
+            expires_at: iso(opened.expiresAtMs),
+            engine: toCheckResponse(verdict, { approvalId: opened.id, trace: prepared.trace === true }),
+          },
         },
+        record: false,
       }
     }
     // Not awaited here: while parked, nothing of this call (verdict, trace, request copies) stays
     // reachable from a suspended frame; the queue keeps the one approval record.
-    return queue
-      .park(input, options.signal !== undefined ? { signal: options.signal } : {})
-      .then((approval): CheckOutcome => ({ status: 200, body: outcomeOf(approval) }))
+    return {
+      result: queue
+        .park(input, options.signal !== undefined ? { signal: options.signal } : {})
+        .then((approval): CheckOutcome => ({ status: 200, body: outcomeOf(approval) })),
+      record: false,
+    }
   }
 
   const outcomeOf = (approval: ApprovalRecord): CheckResponse => {
@@ -240,19 +240,11 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     }
   }
 
-  const engineContext = (orgDomain: string | undefined, clientKind?: string, sessionId?: string) => ({
-    store: inSession(engineStore, sessionId),
-    nowMs: clock.now(),
-    ...((orgDomain ?? deps.orgDomain) !== undefined && { orgDomain: orgDomain ?? deps.orgDomain }),
-    ...(clientKind !== undefined && { clientKind }),
-  })
-
   return {
     async check(request, options = {}) {
       const receivedAtMs = clock.now()
       const metadata = request.metadata as JsonObject
       const call: RawToolCall = { toolName: request.tool_name, parameters: request.parameters as JsonValue, metadata }
-      const verdict = await deps.engine.check(call, engineContext(request.org_domain, request.client_kind, nonEmpty(metadata.session_id)))
       const context: JsonObject = {
         tool_name: request.tool_name,
         parameters: call.parameters,
@@ -260,42 +252,49 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         ...(request.client_kind !== undefined && { client_kind: request.client_kind }),
         ...((request.org_domain ?? deps.orgDomain) !== undefined && { org_domain: request.org_domain ?? deps.orgDomain }),
       }
-      return finish(
-        verdict,
+      const prepared: Prepared = {
+        call,
+        context,
+        ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
+        ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
+        wait: request.hitl_wait !== false,
+        hostPrompts: hostPrompts(request.hitl_routing),
+        ...(request.trace === true && { trace: true }),
+      }
+      return decider.decideAndSettle(
         {
           call,
-          context,
-          ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
-          ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
-          wait: request.hitl_wait !== false,
-          hostPrompts: hostPrompts(request.hitl_routing),
-          ...(request.trace === true && { trace: true }),
+          ...(request.client_kind !== undefined && { clientKind: request.client_kind }),
+          ...(request.org_domain !== undefined && { orgDomain: request.org_domain }),
         },
-        options,
+        (decided) => settle(decided, prepared, options),
+        // the engine's lookups also see this session's own cached verdicts ("this session only")
+        { policy: inSession(engineStore, nonEmpty(metadata.session_id)) },
       )
     },
 
     async checkAction(request, options = {}) {
       const receivedAtMs = clock.now()
       const metadata = (request.metadata ?? {}) as JsonObject
-      const verdict = await deps.engine.checkAction(
-        { actionType: request.action_type, channel: request.source, parameters: request.parameters as JsonObject },
-        engineContext(undefined, undefined, nonEmpty(metadata.session_id)),
-      )
       const toolName = `__action:${request.action_type}`
       const call: RawToolCall = { toolName, parameters: request.parameters as JsonObject, metadata }
-      return finish(
-        verdict,
+      const prepared: Prepared = {
+        call,
+        context: { tool_name: toolName, parameters: call.parameters, metadata },
+        ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
+        ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
+        wait: request.hitl_wait !== false,
+        hostPrompts: false,
+        ...(request.trace === true && { trace: true }),
+      }
+      return decider.decideAndSettle(
         {
           call,
-          context: { tool_name: toolName, parameters: call.parameters, metadata },
-          ...(request.hitl_timeout_secs !== undefined && { timeoutSecs: request.hitl_timeout_secs }),
-          ...(request.client_deadline_secs !== undefined && { deadlineAtMs: receivedAtMs + request.client_deadline_secs * 1_000 }),
-          wait: request.hitl_wait !== false,
-          hostPrompts: false,
-          ...(request.trace === true && { trace: true }),
+          action: { actionType: request.action_type, channel: request.source, parameters: request.parameters as JsonObject },
         },
-        options,
+        (decided) => settle(decided, prepared, options),
+        // the engine's lookups also see this session's own cached verdicts ("this session only")
+        { policy: inSession(engineStore, nonEmpty(metadata.session_id)) },
       )
     },
 
@@ -303,20 +302,21 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
   }
 }
 
-function sessionOf(call: RawToolCall): { sessionId?: string; taskGoal?: string } {
-  const sessionId = nonEmpty(call.metadata.session_id)
-  const taskGoal = nonEmpty(call.metadata.task_goal)
+function sessionOf(decided: Decided): { sessionId?: string; taskGoal?: string } {
+  const { sessionId, taskGoal } = decided
   return { ...(sessionId !== undefined && { sessionId }), ...(taskGoal !== undefined && { taskGoal }) }
 }
 
 /**
  * Side effects of an approval's end, run once on the replica that resolved it: the audit entry
- * (human verdict with reviewer, reason and the engine's verdict; timeout; abandonment) and the
- * human-verdict cache write.
+ * (human verdict with reviewer, reason and the engine's verdict; timeout; abandonment), the
+ * human-verdict cache write, and the call's session record with its final outcome.
  */
 export function createResolutionEffects(deps: {
   readonly audit: AuditSink
   readonly policy: Pick<ScopedPolicyStore, 'cacheSet'>
+  /** The call's session records the outcome (the human's answer; deny when it expired or was abandoned). */
+  readonly sessions?: SessionStore
   readonly clock: Clock
   readonly humanCache: HumanCacheOptions
   readonly metrics?: Metrics
@@ -353,6 +353,7 @@ export function createResolutionEffects(deps: {
       { status: resolution.status },
       Math.max(0, resolution.resolvedAtMs - approval.createdAtMs) / 1_000,
     )
+    await recordInSession(deps.sessions, approval)
     if (resolution.status === 'decided') {
       const permission = resolution.permission ?? 'deny'
       await deps.audit.append({
@@ -409,4 +410,19 @@ export function createResolutionEffects(deps: {
       reason: abandonedAuditReason(resolution.reason),
     })
   }
+}
+
+/**
+ * A parked call enters its session when its approval ends, with the final outcome: the human's
+ * permission, or deny (timed out, abandoned: the caller was refused). Its time is when it was
+ * asked, so the session keeps calls in the order the agent made them.
+ */
+async function recordInSession(sessions: SessionStore | undefined, approval: ApprovalRecord): Promise<void> {
+  const resolution = approval.resolution
+  if (sessions === undefined || approval.sessionId === undefined || resolution === undefined) return
+  const permission = resolution.status === 'decided' ? (resolution.permission ?? 'deny') : 'deny'
+  await sessions.append(
+    approval.sessionId,
+    sessionRecordOf({ action: approval.action, ...(approval.risk !== undefined && { risk: approval.risk }), atMs: approval.createdAtMs, permission }),
+  )
 }

@@ -5,7 +5,8 @@ import type { Store } from '@permit0/store'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
 import type { AppEnv } from './env.ts'
-import type { CheckEngine, DecisionService, ServeMode } from './decision-service.ts'
+import type { SessionStore } from '@permit0/engine'
+import type { DecisionEngine, DecisionService, ServeMode } from './decision-service.ts'
 import type { Metrics } from './metrics.ts'
 import type { RememberPolicy } from './remember.ts'
 import type { ReviewerAuth } from './reviewer-auth.ts'
@@ -29,7 +30,9 @@ export interface Authenticator {
 export interface AppDeps {
   readonly decisions: DecisionService
   /** The engine alone, for re-scoring failed-open replays (`POST /audit/replay`); absent → 503. */
-  readonly engine?: CheckEngine
+  readonly engine?: DecisionEngine
+  /** Session history the replayed events are decided with and recorded into (as on `/check`). */
+  readonly sessions?: SessionStore
   /** The loaded packs (`GET /api/v1/packs`); absent → an empty list. */
   readonly packs?: readonly PackInfo[]
   /** Absent without `--ui`. */

@@ -46,6 +46,7 @@ export function statusForCode(code: string): ContentfulStatusCode {
     case 'ENGINE_UNKNOWN_CLIENT':
     case 'ENGINE_MISSING_REQUIRED_FIELD':
     case 'STORE_INVALID_INPUT':
+    case 'DECISION_INVALID_SESSION_ID':
       return 400
     case ServerErrorCode.Unauthorized:
       return 401

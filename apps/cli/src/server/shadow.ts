@@ -7,7 +7,7 @@
  */
 import type { JsonObject, NormAction, PolicyStore, RawToolCall } from '@permit0/engine'
 import type { AuditShadow } from '@permit0/store'
-import type { CheckEngine } from './decision-service.ts'
+import { createDecider, type DecisionEngine } from '../decision/decide.ts'
 
 /** The call as the live engine saw it, plus the action it normalized to. */
 export interface ShadowCall {
@@ -32,21 +32,20 @@ export function shadowPolicy(live: PolicyStore): PolicyStore {
   }
 }
 
-export function createShadowEvaluator(engine: CheckEngine, live: PolicyStore): ShadowEvaluator {
+/** Decides through the one decision path, with the candidate engine, the lists only and no session. */
+export function createShadowEvaluator(engine: DecisionEngine, live: PolicyStore): ShadowEvaluator {
   const store = shadowPolicy(live)
   return async ({ call, action, clientKind, orgDomain, nowMs }) => {
     try {
-      const verdict = call.toolName.startsWith('__action:')
-        ? await engine.checkAction(
-            { actionType: action.actionType, channel: action.channel, parameters: call.parameters as JsonObject },
-            { store, nowMs },
-          )
-        : await engine.check(call, {
-            store,
-            nowMs,
-            ...(orgDomain !== undefined && { orgDomain }),
-            ...(clientKind !== undefined && { clientKind }),
-          })
+      const decider = createDecider({ engine, policy: store, now: () => nowMs })
+      const { verdict } = await decider.decide({
+        call,
+        ...(call.toolName.startsWith('__action:') && {
+          action: { actionType: action.actionType, channel: action.channel, parameters: call.parameters as JsonObject },
+        }),
+        ...(clientKind !== undefined && { clientKind }),
+        ...(orgDomain !== undefined && { orgDomain }),
+      })
       return {
         permission: verdict.permission,
         source: verdict.source,

@@ -24,7 +24,6 @@ import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
 import { createRememberPolicy } from './remember.ts'
-import { adaptEngine } from './engine-adapter.ts'
 import { createMetrics } from './metrics.ts'
 import { createShadowEvaluator } from './shadow.ts'
 import { describePacks } from './packs-info.ts'
@@ -32,6 +31,8 @@ import { createCachedPolicyRepository } from './policy-cache.ts'
 import { createReviewerAuth, loadOrCreateReviewerToken, LOGIN_PATH, REVIEWER_TOKEN_FILE, type ReviewerAuth } from './reviewer-auth.ts'
 
 export const SERVER_VERSION = '0.1.0'
+/** How often `serve` deletes session records older than the session TTL. */
+export const SESSION_PRUNE_INTERVAL_MS = 3_600_000
 
 /** The store's approvals satisfy the queue's port (compile-time check). */
 const asRepository = (store: Store): ApprovalRepository => store.approvals
@@ -237,7 +238,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ttlMs: DEFAULT_CACHE_TTL_MS,
     fingerprint: engine.fingerprint,
   }
-  const shadow = shadowEngine === undefined ? undefined : createShadowEvaluator(adaptEngine(shadowEngine), policy)
+  const shadow = shadowEngine === undefined ? undefined : createShadowEvaluator(shadowEngine, policy)
   const remember = createRememberPolicy(humanCache)
   let queue: ApprovalQueue | undefined
   const metrics = createMetrics({
@@ -255,6 +256,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       onResolve: createResolutionEffects({
         audit: store.audit,
         policy,
+        sessions: store.sessions,
         clock,
         humanCache,
         metrics,
@@ -288,10 +290,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
     })
   }
 
-  const checkEngine = adaptEngine(engine)
+  // Expired session rows (older than SESSION_TTL_MS) are ignored on read; pruned at start and hourly.
+  const pruneSessions = (): void => {
+    store.sessions.prune(clock.now()).catch((err: unknown) => logger.warn({ err }, 'pruning expired session records failed'))
+  }
+  pruneSessions()
+  const pruneTimer = setInterval(pruneSessions, SESSION_PRUNE_INTERVAL_MS)
+  pruneTimer.unref()
+
   const decisions = createDecisionService({
-    engine: checkEngine,
+    engine,
     policy,
+    sessions: store.sessions,
     audit: store.audit,
     ...(queue !== undefined && { queue }),
     clock,
@@ -312,7 +322,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
       : `${join(uiDir, 'index.html')} does not exist (--ui-dir / PERMIT0_UI_DIR)`
   const app = createApp({
     decisions,
-    engine: checkEngine,
+    engine,
+    sessions: store.sessions,
     ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
     remember,
@@ -368,6 +379,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     ...(dashboardMissing !== undefined && { dashboardMissing }),
     close() {
       closing ??= (async () => {
+        clearInterval(pruneTimer)
         const stopped = new Promise<void>((done) => server.close(() => done()))
         // Parked requests are answered (503, approval abandoned) before the store closes.
         shutdown.abort() // ends event streams; later responses carry `Connection: close`

@@ -7,10 +7,10 @@ import {
   ReplayRequestSchema,
   type ReplayResponse,
 } from '@permit0/contracts'
-import type { JsonObject, PolicyStore, Verdict } from '@permit0/engine'
+import type { JsonObject, PolicyStore } from '@permit0/engine'
 import type { AuditEntry } from '@permit0/store'
+import { createDecider, sessionIdOf, type Decided, type DecisionEngine, type DecisionRequest } from '../../decision/decide.ts'
 import { isAdmin, ROLES, requireRole } from '../auth.ts'
-import type { CheckEngine } from '../decision-service.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { ServerError, ServerErrorCode } from '../errors.ts'
@@ -24,10 +24,20 @@ const PAGE = 1_000
 export const DROPPED_COUNT_KEY = 'replay_dropped_count'
 const ACTION_PREFIX = '__action:'
 
-export type ReplayDeps = Pick<AppDeps, 'store' | 'clock' | 'auth'> & {
+export type ReplayDeps = Pick<AppDeps, 'store' | 'clock' | 'auth' | 'sessions'> & {
   /** The engine that re-scores replayed events (absent → 503). */
-  readonly engine?: CheckEngine
+  readonly engine?: DecisionEngine
 }
+
+/** Where `POST /replay` answers (mounted under `/api/v1/audit`). */
+export const REPLAY_PATH = '/api/v1/audit/replay'
+
+/**
+ * Largest `POST /audit/replay` body: a client batch (`MAX_REPLAY_BATCH` events, up to about 2 MB
+ * of JSON from `@permit0/client`) always fits, whatever the general `--body-limit-bytes`.
+ */
+export const REPLAY_BODY_LIMIT_BYTES = 4 * 1_048_576
+export const replayBodyLimit = (bodyLimitBytes: number): number => Math.max(REPLAY_BODY_LIMIT_BYTES, 2 * bodyLimitBytes + 65_536)
 
 /** Re-scoring must not change live state: the policy cache is read, never written. */
 const readOnly = (store: PolicyStore): PolicyStore => ({
@@ -36,6 +46,21 @@ const readOnly = (store: PolicyStore): PolicyStore => ({
 })
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+
+/**
+ * A call that already ran is audited whatever its metadata: an invalid `session_id` (not a
+ * non-empty string of at most 256 characters) is left out of the decision (no session), kept in
+ * the audit entry's raw call.
+ */
+function withValidSession(metadata: JsonObject): JsonObject {
+  try {
+    sessionIdOf(metadata)
+    return metadata
+  } catch {
+    const { session_id: _invalid, ...rest } = metadata
+    return rest
+  }
+}
 
 /** The audit `reason` of every replayed entry (marks it as a client report the server re-decided). */
 export const REPLAYED_REASON =
@@ -52,35 +77,37 @@ export const REPLAYED_REASON =
 export function replayRoutes(deps: ReplayDeps) {
   const policy = readOnly(deps.store.policy)
 
-  async function rescore(event: FailedOpenEvent, metadata: JsonObject, admin: boolean): Promise<Verdict> {
-    const engine = deps.engine
-    if (engine === undefined) throw new Error('no engine configured')
-    const nowMs = deps.clock.now()
+  const decider =
+    deps.engine === undefined
+      ? undefined
+      : createDecider({
+          engine: deps.engine,
+          policy,
+          ...(deps.sessions !== undefined && { sessions: deps.sessions }),
+          now: () => deps.clock.now(),
+        })
+
+  /**
+   * The request the live call made, as far as the server lets a client choose: host prefixes are
+   * stripped as on /check; the org domain is the server's (an admin's per-event value only).
+   */
+  function requestOf(event: FailedOpenEvent, metadata: JsonObject, admin: boolean): DecisionRequest {
+    const call = { toolName: event.tool_name, parameters: event.parameters, metadata: withValidSession(metadata) }
     if (event.tool_name.startsWith(ACTION_PREFIX)) {
       if (!admin) throw new Error('a pre-normalized action (__action:) can only be replayed with an admin token')
       const parameters = event.parameters
-      return engine.checkAction(
-        {
+      return {
+        call,
+        action: {
           actionType: event.tool_name.slice(ACTION_PREFIX.length),
           channel: str(metadata.channel) ?? 'app',
           parameters: parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters) ? parameters : {},
         },
-        { store: policy, nowMs },
-      )
+      }
     }
-    // Strip host prefixes as the live /check did; the org domain is the server's (an admin's
-    // per-event value only), as on /check.
     const clientKind = str(metadata.client_kind) ?? (metadata.client === '@permit0/openclaw' ? 'openclaw' : undefined)
     const orgDomain = admin ? str(metadata.org_domain) : undefined
-    return engine.check(
-      { toolName: event.tool_name, parameters: event.parameters, metadata },
-      {
-        store: policy,
-        nowMs,
-        ...(clientKind !== undefined && { clientKind }),
-        ...(orgDomain !== undefined && { orgDomain }),
-      },
-    )
+    return { call, ...(clientKind !== undefined && { clientKind }), ...(orgDomain !== undefined && { orgDomain }) }
   }
 
   return new Hono<AppEnv>()
@@ -92,7 +119,7 @@ export function replayRoutes(deps: ReplayDeps) {
           `replay batch too large: ${body.events.length} events (max ${MAX_REPLAY_BATCH})`,
         )
       }
-      if (deps.engine === undefined) {
+      if (decider === undefined) {
         throw new ServerError(ServerErrorCode.ShuttingDown, 'this daemon has no engine to re-score replayed events')
       }
       const admin = isAdmin(deps, c)
@@ -104,44 +131,48 @@ export function replayRoutes(deps: ReplayDeps) {
           event_id: event.event_id,
           ...(index === 0 && body.dropped_count > 0 && { [DROPPED_COUNT_KEY]: body.dropped_count }),
         }
-        let verdict: Verdict
-        try {
-          verdict = await rescore(event, metadata, admin)
-        } catch (err) {
-          rejected.push({ event_id: event.event_id, error: `retro-score failed: ${(err as Error).message}` })
-          continue
+        // The one decision path: the event is decided with its session's history (as the live call
+        // would have been) and, since it ran, recorded into that session.
+        const failedOpen = {
+          eventId: event.event_id,
+          failReasonCode: event.fail_reason_code,
+          failReason: event.fail_reason,
+          clientWindowStart: body.client_window_start,
+          clientWindowEnd: body.client_window_end,
+          clientVersion: event.client_version,
+          failOpenSource: event.fail_open_source,
+          occurredAt: event.occurred_at,
         }
-        const sessionId = str(metadata.session_id)
-        const taskGoal = str(metadata.task_goal)
-        try {
-          await deps.store.audit.append({
-            kind: 'failed_open',
-            decision: verdict.permission,
-            decisionSource: 'FailedOpen',
-            reason: REPLAYED_REASON,
-            action: verdict.action,
-            rawToolCall: { toolName: event.tool_name, parameters: event.parameters, metadata },
-            ...(verdict.risk !== undefined && { risk: verdict.risk }),
-            trace: verdict.trace,
-            ...(sessionId !== undefined && { sessionId }),
-            ...(taskGoal !== undefined && { taskGoal }),
-            retroactiveDecision: verdict.permission,
-            engineSource: verdict.source,
-            failedOpen: {
-              eventId: event.event_id,
-              failReasonCode: event.fail_reason_code,
-              failReason: event.fail_reason,
-              clientWindowStart: body.client_window_start,
-              clientWindowEnd: body.client_window_end,
-              clientVersion: event.client_version,
-              failOpenSource: event.fail_open_source,
-              occurredAt: event.occurred_at,
-            },
-          })
-          accepted += 1
-        } catch (err) {
-          rejected.push({ event_id: event.event_id, error: `audit write failed: ${(err as Error).message}` })
+        const audit = async ({ verdict, sessionId, taskGoal }: Decided) => {
+          try {
+            await deps.store.audit.append({
+              kind: 'failed_open',
+              decision: verdict.permission,
+              decisionSource: 'FailedOpen',
+              reason: REPLAYED_REASON,
+              action: verdict.action,
+              rawToolCall: { toolName: event.tool_name, parameters: event.parameters, metadata },
+              ...(verdict.risk !== undefined && { risk: verdict.risk }),
+              trace: verdict.trace,
+              ...(sessionId !== undefined && { sessionId }),
+              ...(taskGoal !== undefined && { taskGoal }),
+              retroactiveDecision: verdict.permission,
+              engineSource: verdict.source,
+              failedOpen,
+            })
+          } catch (err) {
+            return { result: `audit write failed: ${(err as Error).message}`, record: false }
+          }
+          return { result: undefined, record: true }
         }
+        let error: string | undefined
+        try {
+          error = await decider.decideAndSettle(requestOf(event, metadata, admin), audit)
+        } catch (err) {
+          error = `retro-score failed: ${(err as Error).message}`
+        }
+        if (error === undefined) accepted += 1
+        else rejected.push({ event_id: event.event_id, error })
       }
       return c.json({ accepted, rejected } satisfies ReplayResponse)
     })
