@@ -95,7 +95,7 @@ describe('permit0 approvals decide --scope', () => {
       const record = await store.approvals.get(ids.default!.id)
       expect(record?.resolution?.remember?.scope).toBe('call')
       const now = Date.now()
-      expect((await store.policy.lookup(ids.default!.normHash, now)).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+      expect((await store.policy.lookup(ids.default!.normHash, now)).cached).toMatchObject({ permission: 'allow', source: 'HumanReviewer', reviewer: expect.any(String) })
       expect((await store.policy.lookup(ids.default!.normHash, now)).cachedExpiresAtMs).toBe(record?.resolution?.remember?.expiresAtMs)
     })
   })
@@ -116,7 +116,7 @@ describe('permit0 approvals decide --scope', () => {
     expect(r.err).toMatch(/Remembered for this exact call in this session until /)
     await withStore(async (store) => {
       const hash = ids.session!.normHash
-      expect((await store.policy.lookup(hash, Date.now(), sessionKeyOf('s-1'))).cached).toEqual({ permission: 'allow', source: 'HumanReviewer' })
+      expect((await store.policy.lookup(hash, Date.now(), sessionKeyOf('s-1'))).cached).toMatchObject({ permission: 'allow', source: 'HumanReviewer', reviewer: expect.any(String) })
       expect((await store.policy.lookup(hash, Date.now(), sessionKeyOf('s-2'))).cached).toBeUndefined()
       expect((await store.policy.lookup(hash, Date.now())).cached).toBeUndefined()
     })

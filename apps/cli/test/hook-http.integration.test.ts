@@ -111,7 +111,7 @@ describe('POST /api/v1/hooks/claude-code against serve --ui (parked calls)', { t
   }, 60_000)
 
   it.each([
-    ['allow', { permissionDecision: 'allow' }],
+    ['allow', { permissionDecision: 'allow', permissionDecisionReason: expect.stringContaining('Remembered for this exact call until') }],
     ['deny', { permissionDecision: 'deny', permissionDecisionReason: expect.stringContaining('not this one') }],
   ] as const)('holds the request until a person decides %s', async (permission, expected) => {
     const answer = httpHook(server.url, event('gmail_send', { to: `h-${permission}@external-partner.com`, subject: 'Q', body: permission }, `cc-http-parked-${permission}`))

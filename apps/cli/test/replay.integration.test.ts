@@ -90,7 +90,7 @@ describe('permit0 replay (real server export → built CLI)', { timeout: 120_000
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('  allow → human: 1\n')
     expect(r.stdout).toMatch(/line 4, seq 4, .* gmail_archive \(email\.archive via gmail\) {2}allow → human\n/)
-    expect(r.stdout).toMatch(/ {4}recorded: {2}allow {2}Scorer, MINIMAL score \d+, flags MUTATION\n/)
+    expect(r.stdout).toMatch(/ {4}recorded: {2}allow {2}Scorer, MINIMAL score \d+, flags MUTATION — Archives email m1\n/)
     expect(r.stdout).toMatch(/ {4}candidate: human {2}Scorer, HIGH score \d+/)
     expect(r.stdout).toContain('RESULT: 1 call change, none becomes more permissive')
   })

@@ -93,7 +93,6 @@ export const isMorePermissive = (from: Permission, to: Permission | 'error'): bo
  * carries one, built from the source, tier, score, block reason and flags.
  */
 export function explainSide(side: ReplaySide): string {
-  if (side.explanation !== undefined && side.explanation !== '') return side.explanation
   const parts = [side.source]
   const risk = side.risk
   if (risk !== undefined) {
@@ -101,7 +100,8 @@ export function explainSide(side: ReplaySide): string {
     if (risk.blockReason !== undefined) parts.push(`blocked: ${risk.blockReason}`)
     if (risk.flags.length > 0) parts.push(`flags ${risk.flags.join(',')}`)
   }
-  return parts.join(', ')
+  const why = parts.join(', ')
+  return side.explanation !== undefined && side.explanation !== '' ? `${why} — ${side.explanation}` : why
 }
 
 const explanationOf = (value: unknown): string | undefined => {

@@ -63,7 +63,7 @@ describe('permit0 check', () => {
     )
     const body = JSON.parse(c.out.join(''))
     expect(Object.keys(body)).toEqual([
-      'permission', 'source', 'action_type', 'channel', 'norm_hash', 'explanation', 'why', 'score', 'tier', 'blocked', 'flags', 'trace',
+      'permission', 'source', 'action_type', 'channel', 'norm_hash', 'score', 'tier', 'blocked', 'flags', 'explanation', 'why', 'trace',
     ])
     expect(body).toMatchObject({ permission: 'human', source: 'Scorer', action_type: 'email.send', channel: 'gmail', tier: 'MEDIUM', blocked: false })
     expect(body.explanation).toBe('Sends an email to eve@partner.example (outside acme.test), subject "s"')
