@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8'
 import packageJson from '../package.json' with { type: 'json' }
 
 const argv = process.argv.slice(2)
@@ -6,6 +7,18 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // The one answer that needs no module: `permit0 --version` costs a bare node start.
   process.stdout.write(`${packageJson.version}\n`)
 } else {
+  // `permit0 hook` is a one-shot process the host spawns for every tool call: one bash parse needs
+  // no optimised WASM, and V8 would otherwise compile the bash grammar with TurboFan in the
+  // background after the first parse — ~0.6 s that a natural exit waits for. So the hook runs
+  // WASM on the baseline tier only (set before any module is compiled) and exits as soon as its
+  // answer is written, without waiting for background compilation.
+  const hook = argv[0] === 'hook'
+  if (hook) setFlagsFromString('--liftoff-only')
   const { main } = await import('./program.ts')
   process.exitCode = await main(argv)
+  if (hook) {
+    // Writes to pipes and files are synchronous on POSIX; the callbacks also cover a slow TTY.
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))))
+    process.exit()
+  }
 }
