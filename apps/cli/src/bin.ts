@@ -13,12 +13,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // WASM on the baseline tier only (set before any module is compiled) and exits as soon as its
   // answer is written, without waiting for background compilation.
   const hook = argv[0] === 'hook'
-  if (hook) setFlagsFromString('--liftoff-only')
-  const { main } = await import('./program.ts')
-  process.exitCode = await main(argv)
   if (hook) {
+    setFlagsFromString('--liftoff-only')
+    const { runHookProcess } = await import('./hook-loader.ts')
+    process.exitCode = await runHookProcess(argv)
     // Writes to pipes and files are synchronous on POSIX; the callbacks also cover a slow TTY.
     await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))))
     process.exit()
+  } else {
+    const { main } = await import('./program.ts')
+    process.exitCode = await main(argv)
   }
 }
