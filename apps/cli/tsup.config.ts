@@ -67,6 +67,15 @@ const lazyLibpgQuery: EsbuildPlugin = {
   },
 }
 
+/** In the hook bundle, commander's `child_process` loads on first use (src/hook/lazy-child-process.ts). */
+const LAZY_CHILD_PROCESS = fileURLToPath(new URL('./src/hook/lazy-child-process.ts', import.meta.url))
+const lazyChildProcess: EsbuildPlugin = {
+  name: 'permit0-lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, () => ({ path: LAZY_CHILD_PROCESS }))
+  },
+}
+
 const HOOK_BUNDLE = ['hook.cjs', 'hook.cjs.map']
 
 export default defineConfig([
@@ -101,6 +110,8 @@ export default defineConfig([
     sourcemap: true,
     minify: true,
     shims: true,
+    // Keep `node:` specifiers for the plugins below (tsup would otherwise mark them external first).
+    removeNodeProtocol: false,
     clean: false,
     dts: false,
     noExternal: [...BUNDLED, 'libpg-query'],
@@ -108,6 +119,6 @@ export default defineConfig([
       options.metafile = true
       options.supported = { ...options.supported, 'dynamic-import': false }
     },
-    esbuildPlugins: [lazyLibpgQuery, declaredExternals],
+    esbuildPlugins: [lazyLibpgQuery, lazyChildProcess, declaredExternals],
   },
 ])

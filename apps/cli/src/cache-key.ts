@@ -3,9 +3,14 @@
  * compiled code): 32 random bytes in `<dir>/pack-cache.key` (0600), made on first use. A cache
  * file whose HMAC under this key does not match is corrupt or foreign and is rebuilt, never used.
  */
-import { randomBytes } from 'node:crypto'
+import type * as Crypto from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
+
+// Through `require`: the hook's start-up imports this module, and an ES import of `node:crypto`
+// evaluates every lazy export (WebCrypto included).
+const { randomBytes } = createRequire(import.meta.url)('node:crypto') as typeof Crypto
 
 export const CACHE_KEY_FILE = 'pack-cache.key'
 

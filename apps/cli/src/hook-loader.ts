@@ -11,7 +11,7 @@
  * from another bundle, not signed by this key, or rejected by V8 is ignored, and the code V8
  * compiles this time is written in its place (atomically) after the hook has answered.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import type * as Crypto from 'node:crypto'
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire, Module } from 'node:module'
 import { homedir } from 'node:os'
@@ -20,6 +20,10 @@ import { fileURLToPath } from 'node:url'
 import { Script } from 'node:vm'
 import { ensureCacheKey, readCacheKey } from './cache-key.ts'
 import { CLI_VERSION } from './version.ts'
+
+// `node:crypto` through `require`: an ES import of it evaluates every lazy export (WebCrypto
+// included), ~10 ms of a hook's start-up.
+const { createHmac, timingSafeEqual } = createRequire(import.meta.url)('node:crypto') as typeof Crypto
 
 export const HOOK_CODE_CACHE_FILE = 'hook-code.cache'
 const FORMAT = 'permit0-hook-code-cache/1'
