@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
@@ -78,6 +78,20 @@ const lazyChildProcess: EsbuildPlugin = {
 
 const HOOK_BUNDLE = ['hook.cjs', 'hook.cjs.map']
 
+/**
+ * The store's shipped PGlite cluster (`packages/store/assets/`), copied into `dist/assets/` where
+ * the bundled store looks for it (`pgliteTemplatePath()`): without it a new data directory runs
+ * initdb (seconds, and a second WASM instance's memory kept for the process's life).
+ */
+const STORE_ASSETS = new URL('../../packages/store/assets/', import.meta.url)
+function copyStoreAssets(): void {
+  const out = new URL('./dist/assets/', import.meta.url)
+  mkdirSync(out, { recursive: true })
+  const templates = readdirSync(STORE_ASSETS).filter((f) => /^pglite-.*-pgdata\.tar\.gz$/.test(f))
+  if (templates.length === 0) throw new Error('@permit0/cli build: no PGlite template in packages/store/assets (make-pglite-template.ts)')
+  for (const f of templates) copyFileSync(new URL(f, STORE_ASSETS), new URL(f, out))
+}
+
 export default defineConfig([
   {
     entry: ['src/bin.ts'],
@@ -96,6 +110,7 @@ export default defineConfig([
       options.metafile = true
     },
     esbuildPlugins: [declaredExternals],
+    onSuccess: async () => copyStoreAssets(),
   },
   {
     // `permit0 hook`, the process a host spawns for every tool call: the hook command alone in one
