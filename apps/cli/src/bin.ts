@@ -21,6 +21,11 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))))
     process.exit()
   } else {
+    // The daemon runs its WASM parsers (compiled at start, before the store opens) on the baseline
+    // tier too: optimised code for them cost tens of MB of resident memory for the daemon's life
+    // and a busy core at start-up, and a parse stays well under a millisecond either way (docs/
+    // benchmarks.md). The store compiles PGlite this way itself (`pgliteBaselineModule()`).
+    if (argv[0] === 'serve') setFlagsFromString('--liftoff-only')
     const { main } = await import('./program.ts')
     process.exitCode = await main(argv)
   }
