@@ -1,8 +1,8 @@
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { ROLES, requireRole } from './auth.ts'
+import { leanBodyLimit } from './body.ts'
 import type { AppDeps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { createErrorHandler, ServerError, ServerErrorCode } from './errors.ts'
@@ -45,11 +45,8 @@ export function createApp(deps: AppDeps) {
   app.use(requestGuards(deps))
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: () => {
-        throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${deps.bodyLimitBytes} bytes`)
-      },
+    leanBodyLimit(deps.bodyLimitBytes, () => {
+      throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${deps.bodyLimitBytes} bytes`)
     }),
   )
   const errorAnswer = createErrorHandler((err, c, status) => {

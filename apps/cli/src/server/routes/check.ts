@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { CheckActionRequestSchema, CheckRequestSchema, type CheckRequest } from '@permit0/contracts'
 import { isAdmin, ROLES, requireRole } from '../auth.ts'
+import { requestSignal } from '../body.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { parseJson } from '../validate.ts'
@@ -26,7 +27,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
     .post('/check', requireRole(deps, ROLES.check), async (c) => {
       const body = ownedContext(await parseJson(c, CheckRequestSchema), isAdmin(deps, c))
       const outcome = await deps.decisions.check(body, {
-        signal: c.req.raw.signal,
+        signal: requestSignal(c),
         respondAsync: wantsAsync(c.req.header('prefer')),
       })
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')
@@ -35,7 +36,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
     .post('/check_action', requireRole(deps, ROLES.checkAction), async (c) => {
       const body = await parseJson(c, CheckActionRequestSchema)
       const outcome = await deps.decisions.checkAction(body, {
-        signal: c.req.raw.signal,
+        signal: requestSignal(c),
         respondAsync: wantsAsync(c.req.header('prefer')),
       })
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')
