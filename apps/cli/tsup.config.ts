@@ -1,5 +1,5 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { builtinModules } from 'node:module'
+import { builtinModules, createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
 
@@ -76,6 +76,19 @@ const lazyChildProcess: EsbuildPlugin = {
   },
 }
 
+/**
+ * In the hook bundle, web-tree-sitter is its CommonJS build (so V8's code cache covers it too; its
+ * ES build declares its own `require`, which the bundle's `require` calls would then hit). The
+ * engine finds its WASM by package name (`locateFile`), not beside the module.
+ */
+const WEB_TREE_SITTER_CJS = createRequire(import.meta.url).resolve('web-tree-sitter')
+const webTreeSitterCjs: EsbuildPlugin = {
+  name: 'permit0-web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: WEB_TREE_SITTER_CJS }))
+  },
+}
+
 const HOOK_BUNDLE = ['hook.cjs', 'hook.cjs.map']
 
 /**
@@ -129,11 +142,11 @@ export default defineConfig([
     removeNodeProtocol: false,
     clean: false,
     dts: false,
-    noExternal: [...BUNDLED, 'libpg-query'],
+    noExternal: [...BUNDLED, 'libpg-query', 'web-tree-sitter'],
     esbuildOptions(options) {
       options.metafile = true
       options.supported = { ...options.supported, 'dynamic-import': false }
     },
-    esbuildPlugins: [lazyLibpgQuery, lazyChildProcess, declaredExternals],
+    esbuildPlugins: [lazyLibpgQuery, lazyChildProcess, webTreeSitterCjs, declaredExternals],
   },
 ])
