@@ -28,7 +28,7 @@ describe('the hook code cache', () => {
   it('ignores a corrupt cache (one byte changed) and a foreign one (another key)', () => {
     writeCodeCache(dir, id, data)
     const file = readFileSync(path())
-    file[file.length - 1] ^= 1
+    file.writeUInt8(file.readUInt8(file.length - 1) ^ 1, file.length - 1)
     writeFileSync(path(), file)
     expect(readCodeCache(path(), id, ensureCacheKey(dir))).toBeUndefined()
 
