@@ -1,9 +1,8 @@
-import { Command, CommanderError, type OutputConfiguration } from 'commander'
-import { readCliEnv, type CliContext, type CliEnv } from './env.ts'
-import { applyExitOverride } from './usage-exit-code.ts'
-import { CLI_VERSION } from './version.ts'
+import type { Command } from 'commander'
+import { buildProgram, commandsIn, runCli, type CommandTable, type MainOptions } from './cli-runner.ts'
+import type { CliContext } from './env.ts'
 
-type CommandFactory = (ctx: CliContext) => Command
+export type { MainOptions } from './cli-runner.ts'
 
 /**
  * Every `permit0` command: its name and a loader for the module that builds it. Commands load
@@ -11,8 +10,9 @@ type CommandFactory = (ctx: CliContext) => Command
  * the dashboard, and `--version` loads nothing. `parsers: false` marks commands that never build
  * an engine (or, like `hook`, load the WASM parsers themselves only when they do).
  * Adding a command: one line here, `commands/<verb>.ts` exporting `<verb>Command(ctx)`.
+ * (The built `permit0 hook` process runs `hook-main.ts`, a bundle of the hook command alone.)
  */
-const COMMANDS: Readonly<Record<string, { load: () => Promise<CommandFactory>; parsers?: false }>> = {
+const COMMANDS: CommandTable = {
   hook: { load: async () => (await import('./commands/hook.ts')).hookCommand, parsers: false },
   pack: { load: async () => (await import('./commands/pack/index.ts')).packCommand },
   normalize: { load: async () => (await import('./commands/normalize.ts')).normalizeCommand },
@@ -34,10 +34,7 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<CommandFactory>; p
  * help, no command, or a word that names none (so commander can list and suggest them).
  */
 export function commandsFor(argv: readonly string[]): readonly string[] {
-  const first = argv.find((a) => !a.startsWith('-'))
-  if (first !== undefined && first !== 'help' && Object.hasOwn(COMMANDS, first)) return [first]
-  if (first === undefined && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V')) return []
-  return Object.keys(COMMANDS)
+  return commandsIn(COMMANDS, argv)
 }
 
 /**
@@ -45,20 +42,7 @@ export function commandsFor(argv: readonly string[]): readonly string[] {
  * environment snapshot commands read instead of `process.env`.
  */
 export async function createProgram(ctx: CliContext, names: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
-  const program = new Command('permit0')
-    .description('Agent safety & permission framework: normalize, score and gate AI tool calls')
-    .version(CLI_VERSION)
-    .showHelpAfterError()
-  const factories = await Promise.all(names.map((name) => COMMANDS[name]!.load()))
-  for (const factory of factories) program.addCommand(factory(ctx))
-  return program
-}
-
-export interface MainOptions {
-  /** Where commander's own messages (help, usage errors) go; default the process streams. */
-  readonly output?: Pick<OutputConfiguration, 'writeOut' | 'writeErr'>
-  /** Default: `readCliEnv()`, the process environment read once here. */
-  readonly env?: CliEnv
+  return buildProgram(COMMANDS, ctx, names)
 }
 
 /**
@@ -66,21 +50,5 @@ export interface MainOptions {
  * own codes, usage errors there are 3). `--help`/`--version` exit 0.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  try {
-    const names = commandsFor(argv)
-    const program = applyExitOverride(
-      await createProgram({ env: options.env ?? readCliEnv() }, names),
-      options.output ?? {},
-    )
-    if (names.some((name) => COMMANDS[name]!.parsers !== false)) {
-      const { initParsers } = await import('@permit0/engine')
-      await initParsers()
-    }
-    await program.parseAsync([...argv], { from: 'user' })
-    return typeof process.exitCode === 'number' ? process.exitCode : 0
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`)
-    return 1
-  }
+  return runCli(COMMANDS, argv, options)
 }

@@ -346,6 +346,28 @@ describe('limits, validation and headers', () => {
     expect((await call(server.url, 'GET', '/api/v1/health')).status).toBe(200)
   })
 
+  it('reads a chunked body (no Content-Length) and answers 413 when it runs past the limit', async () => {
+    const chunked = (parts: string[]) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = httpRequest(`${server.url}/api/v1/check`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (c: string) => (text += c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }))
+          res.on('error', reject)
+        })
+        req.on('error', () => undefined)
+        for (const part of parts) req.write(part)
+        req.end()
+      })
+    const small = await chunked(['{"tool_name":"gmail_read",', '"parameters":{"message_id":"m1"}}'])
+    expect(small.status).toBe(200)
+    expect(small.body.permission).toBeDefined()
+    const big = await chunked(['{"tool_name":"gmail_send","parameters":{"body":"', 'x'.repeat(600_000), 'x'.repeat(600_000), '"}}'])
+    expect(big.status).toBe(413)
+    expect(big.body.error.code).toBe('PAYLOAD_TOO_LARGE')
+  })
+
   it.each([
     ['malformed JSON', 'POST', '/api/v1/check', '{"tool_name":', /not valid JSON/],
     ['wrong types', 'POST', '/api/v1/check', '{"tool_name":7,"parameters":{}}', /tool_name/],

@@ -9,11 +9,13 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
 import { Kysely, Migrator, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { migrationProvider } from '../src/migrations/index.ts'
-import { pgliteOptions } from '../src/pglite-options.ts'
+import { pgliteOptions, unpackTemplate } from '../src/pglite-options.ts'
 
 const [variant, dir] = process.argv.slice(2) as [string, string]
 const t0 = performance.now()
-const fresh = !existsSync(join(dir, 'PG_VERSION'))
+let fresh = !existsSync(join(dir, 'PG_VERSION'))
+// As the embedded store opens a new data dir: the shipped cluster unpacked on disk first.
+if (variant !== 'defaults' && fresh && unpackTemplate(dir)) fresh = false
 const options: PGliteOptions = variant === 'defaults' ? {} : pgliteOptions(fresh)
 const pglite = new PGlite(dir, options)
 await pglite.waitReady

@@ -6,7 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { acquireDataDirLock } from './lock-file.ts'
-import { pgliteOptions } from './pglite-options.ts'
+import { pgliteOptions, unpackTemplate } from './pglite-options.ts'
 import type { Database } from './schema.ts'
 import type { Store, StoreConfig } from './store.ts'
 
@@ -33,7 +33,15 @@ export function createEmbeddedStore(config: Extract<StoreConfig, { kind: 'embedd
   let pglite: PGlite
   try {
     const pgdata = dir === undefined ? undefined : join(dir, PGLITE_SUBDIR)
-    const fresh = pgdata === undefined || !existsSync(join(pgdata, 'PG_VERSION'))
+    let fresh = pgdata === undefined || !existsSync(join(pgdata, 'PG_VERSION'))
+    // A new data directory: the shipped cluster unpacked on disk (PGlite would unpack it in memory).
+    if (fresh && pgdata !== undefined) {
+      try {
+        if (unpackTemplate(pgdata)) fresh = false
+      } catch (err) {
+        throw new StoreError(StoreErrorCode.ConnectionFailed, `cannot create the embedded database in ${pgdata}: ${describeCause(err)}`, { dir: pgdata }, { cause: err })
+      }
+    }
     pglite = new PGlite(pgdata, pgliteOptions(fresh))
   } catch (err) {
     release()

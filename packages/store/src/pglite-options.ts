@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
 import type { PGliteOptions } from '@electric-sql/pglite'
+import { extract } from 'tar'
 
 /**
  * How the embedded store starts PGlite (measured in docs/benchmarks.md, "Daemon footprint"):
@@ -40,10 +42,14 @@ export const PGLITE_START_PARAMS: readonly string[] = [
   '-c', 'temp_buffers=1MB',
 ]
 
+/** The installed PGlite's `dist` directory (its entry module's). */
+function pgliteDistDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'))
+}
+
 /** The installed PGlite version (its package.json), keying the template. */
 export function pgliteVersion(): string {
-  const require = createRequire(import.meta.url)
-  let dir = dirname(require.resolve('@electric-sql/pglite'))
+  let dir = pgliteDistDir()
   for (let i = 0; i < 4; i++) {
     const file = join(dir, 'package.json')
     if (existsSync(file)) {
@@ -55,9 +61,15 @@ export function pgliteVersion(): string {
   return 'unknown'
 }
 
-/** Where the pristine-cluster template of `version` lives. */
+/**
+ * Where the pristine-cluster template of `version` lives: `assets/` of this package (beside `src/`
+ * or `dist/`), or `assets/` beside the module when the store is bundled into another package's
+ * build (`@permit0/cli` copies it into its `dist/assets/`). The first that exists; else the first.
+ */
 export function pgliteTemplatePath(version: string = pgliteVersion()): string {
-  return fileURLToPath(new URL(`../assets/pglite-${version}-pgdata.tar.gz`, import.meta.url))
+  const name = `pglite-${version}-pgdata.tar.gz`
+  const candidates = [new URL(`../assets/${name}`, import.meta.url), new URL(`./assets/${name}`, import.meta.url)].map((u) => fileURLToPath(u))
+  return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string)
 }
 
 let templateBytes: Uint8Array | null | undefined
@@ -72,6 +84,78 @@ function template(): Uint8Array | undefined {
 }
 
 /**
+ * Writes the template cluster into `pgdata` (absent or empty) from the tarball on disk, streaming,
+ * and returns whether it did (false: no template for this PGlite, or `pgdata` is not empty; then
+ * PGlite makes the cluster as before). PGlite's own `loadDataDir` unpacks the 40 MB archive in
+ * memory, and the process kept that memory (~70 MB of RSS) for its lifetime. The cluster is
+ * unpacked beside `pgdata` and renamed into place, so a crash mid-way leaves no half cluster.
+ * Throws when the archive is damaged.
+ */
+export function unpackTemplate(pgdata: string): boolean {
+  const path = pgliteTemplatePath()
+  if (!existsSync(path)) return false
+  const tmp = `${pgdata}.${process.pid}.unpacking`
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(tmp, { recursive: true, mode: 0o700 })
+  try {
+    const problems: string[] = []
+    extract({
+      file: path,
+      cwd: tmp,
+      sync: true,
+      preserveOwner: false,
+      maxReadSize: 64 * 1024,
+      // The archive's names are absolute (`/base/…`, as PGlite dumps them): stripping the leading
+      // `/` is the one expected note; anything else means a damaged template.
+      onwarn: (code, message) => {
+        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${String(message)}`)
+      },
+    })
+    if (problems.length > 0 || !existsSync(join(tmp, 'PG_VERSION'))) {
+      throw new Error(`the PGlite template ${path} is damaged: ${problems.join('; ') || 'no PG_VERSION'}`)
+    }
+    try {
+      renameSync(tmp, pgdata)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') return false
+      throw err
+    }
+    return true
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+let baselineModule: WebAssembly.Module | undefined
+
+/** The WebAssembly API (a global of every Node; this package's type libraries name only its types). */
+const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WebAssembly.Module } }).WebAssembly
+
+/**
+ * PGlite's WASM (9 MB of PostgreSQL) compiled for V8's baseline tier only (Liftoff), once per
+ * process. V8 otherwise recompiles every hot function with its optimising compiler (TurboFan) in
+ * the background: measured here, that keeps ~55 MB more resident for the life of the process and
+ * burns a core during start-up, while queries were no faster (PostgreSQL's time goes to many
+ * short calls, not tight loops). `--liftoff-only` is set only around the synchronous start of
+ * this one compilation (V8 fixes a module's tiers when its compilation starts), so the WASM
+ * parsers and everything else keep tiering up. A process started with `--liftoff-only` keeps it.
+ */
+export function pgliteBaselineModule(): WebAssembly.Module {
+  if (baselineModule !== undefined) return baselineModule
+  const bytes = readFileSync(join(pgliteDistDir(), 'pglite.wasm'))
+  const inherited = process.execArgv.includes('--liftoff-only')
+  setFlagsFromString('--liftoff-only')
+  try {
+    const compiled = new wasm.Module(bytes)
+    baselineModule = compiled
+    return compiled
+  } finally {
+    if (!inherited) setFlagsFromString('--no-liftoff-only')
+  }
+}
+
+/**
  * PGlite options for a data directory (`undefined` = in memory). `fresh`: no cluster there yet
  * (no `PG_VERSION`), so it may start from the template.
  */
@@ -79,6 +163,7 @@ export function pgliteOptions(fresh: boolean): PGliteOptions {
   const bytes = fresh ? template() : undefined
   return {
     startParams: [...PGLITE_START_PARAMS],
+    pgliteWasmModule: pgliteBaselineModule(),
     ...(bytes === undefined ? {} : { loadDataDir: new Blob([bytes], { type: 'application/gzip' }) }),
   }
 }

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process'
+import type * as ChildProcess from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
@@ -308,6 +309,8 @@ function permit0Command(): { command: string; problem?: string } {
 
 /** `claude --version`, or undefined when Claude Code is not on PATH (or does not answer in 10 s). */
 function claudeVersion(): string | undefined {
+  // Loaded here: `node:child_process` (and `node:net` under it) is start-up every hook call would pay.
+  const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcess
   try {
     return execFileSync('claude', ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] })
   } catch {

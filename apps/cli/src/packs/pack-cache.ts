@@ -12,14 +12,15 @@
  * Values are cached only when they are plain JSON (round-trip exact) and the YAML had no issue,
  * so a file with warnings or errors is always parsed again and reported with its line numbers.
  */
-import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync, closeSync, writeSync } from 'node:fs'
+import { createHmac, hash, timingSafeEqual } from 'node:crypto'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseYaml, type PackFile } from '@permit0/engine'
+import { CACHE_KEY_FILE, ensureCacheKey } from '../cache-key.ts'
 
 export const PACK_CACHE_FORMAT = 'permit0-pack-cache/1'
 export const PACK_CACHE_FILE = 'pack-cache.json'
-export const PACK_CACHE_KEY_FILE = 'pack-cache.key'
+export const PACK_CACHE_KEY_FILE = CACHE_KEY_FILE
 
 export interface PackCacheOptions {
   /** Directory of the cache and its key (the hook uses `<data dir>/cache`). */
@@ -59,27 +60,6 @@ function isPlainJson(v: unknown, depth = 0): boolean {
   return Object.entries(v).every(([k, x]) => k !== '__proto__' && isPlainJson(x, depth + 1))
 }
 
-function readKey(dir: string): Buffer {
-  const path = join(dir, PACK_CACHE_KEY_FILE)
-  try {
-    const key = readFileSync(path)
-    if (key.length >= 32) return key
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-  }
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const key = randomBytes(32)
-  const tmp = `${path}.${process.pid}.tmp`
-  const fd = openSync(tmp, 'w', 0o600)
-  try {
-    writeSync(fd, key)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, path)
-  return key
-}
-
 const mac = (key: Buffer, body: string): string => createHmac('sha256', key).update(body).digest('hex')
 
 /** The cached entries, or why the file on disk cannot be used. */
@@ -117,7 +97,7 @@ function readCache(path: string, key: Buffer, version: string): { entries: Recor
 export function applyPackCache(files: readonly PackFile[], options: PackCacheOptions): PackCacheResult {
   let key: Buffer
   try {
-    key = readKey(options.dir)
+    key = ensureCacheKey(options.dir)
   } catch (err) {
     return { files: [...files], status: PackCacheStatus.Unavailable, note: `pack cache key: ${(err as Error).message}` }
   }

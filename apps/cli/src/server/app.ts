@@ -1,8 +1,8 @@
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { ROLES, requireRole } from './auth.ts'
+import { leanBodyLimit } from './body.ts'
 import type { AppDeps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { createErrorHandler, ServerError, ServerErrorCode } from './errors.ts'
@@ -44,11 +44,8 @@ export function createApp(deps: AppDeps) {
   })
   app.use(requestGuards(deps))
   const limitOf = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${maxSize} bytes`)
-      },
+    leanBodyLimit(maxSize, () => {
+      throw new ServerError(ServerErrorCode.PayloadTooLarge, `request body exceeds ${maxSize} bytes`)
     })
   // A fail-open replay batch from a client (up to about 2 MB) always fits its route's own limit.
   const generalLimit = limitOf(deps.bodyLimitBytes)

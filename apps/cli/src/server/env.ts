@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { RequestIdVariables } from 'hono/request-id'
 import type { TokenRole } from '@permit0/domain'
 
@@ -10,5 +11,7 @@ export interface AppEnv {
       /** The local reviewer of a tokenless daemon (secret or dashboard session), not a named token. */
       readonly local?: boolean
     }
+    /** Set by `leanBodyLimit` (body.ts): the body is read from the Node request by `readBodyText`. */
+    leanBody?: { readonly incoming: IncomingMessage; readonly size: number }
   }
 }

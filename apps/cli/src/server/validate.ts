@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
+import { readBodyText } from './body.ts'
 import type { AppEnv } from './env.ts'
 import { ServerError, ServerErrorCode, type ErrorIssue } from './errors.ts'
 
@@ -65,7 +66,7 @@ export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH
 export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
   let raw: unknown
   try {
-    raw = JSON.parse(await c.req.text())
+    raw = JSON.parse(await readBodyText(c))
   } catch (err) {
     throw new ServerError(ServerErrorCode.Validation, `request body is not valid JSON: ${(err as Error).message}`, {
       issues: [{ path: '(body)', message: 'malformed JSON' }],

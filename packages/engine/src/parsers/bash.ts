@@ -22,8 +22,12 @@ let loading: Promise<void> | undefined
 
 export function initBashParser(): Promise<void> {
   loading ??= (async () => {
-    await Parser.init()
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm')
+    const require = createRequire(import.meta.url)
+    // Its runtime's WASM found by package name, not beside web-tree-sitter's own module, so a
+    // bundle that inlines web-tree-sitter (the CLI's hook) still loads it.
+    const runtime = require.resolve('web-tree-sitter/tree-sitter.wasm')
+    await Parser.init({ locateFile: (file: string, prefix: string) => (file === 'tree-sitter.wasm' ? runtime : prefix + file) })
+    const wasm = require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')
     const language = await Language.load(wasm)
     const p = new Parser()
     p.setLanguage(language)

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { CheckActionRequestSchema, CheckRequestSchema, type CheckRequest } from '@permit0/contracts'
 import { isAdmin, ROLES, requireRole } from '../auth.ts'
+import { requestSignal } from '../body.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { parseJson } from '../validate.ts'
@@ -30,7 +31,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
     .post('/check', requireRole(deps, ROLES.check), async (c) => {
       const body = withTraceQuery(ownedContext(await parseJson(c, CheckRequestSchema), isAdmin(deps, c)), c.req.query('trace'))
       const outcome = await deps.decisions.check(body, {
-        signal: c.req.raw.signal,
+        signal: requestSignal(c),
         respondAsync: wantsAsync(c.req.header('prefer')),
       })
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')
@@ -39,7 +40,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
     .post('/check_action', requireRole(deps, ROLES.checkAction), async (c) => {
       const body = withTraceQuery(await parseJson(c, CheckActionRequestSchema), c.req.query('trace'))
       const outcome = await deps.decisions.checkAction(body, {
-        signal: c.req.raw.signal,
+        signal: requestSignal(c),
         respondAsync: wantsAsync(c.req.header('prefer')),
       })
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')

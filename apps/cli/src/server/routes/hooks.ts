@@ -11,6 +11,7 @@ import {
 } from '../../hook/envelope.ts'
 import { hookMetadata, parseHookInput } from '../../hook/input.ts'
 import { ROLES, requireRole } from '../auth.ts'
+import { readBodyText, requestSignal } from '../body.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { assertJsonShape } from '../validate.ts'
@@ -44,7 +45,7 @@ export function hookRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
     if (!UNKNOWN_POLICIES.has(unknown)) return deny(`permit0: unknown=${unknown} is not one of ask, allow, deny, bypass`)
     let text: string
     try {
-      text = await c.req.text()
+      text = await readBodyText(c)
     } catch (err) {
       return deny(`permit0 hook: request body unreadable: ${errorMessage(err)}`)
     }
@@ -61,7 +62,7 @@ export function hookRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
         metadata: hookMetadata(input.value),
         client_kind: 'claude-code',
       })
-      const result = await deps.decisions.check(request, { signal: c.req.raw.signal })
+      const result = await deps.decisions.check(request, { signal: requestSignal(c) })
       const dashboardUrl = new URL(c.req.url).origin
       if (result.status === 202) outcome = parkedOutcome(result.body.approval_id, dashboardUrl)
       else {
