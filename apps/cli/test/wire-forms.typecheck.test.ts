@@ -102,7 +102,7 @@ describe('a new verdict source compiles only when every wire form knows it', { t
     const probe = found.get(PROBE_FILE) ?? []
     expect(probe).toHaveLength(8)
     for (const message of probe) expect(message).toMatch(/"Sandbox"/)
-    expect([...found.keys()].filter((f) => f !== PROBE_FILE)).toEqual([])
+    expect(Object.fromEntries([...found].filter(([f]) => f !== PROBE_FILE))).toEqual({})
   })
 
   it('with Sandbox registered: every per-source table fails naming it, and every wire form accepts it', () => {

@@ -127,10 +127,13 @@ export function unpackTemplate(pgdata: string): boolean {
   }
 }
 
-let baselineModule: WebAssembly.Module | undefined
+/** A compiled WebAssembly module, as PGlite's options name it (no `WebAssembly` type library needed). */
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>
+
+let baselineModule: WasmModule | undefined
 
 /** The WebAssembly API (a global of every Node; this package's type libraries name only its types). */
-const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WebAssembly.Module } }).WebAssembly
+const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WasmModule } }).WebAssembly
 
 /**
  * PGlite's WASM (9 MB of PostgreSQL) compiled for V8's baseline tier only (Liftoff), once per
@@ -141,7 +144,7 @@ const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint
  * this one compilation (V8 fixes a module's tiers when its compilation starts), so the WASM
  * parsers and everything else keep tiering up. A process started with `--liftoff-only` keeps it.
  */
-export function pgliteBaselineModule(): WebAssembly.Module {
+export function pgliteBaselineModule(): WasmModule {
   if (baselineModule !== undefined) return baselineModule
   const bytes = readFileSync(join(pgliteDistDir(), 'pglite.wasm'))
   const inherited = process.execArgv.includes('--liftoff-only')

@@ -99,27 +99,16 @@ export function defineStoreContract(name: string, makeStore: MakeStore): void {
       it('a cached human decision keeps its reviewer, reason, time and approval', async () => {
         await store.policy.reconcileCache('fp-contract')
         const normHash = uniqueHash()
-        // a human decision keeps its reviewer, reason, time and approval
-        await store.policy.cacheSet({
-          normHash,
-          permission: 'deny',
-          source: 'HumanReviewer',
+        const human = {
+          permission: 'deny' as const,
+          source: 'HumanReviewer' as const,
           reviewer: 'alice',
           reason: 'not on prod',
           decidedAtMs: 6_500,
           approvalId: '01JAPPROVAL0000000000000000',
-          createdAtMs: 6_600,
-          expiresAtMs: 9_000,
-          fingerprint: 'fp-contract',
-        })
-        expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual({
-          permission: 'deny',
-          source: 'HumanReviewer',
-          reviewer: 'alice',
-          reason: 'not on prod',
-          decidedAtMs: 6_500,
-          approvalId: '01JAPPROVAL0000000000000000',
-        })
+        }
+        await store.policy.cacheSet({ normHash, ...human, createdAtMs: 6_600, expiresAtMs: 9_000, fingerprint: 'fp-contract' })
+        expect((await store.policy.lookup(normHash, 7_000)).cached).toEqual(human)
       })
 
       it('reconciles the cache on a fingerprint change only', async () => {
