@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
+import { pickSetting } from './config/resolve.ts'
 import { resolveDataDir as resolveCommonDataDir } from './data-dir.ts'
 import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from '@permit0/store'
 
@@ -8,7 +9,7 @@ import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from 
  * The store options shared by every command that opens the store (serve, audit export, db,
  * tokens): `--data-dir`, `--database-url`, `--audit-key`, and `openStore()`.
  *
- * Resolution: `--database-url` > `PERMIT0_DATABASE_URL` > embedded PGlite in `--data-dir` >
+ * Resolution (config/resolve.ts, the rule of every command): `--database-url` > `PERMIT0_DATABASE_URL` > embedded PGlite in `--data-dir` >
  * `PERMIT0_DATA_DIR` > `~/.permit0/data`. The audit log goes to `PERMIT0_AUDIT_DATABASE_URL`
  * when set (PostgreSQL only). The signing key is `--audit-key` > `PERMIT0_AUDIT_KEY_PATH` >
  * `<data-dir>/audit-signing.key`, created (0600) on first use.
@@ -37,28 +38,26 @@ export function addStoreOptions(command: Command): Command {
     )
 }
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)
-
 /** The data directory the flags and environment select (also holds the default audit key). */
 export function resolveDataDir(flags: StoreFlags, deps: StoreEnv): string {
   return resolveCommonDataDir(flags, { env: deps.env, homeDir: deps.homeDir ?? homedir(), ...(deps.cwd !== undefined && { cwd: deps.cwd }) })
 }
 
 export function resolveAuditKeyPath(flags: StoreFlags, deps: StoreEnv): string {
-  const given = nonEmpty(flags.auditKey) ?? nonEmpty(deps.env.PERMIT0_AUDIT_KEY_PATH)
+  const given = pickSetting({ flag: flags.auditKey, env: deps.env.PERMIT0_AUDIT_KEY_PATH })
   return given === undefined ? join(resolveDataDir(flags, deps), AUDIT_KEY_FILE) : resolve(deps.cwd ?? process.cwd(), given)
 }
 
 /** The store configuration without the signing key (pure). */
 export function resolveStoreConfig(flags: StoreFlags, deps: StoreEnv): StoreConfig {
-  const url = nonEmpty(flags.databaseUrl) ?? nonEmpty(deps.env.PERMIT0_DATABASE_URL)
+  const url = pickSetting({ flag: flags.databaseUrl, env: deps.env.PERMIT0_DATABASE_URL })
   const redactKeys = (deps.env.PERMIT0_AUDIT_REDACT_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k !== '')
   const audit = redactKeys.length > 0 ? { redactKeys } : {}
   if (url !== undefined) {
-    const auditUrl = nonEmpty(deps.env.PERMIT0_AUDIT_DATABASE_URL)
+    const auditUrl = pickSetting({ env: deps.env.PERMIT0_AUDIT_DATABASE_URL })
     return { kind: 'postgres', url, ...(auditUrl === undefined ? {} : { auditUrl }), audit }
   }
   return { kind: 'embedded', dataDir: resolveDataDir(flags, deps), audit }

@@ -28,7 +28,7 @@ import {
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, mayCarrySql, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
 import { createFileSessionStore } from '../hook/session-file.ts'
-import { migrateLegacyHookSessions, resolveDataDir } from '../data-dir.ts'
+import { migrateLegacyHookSessions } from '../data-dir.ts'
 import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
 import { builtCliEntry } from '../package-root.ts'
@@ -86,6 +86,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
     return 2
   }
   const config = resolved.value
+  for (const note of config.notes) deps.stderr(`${note}\n`)
   const hookTimeout = options.timeout ?? HOOK_TIMEOUT_SECS
   const call = {
     toolName: input.value.tool_name,
@@ -128,13 +129,13 @@ async function runLocal(
   hostSessionId: string | undefined,
 ): Promise<{ outcome: HookOutcome; isUnknown: boolean }> {
   const nowMs = deps.nowMs()
-  const dataDir = resolveDataDir(options, deps)
+  const dataDir = config.dataDir
   migrateLegacyHookSessions(dataDir, deps.homeDir)
   let engine: LocalEngine
   try {
     engine = await deps.loadEngine({
-      ...(options.packsDir !== undefined ? { packsDir: options.packsDir } : {}),
-      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(config.packsDir !== undefined ? { packsDir: config.packsDir } : {}),
+      ...(config.profile !== undefined ? { profile: config.profile } : {}),
       orgDomain: config.orgDomain,
       cacheDir: join(dataDir, 'cache'),
       sql: mayCarrySql(call.toolName, call.parameters),
@@ -331,7 +332,7 @@ export function hookCommand(ctx: CliContext): Command {
     .option('--unknown <mode>', 'calls no pack classifies: ask | allow | deny | bypass (default bypass)')
     .option('--client <kind>', 'tool-name prefix stripping: claude-code | claude-desktop | openclaw | raw')
     .option('--shadow', 'log the would-be decision to stderr and always allow (env PERMIT0_SHADOW)')
-    .option('--config <path>', 'config file (env PERMIT0_CONFIG; default ~/.permit0/config.yaml)')
+    .option('--config <path>', 'config file, settings under `hook:` (env PERMIT0_CONFIG_FILE; default ~/.permit0/permit0.yaml)')
     .option('--session-id <id>', 'local mode: session id (default: the host session_id, CLAUDE_SESSION_ID, ppid)')
     .option('--data-dir <dir>', 'local mode: the data dir holding session history and the pack cache (default PERMIT0_DATA_DIR or ~/.permit0/data, as for serve)')
     .option('--no-session', 'local mode: no cross-invocation session history')
