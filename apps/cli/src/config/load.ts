@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { parse as parseYaml } from 'yaml'
+import { parseYamlValue as parseYaml } from '../yaml-value.ts'
 import { type ConfigFileLocation, HOOK_SECTION, SERVE_SECTION, configFileLocation, readConfigFile, snakeKey } from './file.ts'
 import { Layer, mergeLayers } from './resolve.ts'
 import { ConfigSchema, type Config, type ConfigInput } from './schema.ts'
