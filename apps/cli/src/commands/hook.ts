@@ -327,8 +327,8 @@ export function hookCommand(ctx: CliContext): Command {
     .description('Claude Code PreToolUse hook: read the hook JSON on stdin, print one decision JSON line')
     .option('--remote <url>', 'delegate to a permit0 daemon (env PERMIT0_REMOTE, config `remote`)')
     .option('--packs-dir <dir>', 'local mode: packs root used alone (default: shipped packs + ~/.permit0/packs + a trusted ./packs)')
-    .option('--profile <name>', 'local mode: scoring profile')
-    .option('--org-domain <domain>', 'your organisation domain (config `org_domain`; default default.org)')
+    .option('--profile <name>', 'local mode: scoring profile (env PERMIT0_PROFILE, config `profile`)')
+    .option('--org-domain <domain>', 'your organisation domain (env PERMIT0_ORG_DOMAIN, config `org_domain`; default default.org)')
     .option('--unknown <mode>', 'calls no pack classifies: ask | allow | deny | bypass (default bypass)')
     .option('--client <kind>', 'tool-name prefix stripping: claude-code | claude-desktop | openclaw | raw')
     .option('--shadow', 'log the would-be decision to stderr and always allow (env PERMIT0_SHADOW)')
@@ -344,6 +344,9 @@ export function hookCommand(ctx: CliContext): Command {
     .addHelpText(
       'after',
       `
+Settings: flag > PERMIT0_* > the hook: section and the shared keys of ~/.permit0/permit0.yaml
+(docs/configuration.md) > defaults.
+
 Answers (one JSON line, exit 0): allow, deny (with the reason Claude reads), ask (with a reason),
 or no opinion for unclassified calls under --unknown bypass. Invalid stdin or config → exit 2.
 Remote mode answers deny when the daemon errs or does not answer in time, ask when unreachable.

@@ -63,9 +63,6 @@ export const LegacyHookConfigFileSchema = z
   .strictObject({ ...hookKeys, org_domain: z.string().min(1).optional() })
   .nullable()
   .transform((v) => v ?? {})
-/** @deprecated name kept for callers of the old file schema. */
-export const HookConfigFileSchema = LegacyHookConfigFileSchema
-export type HookConfigFile = z.output<typeof LegacyHookConfigFileSchema>
 
 /** The shared top-level keys of permit0.yaml, as the hook reads them (serve's keys are serve's to check). */
 const SharedSchema = z.object({
