@@ -1,20 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
+import { ConfigError, ConfigErrorCode } from './config/load.ts'
+import { SERVE_SECTION, configFileLocation, readConfigFile, snakeKey } from './config/file.ts'
 import { pickSetting } from './config/resolve.ts'
+import { parseYamlValue } from './yaml-value.ts'
 import { resolveDataDir as resolveCommonDataDir } from './data-dir.ts'
 import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from '@permit0/store'
 
 /**
  * The store options shared by every command that opens the store (serve, audit export, db,
- * tokens): `--data-dir`, `--database-url`, `--audit-key`, and `openStore()`.
+ * tokens, approvals): `--data-dir`, `--database-url`, `--audit-key`, `--config`, and `openStore()`.
  *
- * Resolution (config/resolve.ts, the rule of every command): `--database-url` > `PERMIT0_DATABASE_URL` > embedded PGlite in `--data-dir` >
- * `PERMIT0_DATA_DIR` > `~/.permit0/data`. The audit log goes to `PERMIT0_AUDIT_DATABASE_URL`
- * when set (PostgreSQL only). The signing key is `--audit-key` > `PERMIT0_AUDIT_KEY_PATH` >
+ * Resolution (config/resolve.ts, the rule of every command): flag > `PERMIT0_*` > the config file
+ * (`data_dir`, `database_url`, `audit_key` of permit0.yaml) > default. `--database-url` >
+ * `PERMIT0_DATABASE_URL` > `database_url`, else embedded PGlite in the data directory
+ * (data-dir.ts). The audit log goes to `PERMIT0_AUDIT_DATABASE_URL` when set (PostgreSQL only).
+ * The signing key is `--audit-key` > `PERMIT0_AUDIT_KEY_PATH` > `audit_key` >
  * `<data-dir>/audit-signing.key`, created (0600) on first use.
  */
 export interface StoreFlags {
+  readonly dataDir?: string
+  readonly databaseUrl?: string
+  readonly auditKey?: string
+  /** The config file (`--config`; else `PERMIT0_CONFIG_FILE`, else `~/.permit0/permit0.yaml`). */
+  readonly config?: string
+}
+
+/** The config file's layer of the store settings. */
+export interface StoreFileSettings {
   readonly dataDir?: string
   readonly databaseUrl?: string
   readonly auditKey?: string
@@ -25,11 +40,21 @@ export interface StoreEnv {
   /** Defaults to `os.homedir()`. */
   readonly homeDir?: string
   readonly cwd?: string
+  /**
+   * The config file's layer. The resolve functions below are pure and use it as given (absent =
+   * empty); `openStore`/`withStore` read the file when it is absent (serve passes `{}`: its loader
+   * has merged the file already).
+   */
+  readonly file?: StoreFileSettings
 }
 
 export const AUDIT_KEY_FILE = 'audit-signing.key'
 
-export function addStoreOptions(command: Command): Command {
+/** `config: false` for a command whose subcommands have a `--config` of their own (commander would hand it to the parent). */
+export function addStoreOptions(command: Command, options: { readonly config?: boolean } = {}): Command {
+  if (options.config !== false && !command.options.some((o) => o.long === '--config')) {
+    command.addOption(new Option('--config <file>', 'config file (default PERMIT0_CONFIG_FILE, else ~/.permit0/permit0.yaml when present)'))
+  }
   return command
     .addOption(new Option('--data-dir <dir>', 'embedded store directory (default PERMIT0_DATA_DIR or ~/.permit0/data)'))
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL (default PERMIT0_DATABASE_URL, else embedded)'))
@@ -40,17 +65,17 @@ export function addStoreOptions(command: Command): Command {
 
 /** The data directory the flags and environment select (also holds the default audit key). */
 export function resolveDataDir(flags: StoreFlags, deps: StoreEnv): string {
-  return resolveCommonDataDir(flags, { env: deps.env, homeDir: deps.homeDir ?? homedir(), ...(deps.cwd !== undefined && { cwd: deps.cwd }) })
+  return resolveCommonDataDir({ dataDir: flags.dataDir, fileDataDir: deps.file?.dataDir }, { env: deps.env, homeDir: deps.homeDir ?? homedir(), ...(deps.cwd !== undefined && { cwd: deps.cwd }) })
 }
 
 export function resolveAuditKeyPath(flags: StoreFlags, deps: StoreEnv): string {
-  const given = pickSetting({ flag: flags.auditKey, env: deps.env.PERMIT0_AUDIT_KEY_PATH })
+  const given = pickSetting({ flag: flags.auditKey, env: deps.env.PERMIT0_AUDIT_KEY_PATH, file: deps.file?.auditKey })
   return given === undefined ? join(resolveDataDir(flags, deps), AUDIT_KEY_FILE) : resolve(deps.cwd ?? process.cwd(), given)
 }
 
 /** The store configuration without the signing key (pure). */
 export function resolveStoreConfig(flags: StoreFlags, deps: StoreEnv): StoreConfig {
-  const url = pickSetting({ flag: flags.databaseUrl, env: deps.env.PERMIT0_DATABASE_URL })
+  const url = pickSetting({ flag: flags.databaseUrl, env: deps.env.PERMIT0_DATABASE_URL, file: deps.file?.databaseUrl })
   const redactKeys = (deps.env.PERMIT0_AUDIT_REDACT_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -61,6 +86,37 @@ export function resolveStoreConfig(flags: StoreFlags, deps: StoreEnv): StoreConf
     return { kind: 'postgres', url, ...(auditUrl === undefined ? {} : { auditUrl }), audit }
   }
   return { kind: 'embedded', dataDir: resolveDataDir(flags, deps), audit }
+}
+
+const STORE_FILE_KEYS = { data_dir: 'dataDir', database_url: 'databaseUrl', audit_key: 'auditKey' } as const
+
+function readFileOrUndefined(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+}
+
+/**
+ * The store settings of the config file (top level, `serve:` over it, as serve reads them).
+ * Throws ConfigError naming the file on a missing explicit file, broken YAML or a non-string value.
+ */
+export function readStoreFileSettings(flags: Pick<StoreFlags, 'config'>, deps: StoreEnv): StoreFileSettings {
+  const location = configFileLocation({
+    flag: flags.config,
+    env: deps.env,
+    homeDir: deps.homeDir ?? homedir(),
+    ...(deps.cwd !== undefined && { cwd: deps.cwd }),
+  })
+  const read = readConfigFile(location, { readFile: readFileOrUndefined, parseYaml: parseYamlValue })
+  if (!read.ok) throw new ConfigError(ConfigErrorCode.Invalid, read.message)
+  const serve = read.doc[SERVE_SECTION]
+  const source = { ...read.doc, ...(typeof serve === 'object' && serve !== null && !Array.isArray(serve) ? serve : {}) }
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(source)) {
+    const name = STORE_FILE_KEYS[snakeKey(key) as keyof typeof STORE_FILE_KEYS]
+    if (name === undefined || value === undefined || value === null) continue
+    if (typeof value !== 'string') throw new ConfigError(ConfigErrorCode.Invalid, `config file ${read.path}: ${key}: expected a string`)
+    out[name] = value
+  }
+  return out
 }
 
 export interface OpenStoreOptions extends StoreEnv {
@@ -75,7 +131,8 @@ export interface OpenStoreOptions extends StoreEnv {
  * key. Throws StoreError with a one-line message on an unreachable database, a locked data dir,
  * a bad key or a failed migration; the store is closed again on failure.
  */
-export async function openStore(flags: StoreFlags, options: OpenStoreOptions): Promise<Store> {
+export async function openStore(flags: StoreFlags, given: OpenStoreOptions): Promise<Store> {
+  const options = given.file !== undefined ? given : { ...given, file: readStoreFileSettings(flags, given) }
   const config = resolveStoreConfig(flags, options)
   const keyPath = resolveAuditKeyPath(flags, options)
   const { seed, created } = loadOrCreateAuditKey(keyPath)
