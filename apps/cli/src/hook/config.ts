@@ -149,23 +149,19 @@ function readHookFile(input: ResolveHookConfigInput): Resolved<{
   if (!read.ok) return read
   const doc = snakeDoc(read.doc)
   const notes: string[] = []
-  let top = doc
   let section: unknown
   if (HOOK_SECTION in doc) {
-    section = doc[HOOK_SECTION] === null ? null : typeof doc[HOOK_SECTION] === 'object' && !Array.isArray(doc[HOOK_SECTION]) ? snakeDoc(doc[HOOK_SECTION] as Record<string, unknown>) : doc[HOOK_SECTION]
+    const value = doc[HOOK_SECTION]
+    section = typeof value === 'object' && value !== null && !Array.isArray(value) ? snakeDoc(value as Record<string, unknown>) : value
   } else {
     // The hook's keys at the top level (an old-format file named by --config): still read.
     const topHookKeys = Object.keys(doc).filter((k) => HOOK_ONLY_KEYS.has(k))
     if (topHookKeys.length > 0) {
-      const legacy = LegacyHookConfigFileSchema.safeParse(doc)
-      if (!legacy.success) return { ok: false, message: issues(read.path, legacy.error) }
-      const { org_domain, ...hook } = legacy.data
       notes.push(`permit0 hook: deprecated: ${read.path} has hook settings (${topHookKeys.join(', ')}) at the top level; move them under \`hook:\``)
-      top = org_domain === undefined ? {} : { org_domain }
-      section = hook
+      section = Object.fromEntries(topHookKeys.map((k) => [k, doc[k]]))
     }
   }
-  const shared = SharedSchema.safeParse(Object.fromEntries(SHARED_KEYS.filter((k) => k in top).map((k) => [k, top[k]])))
+  const shared = SharedSchema.safeParse(Object.fromEntries(SHARED_KEYS.filter((k) => k in doc).map((k) => [k, doc[k]])))
   if (!shared.success) return { ok: false, message: issues(read.path, shared.error) }
   if (section !== undefined) {
     const hook = HookSectionSchema.safeParse(section)

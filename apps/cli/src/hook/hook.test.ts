@@ -151,8 +151,8 @@ describe('config precedence', () => {
     const section = resolveWith({}, {}, { [NEW]: 'hook:\n', [OLD]: 'unknown: deny\n' })
     expect(section.ok && section.value).toMatchObject({ unknown: 'bypass', notes: [] })
     // An old-format file named by --config (the hook's keys at the top level) still works, with a note.
-    const topLevel = resolveWith({ config: '/x.yaml' }, {}, { '/x.yaml': 'unknown: ask\norg_domain: x.org\n' })
-    expect(topLevel.ok && topLevel.value).toMatchObject({ unknown: 'ask', orgDomain: 'x.org' })
+    const topLevel = resolveWith({ config: '/x.yaml' }, {}, { '/x.yaml': 'unknown: ask\norg_domain: x.org\nprofile: p\n' })
+    expect(topLevel.ok && topLevel.value).toMatchObject({ unknown: 'ask', orgDomain: 'x.org', profile: 'p' })
     expect(topLevel.ok && topLevel.value.notes[0]).toContain('at the top level; move them under `hook:`')
   })
 
