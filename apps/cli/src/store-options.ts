@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
-import { ConfigError, ConfigErrorCode } from './config/load.ts'
-import { SERVE_SECTION, configFileLocation, readConfigFile, snakeKey } from './config/file.ts'
+import { ConfigError, ConfigErrorCode, readSettingsFile } from './config/load.ts'
+import { configFileLocation } from './config/file.ts'
 import { pickSetting } from './config/resolve.ts'
-import { parseYamlValue } from './yaml-value.ts'
 import { resolveDataDir as resolveCommonDataDir } from './data-dir.ts'
 import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from '@permit0/store'
 
@@ -88,15 +86,10 @@ export function resolveStoreConfig(flags: StoreFlags, deps: StoreEnv): StoreConf
   return { kind: 'embedded', dataDir: resolveDataDir(flags, deps), audit }
 }
 
-const STORE_FILE_KEYS = { data_dir: 'dataDir', database_url: 'databaseUrl', audit_key: 'auditKey' } as const
-
-function readFileOrUndefined(path: string): string | undefined {
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
-}
-
 /**
- * The store settings of the config file (top level, `serve:` over it, as serve reads them).
- * Throws ConfigError naming the file on a missing explicit file, broken YAML or a non-string value.
+ * The store settings of the config file (`data_dir`, `database_url`, `audit_key`), read and
+ * checked as serve reads the file (config/load.ts). Throws ConfigError naming the file on a
+ * missing explicit file, broken YAML, an unknown key or a non-string value.
  */
 export function readStoreFileSettings(flags: Pick<StoreFlags, 'config'>, deps: StoreEnv): StoreFileSettings {
   const location = configFileLocation({
@@ -105,16 +98,13 @@ export function readStoreFileSettings(flags: Pick<StoreFlags, 'config'>, deps: S
     homeDir: deps.homeDir ?? homedir(),
     ...(deps.cwd !== undefined && { cwd: deps.cwd }),
   })
-  const read = readConfigFile(location, { readFile: readFileOrUndefined, parseYaml: parseYamlValue })
-  if (!read.ok) throw new ConfigError(ConfigErrorCode.Invalid, read.message)
-  const serve = read.doc[SERVE_SECTION]
-  const source = { ...read.doc, ...(typeof serve === 'object' && serve !== null && !Array.isArray(serve) ? serve : {}) }
+  const settings = readSettingsFile(location)
   const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(source)) {
-    const name = STORE_FILE_KEYS[snakeKey(key) as keyof typeof STORE_FILE_KEYS]
-    if (name === undefined || value === undefined || value === null) continue
-    if (typeof value !== 'string') throw new ConfigError(ConfigErrorCode.Invalid, `config file ${read.path}: ${key}: expected a string`)
-    out[name] = value
+  for (const [key, name] of [['dataDir', 'data_dir'], ['databaseUrl', 'database_url'], ['auditKey', 'audit_key']] as const) {
+    const value = settings[key]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string') throw new ConfigError(ConfigErrorCode.Invalid, `config file ${location.path}: ${name}: expected a string`)
+    out[key] = value
   }
   return out
 }

@@ -148,6 +148,7 @@ describe('the store commands read the same file (data_dir, database_url, audit_k
   it.each([
     ['data_dir: [\n', 'invalid YAML'],
     ['data_dir: 42\n', 'data_dir: expected a string'],
+    ['prot: 1\n', "unknown key 'prot'"],
   ])('a bad file %j is an error naming it', (text, message) => {
     writeFileSync(file, text)
     expect(() => readStoreFileSettings({}, deps())).toThrow(`config file ${file}: ${message}`)

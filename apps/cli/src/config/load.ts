@@ -79,7 +79,13 @@ function envLayer(env: Readonly<Record<string, string | undefined>>): Partial<Co
 /** Settings keys of serve's schema (camelCase), to name an unknown key of the file. */
 const KNOWN_KEYS = new Set(Object.keys(ConfigSchema.in.shape))
 
-function fileLayer(location: ConfigFileLocation | undefined): Partial<ConfigInput> {
+/**
+ * The settings of the config file as serve reads them (top level with `serve:` over it, `hook:`
+ * left to the hook), camelCased; an unknown key, broken YAML, a missing explicit file → ConfigError
+ * naming the file. Values are checked by the schema afterwards. The store commands read their
+ * keys through it too, so a file means the same to every command.
+ */
+export function readSettingsFile(location: ConfigFileLocation | undefined): Partial<ConfigInput> {
   if (location === undefined) return {}
   const read = readConfigFile(location, { readFile: readFileOrUndefined, parseYaml })
   if (!read.ok) {
@@ -143,7 +149,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     options.file === false
       ? undefined
       : configFileLocation({ flag: options.file, env, homeDir: home, ...(options.cwd !== undefined && { cwd: options.cwd }) })
-  const { values, sources } = mergeLayers<ConfigInput>({ flags: options.flags, env: envLayer(env), file: fileLayer(location) })
+  const { values, sources } = mergeLayers<ConfigInput>({ flags: options.flags, env: envLayer(env), file: readSettingsFile(location) })
   const parsed = ConfigSchema.safeParse(values)
   if (!parsed.success) {
     const details = parsed.error.issues
