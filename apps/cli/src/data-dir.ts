@@ -1,18 +1,20 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { pickSetting } from './config/resolve.ts'
 
 /**
  * The one data directory of every command (docs/configuration.md): `--data-dir` >
- * `PERMIT0_DATA_DIR` > `~/.permit0/data`, relative paths against the working directory. `serve`,
+ * `PERMIT0_DATA_DIR` > `data_dir` of permit0.yaml > `~/.permit0/data`, relative paths against
+ * the working directory. `serve`,
  * `db`, `audit`, `token` and `login` keep the embedded store, the audit signing key and the
  * reviewer secret there; the local hook keeps its pack cache (`cache/`) and session histories
  * (`hook-sessions/`) there. Deliberately free of heavy imports: the hook resolves it per call.
  */
 export function resolveDataDir(
-  given: { readonly dataDir?: string | undefined },
+  given: { readonly dataDir?: string | undefined; readonly fileDataDir?: string | undefined },
   deps: { readonly env: Readonly<Record<string, string | undefined>>; readonly homeDir: string; readonly cwd?: string },
 ): string {
-  const dir = nonEmpty(given.dataDir) ?? nonEmpty(deps.env.PERMIT0_DATA_DIR)
+  const dir = pickSetting({ flag: given.dataDir, env: deps.env.PERMIT0_DATA_DIR, file: given.fileDataDir })
   return dir === undefined ? join(deps.homeDir, '.permit0', 'data') : resolve(deps.cwd ?? process.cwd(), dir)
 }
 
@@ -35,5 +37,3 @@ export function migrateLegacyHookSessions(dataDir: string, homeDir: string): voi
     // histories stay where they are and this call starts without them rather than failing.
   }
 }
-
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)

@@ -19,8 +19,13 @@ export const CliEnvSchema = z.object({
   PERMIT0_AUDIT_DATABASE_URL: optional,
   PERMIT0_AUDIT_KEY_PATH: optional,
   PERMIT0_AUDIT_REDACT_KEYS: optional,
-  /** Hook settings (hook/config.ts). */
+  /** The config file of every command (config/file.ts); `PERMIT0_CONFIG` is the hook's deprecated one. */
+  PERMIT0_CONFIG_FILE: optional,
   PERMIT0_CONFIG: optional,
+  /** Shared settings (serve and hook). */
+  PERMIT0_ORG_DOMAIN: optional,
+  PERMIT0_PROFILE: optional,
+  /** Hook settings (hook/config.ts). */
   PERMIT0_UNKNOWN: optional,
   PERMIT0_CLIENT: optional,
   PERMIT0_SHADOW: optional,

@@ -1,19 +1,33 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
+import { ConfigError, ConfigErrorCode, readSettingsFile } from './config/load.ts'
+import { configFileLocation } from './config/file.ts'
+import { pickSetting } from './config/resolve.ts'
 import { resolveDataDir as resolveCommonDataDir } from './data-dir.ts'
 import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from '@permit0/store'
 
 /**
  * The store options shared by every command that opens the store (serve, audit export, db,
- * tokens): `--data-dir`, `--database-url`, `--audit-key`, and `openStore()`.
+ * tokens, approvals): `--data-dir`, `--database-url`, `--audit-key`, `--config`, and `openStore()`.
  *
- * Resolution: `--database-url` > `PERMIT0_DATABASE_URL` > embedded PGlite in `--data-dir` >
- * `PERMIT0_DATA_DIR` > `~/.permit0/data`. The audit log goes to `PERMIT0_AUDIT_DATABASE_URL`
- * when set (PostgreSQL only). The signing key is `--audit-key` > `PERMIT0_AUDIT_KEY_PATH` >
+ * Resolution (config/resolve.ts, the rule of every command): flag > `PERMIT0_*` > the config file
+ * (`data_dir`, `database_url`, `audit_key` of permit0.yaml) > default. `--database-url` >
+ * `PERMIT0_DATABASE_URL` > `database_url`, else embedded PGlite in the data directory
+ * (data-dir.ts). The audit log goes to `PERMIT0_AUDIT_DATABASE_URL` when set (PostgreSQL only).
+ * The signing key is `--audit-key` > `PERMIT0_AUDIT_KEY_PATH` > `audit_key` >
  * `<data-dir>/audit-signing.key`, created (0600) on first use.
  */
 export interface StoreFlags {
+  readonly dataDir?: string
+  readonly databaseUrl?: string
+  readonly auditKey?: string
+  /** The config file (`--config`; else `PERMIT0_CONFIG_FILE`, else `~/.permit0/permit0.yaml`). */
+  readonly config?: string
+}
+
+/** The config file's layer of the store settings. */
+export interface StoreFileSettings {
   readonly dataDir?: string
   readonly databaseUrl?: string
   readonly auditKey?: string
@@ -24,11 +38,21 @@ export interface StoreEnv {
   /** Defaults to `os.homedir()`. */
   readonly homeDir?: string
   readonly cwd?: string
+  /**
+   * The config file's layer. The resolve functions below are pure and use it as given (absent =
+   * empty); `openStore`/`withStore` read the file when it is absent (serve passes `{}`: its loader
+   * has merged the file already).
+   */
+  readonly file?: StoreFileSettings
 }
 
 export const AUDIT_KEY_FILE = 'audit-signing.key'
 
-export function addStoreOptions(command: Command): Command {
+/** `config: false` for a command whose subcommands have a `--config` of their own (commander would hand it to the parent). */
+export function addStoreOptions(command: Command, options: { readonly config?: boolean } = {}): Command {
+  if (options.config !== false && !command.options.some((o) => o.long === '--config')) {
+    command.addOption(new Option('--config <file>', 'config file (default PERMIT0_CONFIG_FILE, else ~/.permit0/permit0.yaml when present)'))
+  }
   return command
     .addOption(new Option('--data-dir <dir>', 'embedded store directory (default PERMIT0_DATA_DIR or ~/.permit0/data)'))
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL (default PERMIT0_DATABASE_URL, else embedded)'))
@@ -37,31 +61,52 @@ export function addStoreOptions(command: Command): Command {
     )
 }
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value)
-
 /** The data directory the flags and environment select (also holds the default audit key). */
 export function resolveDataDir(flags: StoreFlags, deps: StoreEnv): string {
-  return resolveCommonDataDir(flags, { env: deps.env, homeDir: deps.homeDir ?? homedir(), ...(deps.cwd !== undefined && { cwd: deps.cwd }) })
+  return resolveCommonDataDir({ dataDir: flags.dataDir, fileDataDir: deps.file?.dataDir }, { env: deps.env, homeDir: deps.homeDir ?? homedir(), ...(deps.cwd !== undefined && { cwd: deps.cwd }) })
 }
 
 export function resolveAuditKeyPath(flags: StoreFlags, deps: StoreEnv): string {
-  const given = nonEmpty(flags.auditKey) ?? nonEmpty(deps.env.PERMIT0_AUDIT_KEY_PATH)
+  const given = pickSetting({ flag: flags.auditKey, env: deps.env.PERMIT0_AUDIT_KEY_PATH, file: deps.file?.auditKey })
   return given === undefined ? join(resolveDataDir(flags, deps), AUDIT_KEY_FILE) : resolve(deps.cwd ?? process.cwd(), given)
 }
 
 /** The store configuration without the signing key (pure). */
 export function resolveStoreConfig(flags: StoreFlags, deps: StoreEnv): StoreConfig {
-  const url = nonEmpty(flags.databaseUrl) ?? nonEmpty(deps.env.PERMIT0_DATABASE_URL)
+  const url = pickSetting({ flag: flags.databaseUrl, env: deps.env.PERMIT0_DATABASE_URL, file: deps.file?.databaseUrl })
   const redactKeys = (deps.env.PERMIT0_AUDIT_REDACT_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k !== '')
   const audit = redactKeys.length > 0 ? { redactKeys } : {}
   if (url !== undefined) {
-    const auditUrl = nonEmpty(deps.env.PERMIT0_AUDIT_DATABASE_URL)
+    const auditUrl = pickSetting({ env: deps.env.PERMIT0_AUDIT_DATABASE_URL })
     return { kind: 'postgres', url, ...(auditUrl === undefined ? {} : { auditUrl }), audit }
   }
   return { kind: 'embedded', dataDir: resolveDataDir(flags, deps), audit }
+}
+
+/**
+ * The store settings of the config file (`data_dir`, `database_url`, `audit_key`), read and
+ * checked as serve reads the file (config/load.ts). Throws ConfigError naming the file on a
+ * missing explicit file, broken YAML, an unknown key or a non-string value.
+ */
+export function readStoreFileSettings(flags: Pick<StoreFlags, 'config'>, deps: StoreEnv): StoreFileSettings {
+  const location = configFileLocation({
+    flag: flags.config,
+    env: deps.env,
+    homeDir: deps.homeDir ?? homedir(),
+    ...(deps.cwd !== undefined && { cwd: deps.cwd }),
+  })
+  const settings = readSettingsFile(location)
+  const out: Record<string, string> = {}
+  for (const [key, name] of [['dataDir', 'data_dir'], ['databaseUrl', 'database_url'], ['auditKey', 'audit_key']] as const) {
+    const value = settings[key]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string') throw new ConfigError(ConfigErrorCode.Invalid, `config file ${location.path}: ${name}: expected a string`)
+    out[key] = value
+  }
+  return out
 }
 
 export interface OpenStoreOptions extends StoreEnv {
@@ -76,7 +121,8 @@ export interface OpenStoreOptions extends StoreEnv {
  * key. Throws StoreError with a one-line message on an unreachable database, a locked data dir,
  * a bad key or a failed migration; the store is closed again on failure.
  */
-export async function openStore(flags: StoreFlags, options: OpenStoreOptions): Promise<Store> {
+export async function openStore(flags: StoreFlags, given: OpenStoreOptions): Promise<Store> {
+  const options = given.file !== undefined ? given : { ...given, file: readStoreFileSettings(flags, given) }
   const config = resolveStoreConfig(flags, options)
   const keyPath = resolveAuditKeyPath(flags, options)
   const { seed, created } = loadOrCreateAuditKey(keyPath)

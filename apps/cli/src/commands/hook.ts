@@ -29,7 +29,7 @@ import {
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, mayCarrySql, parseHookInput } from '../hook/input.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
 import { createFileSessionStore } from '../hook/session-file.ts'
-import { migrateLegacyHookSessions, resolveDataDir } from '../data-dir.ts'
+import { migrateLegacyHookSessions } from '../data-dir.ts'
 import { type LoadHookEngineOptions, loadHookEngine } from '../hook/load-engine.ts'
 import type { CliContext } from '../env.ts'
 import { builtCliEntry } from '../package-root.ts'
@@ -87,6 +87,7 @@ export async function runHook(options: HookOptions, deps: HookDeps): Promise<num
     return 2
   }
   const config = resolved.value
+  for (const note of config.notes) deps.stderr(`${note}\n`)
   const hookTimeout = options.timeout ?? HOOK_TIMEOUT_SECS
   const call = {
     toolName: input.value.tool_name,
@@ -129,13 +130,13 @@ async function runLocal(
   hostSessionId: string | undefined,
 ): Promise<{ outcome: HookOutcome; isUnknown: boolean }> {
   const nowMs = deps.nowMs()
-  const dataDir = resolveDataDir(options, deps)
+  const dataDir = config.dataDir
   migrateLegacyHookSessions(dataDir, deps.homeDir)
   let engine: LocalEngine
   try {
     engine = await deps.loadEngine({
-      ...(options.packsDir !== undefined ? { packsDir: options.packsDir } : {}),
-      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(config.packsDir !== undefined ? { packsDir: config.packsDir } : {}),
+      ...(config.profile !== undefined ? { profile: config.profile } : {}),
       orgDomain: config.orgDomain,
       cacheDir: join(dataDir, 'cache'),
       sql: mayCarrySql(call.toolName, call.parameters),
@@ -329,12 +330,12 @@ export function hookCommand(ctx: CliContext): Command {
     .description('Claude Code PreToolUse hook: read the hook JSON on stdin, print one decision JSON line')
     .option('--remote <url>', 'delegate to a permit0 daemon (env PERMIT0_REMOTE, config `remote`)')
     .option('--packs-dir <dir>', 'local mode: packs root used alone (default: shipped packs + ~/.permit0/packs + a trusted ./packs)')
-    .option('--profile <name>', 'local mode: scoring profile')
-    .option('--org-domain <domain>', 'your organisation domain (config `org_domain`; default default.org)')
+    .option('--profile <name>', 'local mode: scoring profile (env PERMIT0_PROFILE, config `profile`)')
+    .option('--org-domain <domain>', 'your organisation domain (env PERMIT0_ORG_DOMAIN, config `org_domain`; default default.org)')
     .option('--unknown <mode>', 'calls no pack classifies: ask | allow | deny | bypass (default bypass)')
     .option('--client <kind>', 'tool-name prefix stripping: claude-code | claude-desktop | openclaw | raw')
     .option('--shadow', 'log the would-be decision to stderr and always allow (env PERMIT0_SHADOW)')
-    .option('--config <path>', 'config file (env PERMIT0_CONFIG; default ~/.permit0/config.yaml)')
+    .option('--config <path>', 'config file, settings under `hook:` (env PERMIT0_CONFIG_FILE; default ~/.permit0/permit0.yaml)')
     .option('--session-id <id>', 'local mode: session id (default: the host session_id, CLAUDE_SESSION_ID, ppid)')
     .option('--data-dir <dir>', 'local mode: the data dir holding session history and the pack cache (default PERMIT0_DATA_DIR or ~/.permit0/data, as for serve)')
     .option('--no-session', 'local mode: no cross-invocation session history')
@@ -346,6 +347,9 @@ export function hookCommand(ctx: CliContext): Command {
     .addHelpText(
       'after',
       `
+Settings: flag > PERMIT0_* > the hook: section and the shared keys of ~/.permit0/permit0.yaml
+(docs/configuration.md) > defaults.
+
 Answers (one JSON line, exit 0): allow, deny (with the reason Claude reads), ask (with a reason),
 or no opinion for unclassified calls under --unknown bypass. Invalid stdin or config → exit 2.
 Remote mode answers deny when the daemon errs or does not answer in time, ask when unreachable.

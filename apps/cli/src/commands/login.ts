@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import type { CliContext } from '../env.ts'
 import { REVIEWER_TOKEN_FILE } from '../server/reviewer-auth.ts'
-import { resolveDataDir } from '../store-options.ts'
+import { readStoreFileSettings, resolveDataDir } from '../store-options.ts'
 
 export interface LoginOptions {
   readonly url: string
@@ -22,10 +22,15 @@ export interface LoginDeps {
 
 /** Reads `<data dir>/reviewer-token`, asks the daemon for a login link, prints it. 0 ok, 1 failure. */
 export async function runLogin(options: LoginOptions, deps: LoginDeps): Promise<number> {
-  const dataDir = resolveDataDir(
-    { ...(options.dataDir !== undefined && { dataDir: options.dataDir }) },
-    { env: deps.env, ...(deps.homeDir !== undefined && { homeDir: deps.homeDir }), ...(deps.cwd !== undefined && { cwd: deps.cwd }) },
-  )
+  const storeEnv = { env: deps.env, ...(deps.homeDir !== undefined && { homeDir: deps.homeDir }), ...(deps.cwd !== undefined && { cwd: deps.cwd }) }
+  let dataDir: string
+  try {
+    // The same data directory serve chose: flag > PERMIT0_DATA_DIR > `data_dir` of permit0.yaml > default.
+    dataDir = resolveDataDir({ ...(options.dataDir !== undefined && { dataDir: options.dataDir }) }, { ...storeEnv, file: readStoreFileSettings({}, storeEnv) })
+  } catch (err) {
+    deps.stderr(`error: ${(err as Error).message}\n`)
+    return 1
+  }
   const path = join(dataDir, REVIEWER_TOKEN_FILE)
   let secret: string
   try {

@@ -22,7 +22,7 @@ import { createLocalBackend } from '../mcp/local-backend.ts'
 import { createMcpProxy } from '../mcp/proxy.ts'
 import { createRemoteBackend } from '../mcp/remote-backend.ts'
 import { createStoreLease } from '../mcp/store-lease.ts'
-import { addStoreOptions, openStore, resolveDataDir, type StoreFlags } from '../store-options.ts'
+import { addStoreOptions, openStore, readStoreFileSettings, resolveDataDir, type StoreFlags } from '../store-options.ts'
 import { ExitCode } from './pack/io.ts'
 
 export interface McpCommandOptions extends EngineCliOptions, StoreFlags {
@@ -110,7 +110,7 @@ export async function runMcp(command: readonly string[], options: McpCommandOpti
         ...(deps.env.PERMIT0_PACKS_DIR === undefined ? {} : { packsDirEnv: deps.env.PERMIT0_PACKS_DIR }),
       })
       for (const w of built.warnings) say(w)
-      const storeEnv = { env: deps.env, cwd, homeDir: home }
+      const storeEnv = { env: deps.env, cwd, homeDir: home, file: readStoreFileSettings({}, { env: deps.env, cwd, homeDir: home }) }
       const lease = createStoreLease({
         open: () =>
           openStore(options, {
@@ -195,7 +195,7 @@ export function mcpCommand(ctx: CliContext): Command {
     .option('--approval-ttl <secs>', `how long a parked approval stays decidable (default ${DEFAULT_APPROVAL_TTL_SECS})`)
     .addOption(new Option('--cwd <dir>', 'the project directory path rules judge against (default: the current directory unless / or home)'))
   withEngineOptions(cmd)
-  addStoreOptions(cmd)
+  addStoreOptions(cmd, { config: false }) // `mcp install` has a --config of its own
   cmd
     .addCommand(mcpInstallCommand(ctx))
     .addHelpText(

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { parse as parseYaml } from 'yaml'
+import { parseYamlValue as parseYaml } from '../yaml-value.ts'
+import { type ConfigFileLocation, HOOK_SECTION, SERVE_SECTION, configFileLocation, readConfigFile, snakeKey } from './file.ts'
+import { Layer, mergeLayers } from './resolve.ts'
 import { ConfigSchema, type Config, type ConfigInput } from './schema.ts'
 
 export const ConfigErrorCode = { Invalid: 'CONFIG_INVALID', FileUnreadable: 'CONFIG_FILE_UNREADABLE' } as const
@@ -75,25 +76,53 @@ function envLayer(env: Readonly<Record<string, string | undefined>>): Partial<Co
   return out as Partial<ConfigInput>
 }
 
-function fileLayer(path: string | undefined, explicit: boolean): Partial<ConfigInput> {
-  if (path === undefined) return {}
-  if (!existsSync(path)) {
-    if (explicit) throw new ConfigError(ConfigErrorCode.FileUnreadable, `config file not found: ${path}`)
-    return {}
+/** Settings keys of serve's schema (camelCase), to name an unknown key of the file. */
+const KNOWN_KEYS = new Set(Object.keys(ConfigSchema.in.shape))
+
+/**
+ * The settings of the config file as serve reads them (top level with `serve:` over it, `hook:`
+ * left to the hook), camelCased; an unknown key, broken YAML, a missing explicit file → ConfigError
+ * naming the file. Values are checked by the schema afterwards. The store commands read their
+ * keys through it too, so a file means the same to every command.
+ */
+export function readSettingsFile(location: ConfigFileLocation | undefined): Partial<ConfigInput> {
+  if (location === undefined) return {}
+  const read = readConfigFile(location, { readFile: readFileOrUndefined, parseYaml })
+  if (!read.ok) {
+    const code = read.message.endsWith('does not exist') ? ConfigErrorCode.FileUnreadable : ConfigErrorCode.Invalid
+    throw new ConfigError(code, read.message)
   }
-  let doc: unknown
-  try {
-    doc = parseYaml(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new ConfigError(ConfigErrorCode.Invalid, `${path}: invalid YAML: ${(err as Error).message}`, { cause: err })
+  // Top level (shared and serve keys) with `serve:` over it; `hook:` is the hook's.
+  const { [HOOK_SECTION]: _hook, [SERVE_SECTION]: serve, ...top } = read.doc
+  if (serve !== undefined && serve !== null && (typeof serve !== 'object' || Array.isArray(serve))) {
+    throw new ConfigError(ConfigErrorCode.Invalid, `config file ${read.path}: ${SERVE_SECTION}: expected a mapping of settings`)
   }
-  if (doc === null || doc === undefined) return {}
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ConfigError(ConfigErrorCode.Invalid, `${path}: expected a mapping of settings`)
+  const source = { ...top, ...(serve as Record<string, unknown> | null | undefined) }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(source)) {
+    const name = camel(key)
+    if (!KNOWN_KEYS.has(name)) {
+      const hint = HOOK_KEYS.has(snakeKey(key)) ? ` (a hook setting: put it under \`${HOOK_SECTION}:\`)` : ''
+      throw new ConfigError(ConfigErrorCode.Invalid, `config file ${read.path}: unknown key '${key}'${hint}`)
+    }
+    out[name] = value
   }
-  const serve = (doc as Record<string, unknown>).serve
-  const source = typeof serve === 'object' && serve !== null ? serve : doc
-  return Object.fromEntries(Object.entries(source).map(([k, v]) => [camel(k), v])) as Partial<ConfigInput>
+  return out as Partial<ConfigInput>
+}
+
+/** The hook's keys (hook/config.ts), named in the hint for one left at the top level. */
+const HOOK_KEYS = new Set(['remote', 'unknown', 'client', 'shadow', 'hitl_routing', 'hitl_timeout_secs', 'token'])
+
+function readFileOrUndefined(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+}
+
+/** `--port` for `port`, `PERMIT0_PORT`, `config file …`: where a rejected value came from. */
+function describeSource(key: string, layer: Layer | undefined, file: string | undefined): string {
+  if (layer === Layer.Flag) return ` (from --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})`
+  if (layer === Layer.Env) return ` (from ${Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0] ?? 'the environment'})`
+  if (layer === Layer.File && file !== undefined) return ` (from config file ${file})`
+  return ''
 }
 
 export interface LoadConfigOptions {
@@ -112,26 +141,25 @@ export interface LoadConfigOptions {
   readonly home?: string
 }
 
-/** Merges flags > `PERMIT0_*` env > permit0.yaml > defaults, validates once, freezes. */
+/** Merges flags > `PERMIT0_*` env > permit0.yaml > defaults (config/resolve.ts), validates once, freezes. */
 export function loadConfig(options: LoadConfigOptions): Config {
   const env = options.env ?? process.env
-  const explicitFile = options.file === false ? undefined : (options.file ?? env.PERMIT0_CONFIG_FILE)
   const home = options.home ?? (env.HOME !== undefined && env.HOME !== '' ? env.HOME : homedir())
-  const file =
+  const location =
     options.file === false
       ? undefined
-      : explicitFile !== undefined
-        ? resolve(options.cwd ?? process.cwd(), explicitFile)
-        : join(home, '.permit0', 'permit0.yaml')
-  const definedFlags = Object.fromEntries(Object.entries(options.flags).filter(([, v]) => v !== undefined))
-  const merged = { ...fileLayer(file, explicitFile !== undefined), ...envLayer(env), ...definedFlags }
-  const parsed = ConfigSchema.safeParse(merged)
+      : configFileLocation({ flag: options.file, env, homeDir: home, ...(options.cwd !== undefined && { cwd: options.cwd }) })
+  const { values, sources } = mergeLayers<ConfigInput>({ flags: options.flags, env: envLayer(env), file: readSettingsFile(location) })
+  const parsed = ConfigSchema.safeParse(values)
   if (!parsed.success) {
     const details = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .map((issue) => {
+        const key = issue.path[0]
+        const from = typeof key === 'string' ? describeSource(key, sources[key as keyof ConfigInput], location?.path) : ''
+        return `${issue.path.join('.') || '(root)'}: ${issue.message}${from}`
+      })
       .join('; ')
     throw new ConfigError(ConfigErrorCode.Invalid, `invalid configuration: ${details}`)
   }
   return Object.freeze(parsed.data)
 }
-

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -10,7 +10,7 @@ import { resolveHookConfig } from './config.ts'
 import { applyUnknownPolicy, toEnvelope } from './envelope.ts'
 import { mergeIntoSettings, buildRegistration } from './install.ts'
 import { createFileSessionStore, sessionFilePath } from './session-file.ts'
-import { loadHookEngine } from './load-engine.ts'
+import { type LoadHookEngineOptions, loadHookEngine } from './load-engine.ts'
 import { fileURLToPath } from 'node:url'
 
 const PACKS_DIR = fileURLToPath(new URL('../../../../packs', import.meta.url))
@@ -84,43 +84,105 @@ describe('envelopes (exact stdout shapes)', () => {
 })
 
 describe('config precedence', () => {
+  const NEW = '/h/.permit0/permit0.yaml'
+  const OLD = '/h/.permit0/config.yaml'
+  const resolveWith = (flags: object, env: Record<string, string>, files: Record<string, string>) =>
+    resolveHookConfig({ flags, env, homeDir: '/h', cwd: '/cwd', readFile: (p) => files[p], parseYaml })
   const resolve = (flags: object, env: Record<string, string>, file?: string) =>
-    resolveHookConfig({ flags, env, homeDir: '/h', readFile: (p) => (p === '/h/.permit0/config.yaml' ? file : undefined), parseYaml })
+    resolveWith(flags, env, file === undefined ? {} : { [NEW]: file })
 
   it('defaults without a file', () => {
     expect(resolve({}, {})).toEqual({
       ok: true,
-      value: { unknown: 'bypass', client: 'claude-code', shadow: false, orgDomain: 'default.org', hitlTimeoutSecs: 300 },
+      value: { unknown: 'bypass', client: 'claude-code', shadow: false, orgDomain: 'default.org', dataDir: '/h/.permit0/data', hitlTimeoutSecs: 300, notes: [] },
     })
   })
 
-  it('flag > env > file for remote/unknown/client/shadow; flag > file for org_domain; file only for hitl_*', () => {
-    const file = 'remote: http://file:1\nunknown: ask\nclient: raw\nshadow: true\norg_domain: file.org\nhitl_routing: ui_wait\nhitl_timeout_secs: 120\n'
-    const fromFile = resolve({}, {}, file)
-    expect(fromFile.ok && fromFile.value).toMatchObject({ remote: 'http://file:1', unknown: 'ask', client: 'raw', shadow: true, orgDomain: 'file.org', hitlRouting: 'ui-wait', hitlTimeoutSecs: 120 })
-    const fromEnv = resolve({}, { PERMIT0_REMOTE: 'http://env:2', PERMIT0_UNKNOWN: 'deny', PERMIT0_CLIENT: 'openclaw', PERMIT0_SHADOW: '0', PERMIT0_ORG_DOMAIN: 'env.org' }, file)
-    expect(fromEnv.ok && fromEnv.value).toMatchObject({ remote: 'http://env:2', unknown: 'deny', client: 'openclaw', shadow: false, orgDomain: 'file.org' })
-    const fromFlags = resolve({ remote: 'http://flag:3', unknown: 'allow', client: 'claude_desktop', shadow: true, orgDomain: 'flag.org' }, { PERMIT0_REMOTE: 'http://env:2', PERMIT0_SHADOW: '0' }, file)
-    expect(fromFlags.ok && fromFlags.value).toMatchObject({ remote: 'http://flag:3', unknown: 'allow', client: 'claude-desktop', shadow: true, orgDomain: 'flag.org' })
-    const emptyEnv = resolve({}, { PERMIT0_REMOTE: '', PERMIT0_UNKNOWN: '' }, file)
-    expect(emptyEnv.ok && emptyEnv.value).toMatchObject({ remote: 'http://file:1', unknown: 'ask' })
+  const FILE =
+    'org_domain: file.org\nprofile: fintech\npacks_dir: file-packs\ndata_dir: /file-data\nport: 9999\n' +
+    'hook:\n  remote: http://file:1\n  unknown: ask\n  client: raw\n  shadow: true\n  hitl_routing: ui_wait\n  hitl_timeout_secs: 120\n'
+
+  it('flag > env > file for every key of the hook: section and the shared keys; file only for hitl_*', () => {
+    const fromFile = resolve({}, {}, FILE)
+    expect(fromFile.ok && fromFile.value).toEqual({
+      remote: 'http://file:1', unknown: 'ask', client: 'raw', shadow: true, orgDomain: 'file.org', profile: 'fintech', packsDir: 'file-packs',
+      dataDir: '/file-data', hitlRouting: 'ui-wait', hitlTimeoutSecs: 120, configPath: NEW, notes: [],
+    })
+    const env = {
+      PERMIT0_REMOTE: 'http://env:2', PERMIT0_UNKNOWN: 'deny', PERMIT0_CLIENT: 'openclaw', PERMIT0_SHADOW: '0',
+      PERMIT0_ORG_DOMAIN: 'env.org', PERMIT0_PROFILE: 'env-profile', PERMIT0_PACKS_DIR: '/env-packs', PERMIT0_DATA_DIR: 'env-data',
+    }
+    const fromEnv = resolve({}, env, FILE)
+    expect(fromEnv.ok && fromEnv.value).toMatchObject({
+      remote: 'http://env:2', unknown: 'deny', client: 'openclaw', shadow: false, orgDomain: 'env.org', profile: 'env-profile', packsDir: '/env-packs', dataDir: '/cwd/env-data',
+    })
+    const flags = { remote: 'http://flag:3', unknown: 'allow', client: 'claude_desktop', shadow: true, orgDomain: 'flag.org', profile: 'flag-p', packsDir: '/flag-packs', dataDir: '/flag-data' }
+    const fromFlags = resolve(flags, env, FILE)
+    expect(fromFlags.ok && fromFlags.value).toMatchObject({
+      remote: 'http://flag:3', unknown: 'allow', client: 'claude-desktop', shadow: true, orgDomain: 'flag.org', profile: 'flag-p', packsDir: '/flag-packs', dataDir: '/flag-data',
+    })
+    const emptyEnv = resolve({}, { PERMIT0_REMOTE: '', PERMIT0_UNKNOWN: '', PERMIT0_ORG_DOMAIN: '', PERMIT0_PROFILE: '', PERMIT0_DATA_DIR: '' }, FILE)
+    expect(emptyEnv.ok && emptyEnv.value).toMatchObject({ remote: 'http://file:1', unknown: 'ask', orgDomain: 'file.org', profile: 'fintech', dataDir: '/file-data' })
+  })
+
+  it('--config and PERMIT0_CONFIG_FILE name the file (flag first); kebab-case keys are the same keys', () => {
+    const files = { '/cwd/a.yaml': 'org-domain: a.org\n', '/b.yaml': 'org_domain: b.org\nhook:\n  hitl-timeout-secs: 7\n', [NEW]: 'org_domain: home.org\n' }
+    const a = resolveWith({ config: 'a.yaml' }, { PERMIT0_CONFIG_FILE: '/b.yaml' }, files)
+    expect(a.ok && a.value).toMatchObject({ orgDomain: 'a.org', configPath: '/cwd/a.yaml' })
+    const b = resolveWith({}, { PERMIT0_CONFIG_FILE: '/b.yaml' }, files)
+    expect(b.ok && b.value).toMatchObject({ orgDomain: 'b.org', hitlTimeoutSecs: 7, configPath: '/b.yaml' })
+    const home = resolveWith({}, { PERMIT0_CONFIG_FILE: '' }, files)
+    expect(home.ok && home.value).toMatchObject({ orgDomain: 'home.org' })
+  })
+
+  it('without a hook: section the deprecated config.yaml (or PERMIT0_CONFIG) is read, with a note', () => {
+    const legacy = resolveWith({}, {}, { [NEW]: 'profile: p\n', [OLD]: 'unknown: deny\norg_domain: old.org\nhitl_timeout_secs: 9\n' })
+    expect(legacy.ok && legacy.value).toMatchObject({ unknown: 'deny', orgDomain: 'old.org', profile: 'p', hitlTimeoutSecs: 9, configPath: OLD })
+    expect(legacy.ok && legacy.value.notes).toEqual([
+      `permit0 hook: deprecated: ${OLD} is read because ${NEW} has no \`hook:\` section; move its settings there`,
+    ])
+    // permit0.yaml's top-level org_domain wins over the old file's.
+    const both = resolveWith({}, {}, { [NEW]: 'org_domain: new.org\n', [OLD]: 'org_domain: old.org\n' })
+    expect(both.ok && both.value.orgDomain).toBe('new.org')
+    const named = resolveWith({}, { PERMIT0_CONFIG: '/old.yaml' }, { '/old.yaml': 'client: raw\n' })
+    expect(named.ok && named.value).toMatchObject({ client: 'raw', configPath: '/old.yaml' })
+    expect(named.ok && named.value.notes[0]).toContain('/old.yaml (PERMIT0_CONFIG)')
+    // A hook: section (even empty) means the old file is not read.
+    const section = resolveWith({}, {}, { [NEW]: 'hook:\n', [OLD]: 'unknown: deny\n' })
+    expect(section.ok && section.value).toMatchObject({ unknown: 'bypass', notes: [] })
+    // An old-format file named by --config (the hook's keys at the top level) still works, with a note.
+    const topLevel = resolveWith({ config: '/x.yaml' }, {}, { '/x.yaml': 'unknown: ask\norg_domain: x.org\nprofile: p\n' })
+    expect(topLevel.ok && topLevel.value).toMatchObject({ unknown: 'ask', orgDomain: 'x.org', profile: 'p' })
+    expect(topLevel.ok && topLevel.value.notes[0]).toContain('at the top level; move them under `hook:`')
   })
 
   it.each([
-    ['unknown: defer\n', 'unknown policy'],
-    ['bogus: 1\n', 'bogus'],
-    ['hitl_timeout_secs: -1\n', 'hitl_timeout_secs'],
-    ['remote: [\n', 'invalid YAML'],
-    ['client: vscode\n', "client 'vscode'"],
-  ])('rejects a bad file %j', (file, message) => {
+    ['hook:\n  unknown: defer\n', 'unknown policy'],
+    ['hook:\n  bogus: 1\n', 'bogus'],
+    ['hook:\n  hitl_timeout_secs: -1\n', 'hook.hitl_timeout_secs'],
+    ['hook:\n  shadow: maybe\n', 'hook.shadow'],
+    ['hook: [1]\n', 'hook'],
+    ['org_domain: 42\n', 'org_domain'],
+    ['hook:\n  remote: [\n', 'invalid YAML'],
+    ['hook:\n  client: vscode\n', "client 'vscode'"],
+    ['- a\n', 'expected a mapping'],
+  ])('rejects a bad permit0.yaml %j, naming the file', (file, message) => {
     const r = resolve({}, {}, file)
     expect(r.ok).toBe(false)
+    expect(!r.ok && r.message).toContain(`config file ${NEW}`)
     expect(!r.ok && r.message).toContain(message)
   })
 
+  it('rejects a bad deprecated file, naming it', () => {
+    const r = resolveWith({}, {}, { [OLD]: 'bogus: 1\n' })
+    expect(!r.ok && r.message).toBe(`config file ${OLD}: bogus: Unrecognized key: "bogus"`.replace('bogus: Unrecognized', '(root): Unrecognized'))
+  })
+
   it('an explicitly named missing file is an error; an empty file is all defaults', () => {
-    const missing = resolveHookConfig({ flags: { config: '/nope.yaml' }, env: {}, homeDir: '/h', readFile: () => undefined, parseYaml })
-    expect(missing).toEqual({ ok: false, message: 'config file /nope.yaml does not exist' })
+    for (const [flags, env] of [[{ config: '/nope.yaml' }, {}], [{}, { PERMIT0_CONFIG_FILE: '/nope.yaml' }], [{}, { PERMIT0_CONFIG: '/nope.yaml' }]] as const) {
+      const missing = resolveHookConfig({ flags, env, homeDir: '/h', readFile: () => undefined, parseYaml })
+      expect(missing).toEqual({ ok: false, message: 'config file /nope.yaml does not exist' })
+    }
     expect(resolve({}, {}, '').ok).toBe(true)
   })
 })
@@ -144,6 +206,69 @@ describe('stdin contract', () => {
     const r = await hook({ config: path }, BASH_EVENT)
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('unknown policy')
+  })
+
+  it('a broken hook: section in permit0.yaml → exit 2 naming the file and key, nothing on stdout', async () => {
+    const h = mkdtempSync(join(tmpdir(), 'permit0-hook-cfg-'))
+    try {
+      mkdirSync(join(h, '.permit0'))
+      writeFileSync(join(h, '.permit0', 'permit0.yaml'), 'org_domain: acme.com\nhook:\n  unknwn: ask\n')
+      const r = await hook({}, BASH_EVENT, { homeDir: h })
+      expect(r.code).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toBe(`permit0 hook: config file ${join(h, '.permit0', 'permit0.yaml')}: hook: Unrecognized key: "unknwn"\n`)
+    } finally {
+      rmSync(h, { recursive: true, force: true })
+    }
+  })
+
+  it('the deprecated ~/.permit0/config.yaml still applies: a one-line note on stderr, stdout stays the one JSON line', async () => {
+    const h = mkdtempSync(join(tmpdir(), 'permit0-hook-cfg-'))
+    try {
+      mkdirSync(join(h, '.permit0'))
+      writeFileSync(join(h, '.permit0', 'config.yaml'), 'org_domain: legacy.org\n')
+      let seen: LoadHookEngineOptions | undefined
+      const r = await hook({}, BASH_EVENT, {
+        homeDir: h,
+        env: { PERMIT0_PROFILE: 'fintech' },
+        loadEngine: async (o) => {
+          seen = o
+          throw new Error('no engine in this test')
+        },
+      })
+      expect(r.code).toBe(0)
+      expect(seen).toMatchObject({ orgDomain: 'legacy.org', profile: 'fintech', cacheDir: join(h, '.permit0', 'data', 'cache') })
+      expect(r.stderr.split('\n').filter((l) => l.includes('deprecated'))).toEqual([
+        `permit0 hook: deprecated: ${join(h, '.permit0', 'config.yaml')} is read because ${join(h, '.permit0', 'permit0.yaml')} has no \`hook:\` section; move its settings there`,
+      ])
+      expect(r.stdout.trim().split('\n')).toHaveLength(1)
+      expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+    } finally {
+      rmSync(h, { recursive: true, force: true })
+    }
+  })
+
+  it('permit0.yaml with a hook: section: the shared keys and the section reach the local engine; no note', async () => {
+    const h = mkdtempSync(join(tmpdir(), 'permit0-hook-cfg-'))
+    try {
+      mkdirSync(join(h, '.permit0'))
+      writeFileSync(join(h, '.permit0', 'permit0.yaml'), `org_domain: acme.com\nprofile: fintech\npacks_dir: ${PACKS_DIR}\ndata_dir: ${join(h, 'd')}\nhook:\n  unknown: deny\n`)
+      writeFileSync(join(h, '.permit0', 'config.yaml'), 'org_domain: legacy.org\n')
+      let seen: LoadHookEngineOptions | undefined
+      const r = await hook({}, BASH_EVENT, {
+        homeDir: h,
+        env: { PERMIT0_ORG_DOMAIN: 'env.com' },
+        loadEngine: async (o) => {
+          seen = o
+          throw new Error('no engine in this test')
+        },
+      })
+      expect(r.code).toBe(0)
+      expect(seen).toMatchObject({ orgDomain: 'env.com', profile: 'fintech', packsDir: PACKS_DIR, cacheDir: join(h, 'd', 'cache') })
+      expect(r.stderr).not.toContain('deprecated')
+    } finally {
+      rmSync(h, { recursive: true, force: true })
+    }
   })
 })
 
@@ -229,7 +354,7 @@ describe('remote mode against a loopback daemon', () => {
 
   it('sends hitl_routing only when the config file sets it', async () => {
     reply = answer(200, verdict('allow'))
-    await hook({ remote: url }, BASH_EVENT, { readFile: (path) => (path.endsWith('config.yaml') ? 'hitl_routing: cc_prompt\n' : readFile(path)) })
+    await hook({ remote: url }, BASH_EVENT, { readFile: (path) => (path.endsWith('permit0.yaml') ? 'hook:\n  hitl_routing: cc_prompt\n' : readFile(path)) })
     expect(seen[0]!.body.hitl_routing).toBe('cc-prompt')
   })
 
@@ -292,7 +417,7 @@ describe('remote mode against a loopback daemon', () => {
 
   it('no answer before the deadline → deny, never silence', async () => {
     reply = () => undefined // hangs
-    const r = await hook({ remote: url }, BASH_EVENT, { deadlineSlackMs: 200, readFile: () => 'hitl_timeout_secs: 0\n' })
+    const r = await hook({ remote: url }, BASH_EVENT, { deadlineSlackMs: 200, readFile: (p) => (p.endsWith('permit0.yaml') ? 'hook:\n  hitl_timeout_secs: 0\n' : undefined) })
     expect(r.code).toBe(0)
     expect(r.envelope).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
     expect(r.stdout).toContain('no answer from the daemon')

@@ -154,6 +154,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
           {
             env: options.env ?? {},
             cwd,
+            // loadConfig has merged the config file's layer into `config` already.
+            file: {},
             migrate: false,
             ...(options.homeDir !== undefined && { homeDir: options.homeDir }),
             ...(options.onKeyCreated !== undefined && { onKeyCreated: options.onKeyCreated }),
