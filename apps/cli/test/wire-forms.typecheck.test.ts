@@ -19,6 +19,7 @@ const DOMAIN_SOURCE_FILE = join(REPO_ROOT, 'packages/domain/src/decision-source.
 const SOURCE_TABLES = [
   'packages/domain/src/decision-source.ts', // DECISION_SOURCE_INFO (label, origin, description)
   'packages/engine/src/verdict/pipeline.ts', // CACHEABLE_SOURCES
+  'apps/cli/src/server/decision-service.ts', // PARKABLE (hitl, calibration)
 ].map((file) => join(REPO_ROOT, file))
 
 /** Wire forms that must follow the definition without an edit (a virtual file beside this test). */

@@ -86,8 +86,20 @@ export interface DecisionService {
   outcomeOf(record: ApprovalRecord): CheckResponse
 }
 
-const PARKABLE_HITL: ReadonlySet<DecisionSource> = new Set(['Scorer', 'AgentReviewer'])
-const PARKABLE_CALIBRATION: ReadonlySet<DecisionSource> = new Set(['Scorer', 'AgentReviewer', 'UnknownFallback'])
+/**
+ * Which fresh verdicts a person sees: `hitl` — a `human` verdict parked under `--ui`; `calibration`
+ * — every such decision parked under `--calibrate`. Exhaustive: a new source does not compile
+ * until it says whether it parks.
+ */
+const PARKABLE = {
+  Denylist: { hitl: false, calibration: false },
+  Allowlist: { hitl: false, calibration: false },
+  PolicyCache: { hitl: false, calibration: false },
+  UnknownFallback: { hitl: false, calibration: true },
+  Scorer: { hitl: true, calibration: true },
+  AgentReviewer: { hitl: true, calibration: true },
+  HumanReviewer: { hitl: false, calibration: false },
+} as const satisfies Record<DecisionSource, { readonly hitl: boolean; readonly calibration: boolean }>
 
 /** A policy store that never caches: in calibration mode a human sees the call first. */
 const withoutCacheWrites = (store: ScopedPolicyStore): ScopedPolicyStore => ({
@@ -142,8 +154,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
   const shouldPark = (verdict: Verdict, prepared: Prepared): boolean => {
     if (queue === undefined) return false
     if (prepared.hostPrompts && verdict.permission === 'human') return false
-    if (mode.calibrate) return PARKABLE_CALIBRATION.has(verdict.source)
-    return mode.ui && verdict.permission === 'human' && PARKABLE_HITL.has(verdict.source)
+    if (mode.calibrate) return PARKABLE[verdict.source].calibration
+    return mode.ui && verdict.permission === 'human' && PARKABLE[verdict.source].hitl
   }
 
   const record = (permission: string, source: string, tier: string | undefined): void => {
