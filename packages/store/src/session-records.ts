@@ -1,25 +1,32 @@
 import type { SessionRecord, SessionStore } from '@permit0/engine'
 import type { Kysely } from 'kysely'
-import { z } from 'zod'
+import { sql } from 'kysely'
 import { StoreError, StoreErrorCode } from './errors.ts'
 import type { Database } from './schema.ts'
 
-import { SESSION_RECORD_LIMIT, SESSION_RECORD_MAX_CHARS, SESSION_TTL_MS } from '@permit0/domain'
+import { Permission, SESSION_RECORD_LIMIT, SESSION_RECORD_MAX_CHARS, SESSION_TTL_MS, Tier } from '@permit0/domain'
 
-/** A stored record read back; anything else (a tampered row) is skipped. */
-const RecordSchema = z.object({
-  actionType: z.string(),
-  tier: z.enum(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
-  flags: z.array(z.string()),
-  atMs: z.number().finite(),
-  parameters: z.record(z.string(), z.json()),
-  permission: z.enum(['allow', 'human', 'deny']).optional(),
-})
+const TIERS: ReadonlySet<unknown> = new Set(Object.values(Tier))
+const PERMISSIONS: ReadonlySet<unknown> = new Set(Object.values(Permission))
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * A stored record read back (already JSON); anything else (a tampered row) is skipped. A plain
+ * check rather than a schema: a session's load reads up to `SESSION_RECORD_LIMIT` rows per call.
+ */
+function asRecord(v: unknown): SessionRecord | undefined {
+  if (!isPlainObject(v)) return undefined
+  const { actionType, tier, flags, atMs, parameters, permission } = v
+  if (typeof actionType !== 'string' || !TIERS.has(tier) || typeof atMs !== 'number' || !Number.isFinite(atMs)) return undefined
+  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string') || !isPlainObject(parameters)) return undefined
+  if (permission !== undefined && !PERMISSIONS.has(permission)) return undefined
+  return v as unknown as SessionRecord
+}
 
 /**
  * The session store over the `session_records` table: every replica on the database sees the
  * same history. `append` inserts and trims the session to its newest `SESSION_RECORD_LIMIT`
- * rows in one transaction; `load` reads at most that many unexpired rows, so a session that
+ * rows in one statement; `load` reads at most that many unexpired rows, so a session that
  * somehow grew (a concurrent append between trims) still costs one bounded read. A row that is
  * not a record (tampered JSON) is skipped.
  */
@@ -48,8 +55,8 @@ export function createSessionRecordRepository(
           } catch {
             continue
           }
-          const record = RecordSchema.safeParse(parsed)
-          if (record.success) records.push(record.data as SessionRecord)
+          const record = asRecord(parsed)
+          if (record !== undefined) records.push(record)
         }
         // Oldest first by time; equal times keep append order (the sort is stable).
         records.sort((a, b) => a.atMs - b.atMs)
@@ -65,20 +72,15 @@ export function createSessionRecordRepository(
             `session record of ${json.length} characters exceeds ${SESSION_RECORD_MAX_CHARS} (bound it with boundSessionRecord)`,
           )
         }
-        await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('session_records')
-            .values({ session_id: sessionId, at_ms: record.atMs, record_json: json })
-            .execute()
-          const oldestKept = trx
-            .selectFrom('session_records')
-            .select('id')
-            .where('session_id', '=', sessionId)
-            .orderBy('id', 'desc')
-            .offset(SESSION_RECORD_LIMIT - 1)
-            .limit(1)
-          await trx.deleteFrom('session_records').where('session_id', '=', sessionId).where('id', '<', oldestKept).execute()
-        })
+        // One statement (one round trip): insert, and trim the session to its newest rows. The
+        // trim's subquery does not see the row being inserted (same snapshot), so it keeps the
+        // newest LIMIT - 1 earlier rows beside it.
+        await sql`with added as (
+            insert into session_records (session_id, at_ms, record_json) values (${sessionId}, ${record.atMs}, ${json}) returning id
+          )
+          delete from session_records where session_id = ${sessionId} and id < (
+            select id from session_records where session_id = ${sessionId} order by id desc offset ${SESSION_RECORD_LIMIT - 1} limit 1
+          )`.execute(db)
       }),
     prune: (nowMs) =>
       run('session prune', async () => {
