@@ -6,6 +6,12 @@ import type { Database } from './schema.ts'
 
 import { Permission, SESSION_RECORD_LIMIT, SESSION_RECORD_MAX_CHARS, SESSION_TTL_MS, Tier } from '@permit0/domain'
 
+/**
+ * Joins the stored JSON texts of a load: a newline never occurs inside `JSON.stringify` output
+ * (it is escaped in strings), so splitting on it gives the rows back exactly.
+ */
+const RECORD_SEPARATOR = '\n'
+
 const TIERS: ReadonlySet<unknown> = new Set(Object.values(Tier))
 const PERMISSIONS: ReadonlySet<unknown> = new Set(Object.values(Permission))
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -39,19 +45,18 @@ export function createSessionRecordRepository(
     load: (sessionId, nowMs) =>
       run('session load', async () => {
         guardOpen()
-        const rows = await db
-          .selectFrom('session_records')
-          .select(['record_json'])
-          .where('session_id', '=', sessionId)
-          .where('at_ms', '>=', nowMs - SESSION_TTL_MS)
-          .orderBy('id', 'desc')
-          .limit(SESSION_RECORD_LIMIT)
-          .execute()
+        // One row back, not one per record: the newest rows' JSON joined oldest first (the
+        // per-row cost of the embedded database's protocol dominated a long session's load).
+        const result = await sql<{ list: string | null }>`select string_agg(record_json, ${RECORD_SEPARATOR} order by id) as list
+          from (select id, record_json from session_records
+                where session_id = ${sessionId} and at_ms >= ${nowMs - SESSION_TTL_MS}
+                order by id desc limit ${SESSION_RECORD_LIMIT}) newest`.execute(db)
+        const list = result.rows[0]?.list ?? null
         const records: SessionRecord[] = []
-        for (let i = rows.length - 1; i >= 0; i--) {
+        for (const text of list === null ? [] : list.split(RECORD_SEPARATOR)) {
           let parsed: unknown
           try {
-            parsed = JSON.parse((rows[i] as { record_json: string }).record_json)
+            parsed = JSON.parse(text)
           } catch {
             continue
           }
