@@ -24,6 +24,7 @@ import { createApp } from './app.ts'
 import { createTokenAuthenticator, isLoopbackHost } from './auth.ts'
 import { createDecisionService, createResolutionEffects } from './decision-service.ts'
 import { createRememberPolicy } from './remember.ts'
+import { createWriteBehindSessionStore } from '../decision/write-behind-sessions.ts'
 import { createMetrics } from './metrics.ts'
 import { createShadowEvaluator } from './shadow.ts'
 import { describePacks } from './packs-info.ts'
@@ -242,6 +243,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
   const shadow = shadowEngine === undefined ? undefined : createShadowEvaluator(shadowEngine, policy)
   const remember = createRememberPolicy(humanCache)
+  // Session records are written after each answer, in order per session (write-behind-sessions.ts).
+  const sessions = createWriteBehindSessionStore(store.sessions, (err, sessionId) => {
+    metrics.storeErrors.inc({ operation: 'sessions' })
+    logger.error({ err, sessionId }, 'writing a session record failed: the session fails its next call')
+  })
   let queue: ApprovalQueue | undefined
   const metrics = createMetrics({
     parked: () => queue?.parkedCount() ?? 0,
@@ -258,7 +264,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       onResolve: createResolutionEffects({
         audit: store.audit,
         policy,
-        sessions: store.sessions,
+        sessions,
         clock,
         humanCache,
         metrics,
@@ -303,7 +309,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const decisions = createDecisionService({
     engine,
     policy,
-    sessions: store.sessions,
+    sessions,
     audit: store.audit,
     ...(queue !== undefined && { queue }),
     clock,
@@ -325,7 +331,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const app = createApp({
     decisions,
     engine,
-    sessions: store.sessions,
+    sessions,
     ...(built !== undefined && { packs: describePacks(built.packSet) }),
     ...(queue !== undefined && { queue }),
     remember,
@@ -393,6 +399,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         await stopped
         clearTimeout(forced)
         await stopChanges?.().catch(() => undefined)
+        await sessions.flush()
         if (ownsStore) await store.close()
         logger.info('permit0 serve stopped')
       })()
