@@ -180,6 +180,18 @@ describe('engine.check', () => {
     expect((await e.check(internal, { store: createMemoryPolicyStore(), nowMs: NOW, session: burst })).risk).toMatchObject({
       blockReason: 'Email rate exceeds autonomous limit (>20/min)',
     })
+    // A session given as a loader is read only when the call is scored.
+    let loads = 0
+    const loader = async (): Promise<SessionContext> => {
+      loads++
+      return afterRead
+    }
+    expect(await e.check(external, { store: createMemoryPolicyStore(), nowMs: NOW, session: loader })).toMatchObject({ permission: 'deny' })
+    expect(loads).toBe(1)
+    const listed = createMemoryPolicyStore()
+    listed.addAllow((await e.check(external, { store: createMemoryPolicyStore(), nowMs: NOW })).action.normHash)
+    expect(await e.check(external, { store: listed, nowMs: NOW, session: loader })).toMatchObject({ source: 'Allowlist' })
+    expect(loads).toBe(1)
   })
 
   it('the agent reviewer can only tighten, and only a confident deny is cached', async () => {

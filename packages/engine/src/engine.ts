@@ -65,7 +65,11 @@ export interface EngineOptions {
 export interface CheckOptions {
   readonly store: PolicyStore
   readonly nowMs: number
-  readonly session?: SessionContext
+  /**
+   * The session's history, or a function that loads it: called only when the call is scored (a
+   * list or policy-cache hit answers without session rules, so its history is never read).
+   */
+  readonly session?: SessionContext | (() => Promise<SessionContext>)
   readonly orgDomain?: string
   readonly taskGoal?: string
 }
@@ -229,6 +233,8 @@ export function createEngine(options: EngineOptions): Engine {
   ): Promise<Verdict> {
     const lookup = await opts.store.lookup(action.normHash, opts.nowMs)
     const orgDomain = opts.orgDomain ?? options.orgDomain
+    const answeredByLookup = lookup.denylisted || lookup.allowlisted || lookup.cached !== undefined
+    const session = typeof opts.session === 'function' ? (answeredByLookup ? undefined : await opts.session()) : opts.session
     const decision = decidePipeline(
       model,
       action,
@@ -236,7 +242,7 @@ export function createEngine(options: EngineOptions): Engine {
       {
         rawParameters,
         nowMs: opts.nowMs,
-        ...(opts.session ? { session: opts.session } : {}),
+        ...(session ? { session } : {}),
         ...(orgDomain === undefined ? {} : { orgDomain }),
       },
       [normalizeStage(action, normalizer)],
@@ -248,7 +254,7 @@ export function createEngine(options: EngineOptions): Engine {
         risk: verdict.risk,
         rawParameters,
         ...(opts.taskGoal === undefined ? {} : { taskGoal: opts.taskGoal }),
-        ...(opts.session === undefined ? {} : { session: opts.session }),
+        ...(session === undefined ? {} : { session }),
       })
       verdict = {
         ...verdict,

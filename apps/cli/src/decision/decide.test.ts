@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createMemoryPolicyStore, Tier, type CheckOptions, type RawToolCall, type SessionStore, type Verdict } from '@permit0/engine'
+import { createMemoryPolicyStore, Tier, type CheckOptions, type RawToolCall, type SessionContext, type SessionStore, type Verdict } from '@permit0/engine'
 import { createDecider, DecisionErrorCode, sessionIdOf, type DecisionEngine } from './decide.ts'
 import { createMemorySessionStore } from './memory-sessions.ts'
 
@@ -21,10 +21,12 @@ const verdictFor = (call: RawToolCall): Verdict => ({
 
 /** An engine double that records what it was asked. */
 function recordingEngine() {
-  const seen: Array<{ call: RawToolCall; options: CheckOptions }> = []
+  const seen: Array<{ call: RawToolCall; options: Omit<CheckOptions, 'session'> & { session?: SessionContext } }> = []
   const engine: DecisionEngine = {
+    // Scores every call, so it reads the session as the engine does when it scores.
     check: async (call, options) => {
-      seen.push({ call, options })
+      const session = typeof options.session === 'function' ? await options.session() : options.session
+      seen.push({ call, options: { ...options, ...(session === undefined ? { session: undefined } : { session }) } })
       return verdictFor(call)
     },
   }

@@ -174,7 +174,7 @@ export function assertRecordSize(record: SessionRecord): string {
 export function createDecider(ports: DecisionPorts): Decider {
   const { engine } = ports
 
-  const evaluate = (request: DecisionRequest, policy: PolicyStore, nowMs: number, session: SessionContext | undefined, taskGoal: string | undefined): Promise<Verdict> => {
+  const evaluate = (request: DecisionRequest, policy: PolicyStore, nowMs: number, session: (() => Promise<SessionContext>) | undefined, taskGoal: string | undefined): Promise<Verdict> => {
     const common = {
       store: policy,
       nowMs,
@@ -206,7 +206,8 @@ export function createDecider(ports: DecisionPorts): Decider {
     const taskGoal = nonEmpty(request.call.metadata.task_goal)
     const nowMs = ports.now()
     const sessions = sessionId === undefined ? undefined : ports.sessions
-    const session = sessions === undefined ? undefined : await sessions.load(sessionId as string, nowMs)
+    // Loaded only when the call is scored (a list or cache hit needs no history).
+    const session = sessions === undefined ? undefined : () => sessions.load(sessionId as string, nowMs)
     const verdict = await evaluate(request, options.policy ?? ports.policy, nowMs, session, taskGoal)
     const decided: Decided = {
       verdict,
