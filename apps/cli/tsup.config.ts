@@ -1,7 +1,9 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
+import { makePackSeed, PACK_SEED_FILE } from './src/packs/pack-seed.ts'
+import { readPacksDir } from './src/packs/packs-dir.ts'
 
 /**
  * The `permit0` bin: ESM chunks in `dist/`, one per lazily loaded command (code splitting).
@@ -105,6 +107,18 @@ function copyStoreAssets(): void {
   for (const f of templates) copyFileSync(new URL(f, STORE_ASSETS), new URL(f, out))
 }
 
+/**
+ * The shipped packs' parsed YAML (`src/packs/pack-seed.ts`), written into `dist/assets/`: every
+ * start of a command skips parsing the default packs' YAML. The packs are the repository's
+ * `packs/`, the directory `scripts/assets.mjs` ships.
+ */
+function writePackSeed(): void {
+  const packs = fileURLToPath(new URL('../../packs/', import.meta.url))
+  const files = readPacksDir(packs)
+  if (files.length === 0) throw new Error(`@permit0/cli build: no pack files under ${packs}`)
+  writeFileSync(new URL(`./dist/assets/${PACK_SEED_FILE}`, import.meta.url), makePackSeed(files))
+}
+
 export default defineConfig([
   {
     entry: ['src/bin.ts'],
@@ -123,7 +137,10 @@ export default defineConfig([
       options.metafile = true
     },
     esbuildPlugins: [declaredExternals],
-    onSuccess: async () => copyStoreAssets(),
+    onSuccess: async () => {
+      copyStoreAssets()
+      writePackSeed()
+    },
   },
   {
     // `permit0 hook`, the process a host spawns for every tool call: the hook command alone in one

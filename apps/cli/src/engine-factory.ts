@@ -22,13 +22,16 @@ import {
 } from '@permit0/engine'
 import {
   applyPackCache,
+  applyPackSeed,
   countErrors,
   describePackRoots,
   formatIssueIn,
   readPackRoots,
   resolvePackRoots,
+  readPackSeed,
   type PackCacheOptions,
   type PackRoot,
+  type PackSeed,
 } from './packs/index.ts'
 
 export interface EngineCliOptions {
@@ -53,6 +56,11 @@ export interface EngineFactoryDeps {
   readonly cacheTtlMs?: number
   /** Keep the packs' parsed YAML in an on-disk cache (`packs/pack-cache.ts`); the hook does. */
   readonly packCache?: PackCacheOptions
+  /**
+   * The shipped packs' parsed YAML written by the build (`packs/pack-seed.ts`); default the CLI's
+   * own `dist/assets/pack-seed.json`; `null` = parse every file (tests of parsing itself).
+   */
+  readonly packSeed?: PackSeed | null
   /** Told why the pack cache was not used or not written (rebuilt, unwritable). */
   readonly onPackCacheNote?: (note: string) => void
 }
@@ -127,10 +135,13 @@ export function buildEngine(options: EngineCliOptions, deps: EngineFactoryDeps =
   } catch (err) {
     throw new EngineConfigError(err instanceof Error ? err.message : String(err))
   }
+  const seed = deps.packSeed === null ? undefined : (deps.packSeed ?? readPackSeed())
   if (deps.packCache !== undefined && files.length > 0) {
-    const cached = applyPackCache(files, deps.packCache)
+    const cached = applyPackCache(files, { ...deps.packCache, ...(seed === undefined ? {} : { seed }) })
     files = cached.files
     if (cached.note !== undefined) deps.onPackCacheNote?.(cached.note)
+  } else if (seed !== undefined) {
+    files = applyPackSeed(files, seed)
   }
   const loaded = loadPackSet(files, { sha256: nodeSha256Hex, ...(deps.lockfile === undefined ? {} : { lockfile: deps.lockfile }) })
   const render = (i: ValidationIssue): string => formatIssueIn(i.file === undefined ? undefined : rootOf(i.file), i)

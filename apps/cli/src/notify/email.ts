@@ -1,4 +1,5 @@
-import { createTransport } from 'nodemailer'
+import { createRequire } from 'node:module'
+import type Nodemailer from 'nodemailer'
 import { DeliveryError, type RetryOptions, withRetries } from './delivery.ts'
 import type { LinkSigner } from './links.ts'
 import { NotifyChannel, type ApprovalNotice, type Notifier } from './notifier.ts'
@@ -18,6 +19,8 @@ export interface EmailNotifierOptions {
  * STARTTLS, auth and pooling). Links only: the action and its risk, never the tool's arguments.
  */
 export function createEmailNotifier(options: EmailNotifierOptions): Notifier & { close(): void } {
+  // Loaded when mail is configured: a daemon without it skips nodemailer's module loading at start.
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer
   const transport = createTransport(options.smtpUrl)
   const sendOne = async (notice: ApprovalNotice, to: string, signal: AbortSignal): Promise<void> => {
     const link = (permission: 'allow' | 'deny') =>

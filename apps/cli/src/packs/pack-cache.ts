@@ -15,8 +15,9 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseYaml, type PackFile } from '@permit0/engine'
+import type { PackFile } from '@permit0/engine'
 import { CACHE_KEY_FILE, ensureCacheKey } from '../cache-key.ts'
+import { cacheableParse, packTextHash, type PackSeed } from './pack-seed.ts'
 
 export const PACK_CACHE_FORMAT = 'permit0-pack-cache/1'
 export const PACK_CACHE_FILE = 'pack-cache.json'
@@ -27,6 +28,8 @@ export interface PackCacheOptions {
   readonly dir: string
   /** The CLI version; a cache written by another version is rebuilt. */
   readonly version: string
+  /** The shipped packs' parsed YAML (`pack-seed.ts`): files it covers are neither parsed nor cached. */
+  readonly seed?: PackSeed
 }
 
 export const PackCacheStatus = { Hit: 'hit', Updated: 'updated', Rebuilt: 'rebuilt', Unavailable: 'unavailable' } as const
@@ -44,20 +47,6 @@ interface CacheBody {
   readonly format: string
   readonly version: string
   readonly entries: Record<string, unknown>
-}
-
-const sha256 = (text: string): string => hash('sha256', text, 'hex')
-
-/** Plain JSON (what survives `JSON.stringify`/`parse` unchanged): no -0, NaN, dates, prototypes. */
-function isPlainJson(v: unknown, depth = 0): boolean {
-  if (depth > 200) return false
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true
-  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0)
-  if (Array.isArray(v)) return v.every((x) => isPlainJson(x, depth + 1))
-  if (typeof v !== 'object') return false
-  const proto = Object.getPrototypeOf(v) as unknown
-  if (proto !== Object.prototype && proto !== null) return false
-  return Object.entries(v).every(([k, x]) => k !== '__proto__' && isPlainJson(x, depth + 1))
 }
 
 const mac = (key: Buffer, body: string): string => createHmac('sha256', key).update(body).digest('hex')
@@ -107,16 +96,17 @@ export function applyPackCache(files: readonly PackFile[], options: PackCacheOpt
   const used: Record<string, unknown> = {}
   let parsedNow = 0
   const out = files.map((file): PackFile => {
-    const h = sha256(file.text)
+    const h = packTextHash(file.text)
+    if (options.seed?.has(h) === true) return { ...file, value: options.seed.get(h) }
     if (Object.hasOwn(entries, h)) {
       used[h] = entries[h]
       return { ...file, value: entries[h] }
     }
-    const parsed = parseYaml(file.text)
-    if (parsed.issues.length > 0 || parsed.value === undefined || !isPlainJson(parsed.value)) return file
+    const value = cacheableParse(file.text)
+    if (value === undefined) return file
     parsedNow += 1
-    used[h] = parsed.value
-    return { ...file, value: parsed.value }
+    used[h] = value
+    return { ...file, value }
   })
   const stale = Object.keys(entries).length !== Object.keys(used).length
   if (parsedNow === 0 && !stale && 'entries' in cached) return { files: out, status: PackCacheStatus.Hit }
