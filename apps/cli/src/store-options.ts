@@ -5,7 +5,7 @@ import { ConfigError, ConfigErrorCode, readSettingsFile } from './config/load.ts
 import { configFileLocation } from './config/file.ts'
 import { pickSetting } from './config/resolve.ts'
 import { resolveDataDir as resolveCommonDataDir } from './data-dir.ts'
-import { loadOrCreateAuditKey, type Store, type StoreConfig, createStore } from '@permit0/store'
+import type { Store, StoreConfig } from '@permit0/store'
 
 /**
  * The store options shared by every command that opens the store (serve, audit export, db,
@@ -122,6 +122,8 @@ export interface OpenStoreOptions extends StoreEnv {
  * a bad key or a failed migration; the store is closed again on failure.
  */
 export async function openStore(flags: StoreFlags, given: OpenStoreOptions): Promise<Store> {
+  // Loaded here, not at the top: a command declares its store options without loading the store.
+  const { createStore, loadOrCreateAuditKey } = await import('@permit0/store')
   const options = given.file !== undefined ? given : { ...given, file: readStoreFileSettings(flags, given) }
   const config = resolveStoreConfig(flags, options)
   const keyPath = resolveAuditKeyPath(flags, options)

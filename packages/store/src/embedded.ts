@@ -6,12 +6,9 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { acquireDataDirLock } from './lock-file.ts'
-import { pgliteOptions, unpackTemplate } from './pglite-options.ts'
+import { PGLITE_SUBDIR, pgliteOptions, unpackTemplate } from './pglite-options.ts'
 import type { Database } from './schema.ts'
 import type { Store, StoreConfig } from './store.ts'
-
-/** Where PGlite keeps its files inside a data directory. */
-export const PGLITE_SUBDIR = 'pgdata'
 
 /**
  * Embedded PGlite: in memory without `dataDir`, else persisted in `<dataDir>/pgdata` under

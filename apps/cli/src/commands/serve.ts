@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig } from '../config/load.ts'
-import type { ConfigInput } from '../config/schema.ts'
+import type { Config, ConfigInput } from '../config/schema.ts'
 import type { CliContext } from '../env.ts'
-import { PACKS_DIR_HELP } from '../engine-factory.ts'
-import { PacksDirError } from '../packs/index.ts'
-import { addStoreOptions } from '../store-options.ts'
-import { startServer, type ServerHandle, type StartServerOptions } from '../server/start-server.ts'
+import { PACKS_DIR_HELP } from '../engine-options.ts'
+import { addStoreOptions, resolveStoreConfig } from '../store-options.ts'
+import type { ServerHandle, StartServerOptions, startServer } from '../server/start-server.ts'
 
 export interface ServeOptions {
   readonly port?: string
@@ -83,7 +82,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
   let server: ServerHandle
   try {
     const config = loadConfig({ flags, ...(deps.env !== undefined && { env: deps.env }), cwd: deps.cwd, ...(options.config !== undefined && { file: options.config }) })
-    server = await (deps.start ?? startServer)(config, {
+    const start = deps.start ?? (await loadServer(config, deps)).startServer
+    server = await start(config, {
       cwd: deps.cwd,
       ...((deps.storeEnv ?? deps.env) !== undefined && { env: deps.storeEnv ?? deps.env }),
       ...((deps.storeEnv ?? deps.env)?.HOME && { homeDir: (deps.storeEnv ?? deps.env)?.HOME }),
@@ -120,6 +120,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
       )
     }
   } catch (err) {
+    const { PacksDirError } = await import('../packs/packs-dir.ts')
     if (err instanceof ConfigError || err instanceof PacksDirError || isCode(err, 'STORE_DATA_DIR_LOCKED')) {
       deps.stderr(`error: ${err.message}\n`)
       return 2
@@ -129,6 +130,23 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
   await deps.untilStopped(server)
   await server.close()
   return 0
+}
+
+/**
+ * The server's modules, loaded once the settings are known. On the embedded store with a new data
+ * directory, the shipped cluster is unpacked in a worker thread meanwhile (`prepareEmbeddedDataDir`),
+ * so its file writes overlap the module loading on the second core (cold start, docs/benchmarks.md).
+ */
+async function loadServer(config: Config, deps: ServeDeps): Promise<{ startServer: typeof startServer }> {
+  const env = deps.storeEnv ?? deps.env ?? {}
+  const store = resolveStoreConfig(
+    { ...(config.dataDir !== undefined && { dataDir: config.dataDir }), ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }) },
+    { env, cwd: deps.cwd, file: {}, ...(env.HOME !== undefined && { homeDir: env.HOME }) },
+  )
+  if (store.kind !== 'embedded' || store.dataDir === undefined) return import('../server/start-server.ts')
+  const { prepareEmbeddedDataDir } = await import('@permit0/store')
+  const [server] = await Promise.all([import('../server/start-server.ts'), prepareEmbeddedDataDir(store.dataDir)])
+  return server
 }
 
 const isCode = (err: unknown, code: string): err is Error => (err as { code?: unknown }).code === code

@@ -12,7 +12,7 @@
  * Values are cached only when they are plain JSON (round-trip exact) and the YAML had no issue,
  * so a file with warnings or errors is always parsed again and reported with its line numbers.
  */
-import { createHmac, hash, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PackFile } from '@permit0/engine'
