@@ -964,7 +964,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       // where packages come from and what installs run (`npm set registry …`, `yarn config set`)
       if (sub === 'set' || sub === 'config' && /^(set|edit|delete|rm|unset)$/.test(pos[1] ?? '')) ctx.flags.add('persistence')
       // lifecycle scripts run on the next install/test by anyone: planting one persists code
-      if ((sub === 'pkg' && pos[1] === 'set' && pos.slice(2).some((a) => /^scripts\./.test(a))) || sub === 'set-script') ctx.flags.add('persistence')
+      if ((sub === 'pkg' && pos[1] === 'set' && pos.slice(2).some((a) => /^scripts([.[=]|$)/.test(a))) || sub === 'set-script') ctx.flags.add('persistence')
       if (['ls', 'list', 'outdated', 'view', 'info', 'why', 'audit', 'search', 'whoami', 'root', 'bin', 'help', '--version', '-v'].includes(sub) || pos.length === 0 && argv.length > 1 && /^(-v|--version)$/.test(argv[1] as string)) return [info('package_manager')]
       const pkgOp = classifyPackage(argv, name, ctx)
       if (pkgOp !== undefined) return pkgOp
