@@ -24,6 +24,7 @@ import {
   base,
   classifyCommand,
   copyDestinations,
+  curlOutput,
   hasFlag,
   hasShort,
   INFO_RANK,
@@ -1515,7 +1516,7 @@ function xargsInput(cmd: Cmd): Word[] {
 }
 
 function noteDownload(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): void {
-  const out = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  const out = curlOutput(argv)
   if (out !== undefined && out !== '-' && out !== '/dev/null') acc.downloaded.add(resolveLoose(out, cmd, acc))
   const urls = argv.filter((a) => /^https?:\/\//.test(a))
   if ((name === 'wget' && out === undefined) || (name === 'curl' && (argv.includes('-O') || argv.includes('--remote-name') || /^-[a-zA-Z]*O$/.test(argv.find((a) => /^-[a-zA-Z]*O$/.test(a)) ?? '')))) {

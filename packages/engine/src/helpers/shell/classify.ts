@@ -313,9 +313,17 @@ export function classifyCurl(argv: readonly string[], ctx: Ctx): Op[] {
   if (method === 'DELETE') return [op('network.delete', 'network', targets)]
   if (method === 'PUT') return [op('network.put', 'network', targets)]
   if (sendsData || method === 'POST' || method === 'PATCH') return [op('network.post', 'network', targets)]
-  const output = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  const output = curlOutput(argv)
   const writes = output !== undefined && output !== '-' && output !== '/dev/null' ? [output] : []
   return [op('network.get', 'network', writes, writes.length > 0)]
+}
+
+/** curl's `-o file` / wget's `-O file`, also at the end of a cluster of short options (`-sLo file`). */
+export function curlOutput(argv: readonly string[]): string | undefined {
+  const direct = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  if (direct !== undefined) return direct
+  const i = argv.findIndex((a) => /^-[a-zA-Z]+[oO]$/.test(a))
+  return i > 0 ? argv[i + 1] : undefined
 }
 
 export function remoteSpec(a: string): string | undefined {
@@ -382,13 +390,14 @@ function classifyGit(argv: readonly string[], ctx: Ctx, view?: CmdView): Op[] {
     case 'restore':
       if (rest.includes('--') || pos.slice(1).some((p) => p === '.' || p === '*' || p === ':/') || hasFlag(rest, '-f', '--force')) {
         ctx.flags.add('discards_changes')
-        return [op('file.update', 'vcs', pos.slice(1).filter((p) => p !== '--'), true)]
+        const dash = rest.indexOf('--')
+        return [op('file.update', 'vcs', dash > 0 ? [...rest.slice(dash + 1)] : pos.slice(1), true)]
       }
       {
         // `git restore [-s <rev>] <path>…`, `git checkout <rev> <path>…`: the paths are rewritten from a revision
         const paths = sub === 'restore'
           ? positional(skipValues(rest.slice(1), ['-s', '--source', '--pathspec-from-file']), 0)
-          : hasFlag(rest, '-b', '-B', '--orphan', '-t', '--track') ? [] : pos.slice(2)
+          : hasFlag(rest, '-b', '-B', '--orphan', '-t', '--track') ? [] : pos.slice(1)
         return paths.length > 0 ? [op('file.update', 'vcs', paths, true)] : [op('process.run', 'vcs')]
       }
     case 'apply':
