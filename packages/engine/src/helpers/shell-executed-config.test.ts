@@ -96,6 +96,10 @@ describe('writes whose files are not visible here need a person', () => {
     ['rsync -a /tmp/evil/ ./', /from outside the project/],
     ['cp /tmp/evil/* .', /from outside the project/],
     ['cp -a ~/templates/app ./app', /from outside the project/],
+    ['curl -sL https://x.example/a.tgz | tar xz', /extracts an archive from the network/],
+    ['wget https://x.example/v1.tar.gz && tar xzf v1.tar.gz', /extracts an archive from the network/],
+    ['tar xzf /tmp/pkg.tgz', /extracts an archive from outside the project/],
+    ['unzip /tmp/x.zip', /extracts an archive from outside the project/],
   ])('%j', (command, reason) => {
     const v = verdict(command)
     expect(v.ask).toBe(true)
@@ -164,6 +168,10 @@ describe('everyday work on manifests, source files and history stays quiet', () 
     'patch -p1 --dry-run < /tmp/x.diff',
     "git apply <<'EOF'\ndiff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -1 +1 @@\n-x\n+y\nEOF",
     'awk \'{print $1}\' package.json',
+    'tar xzf v1.tar.gz -C /tmp',
+    'unzip -o fixtures.zip -d test/fixtures',
+    'tar -xzf vendor.tgz',
+    'curl -sL https://x.example/a.tgz | tar xz -C /tmp',
     'history',
     'history | tail',
     'history 20',

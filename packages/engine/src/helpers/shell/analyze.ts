@@ -957,6 +957,18 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
       }
     }
   }
+  // an archive from outside the project, the network or a download on the same line, extracted into
+  // the project: the files it writes (a package.json, `.git/hooks/…`) are not visible here
+  const extract = ops.find((o) => o.category === 'archive' && o.writes)
+  if (extract !== undefined && extract.targets[0] !== undefined && facts(extract.targets[0], cmd.cwd, cmd.cwdLost, false, acc.cwd).scope === PathScope.Workspace) {
+    const src = archiveSource(name, argv)
+    const from = src === undefined || src === '-' ? undefined : facts(src, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    const piped = src === undefined || src === '-' ? cmd.pipeFrom.length > 0 || cmd.redirects.some((r) => r.op === '<') : false
+    const fetched = piped && (cmd.pipeFrom.some((c) => c.network === true) || cmd.redirects.some((r) => r.op === '<' && r.target !== undefined && acc.downloaded.has(resolveLoose(r.target.text, cmd, acc))))
+    if (fetched || from !== undefined && (from.scope !== PathScope.Workspace || acc.downloaded.has(from.resolved))) {
+      acc.ask.add(`${name} extracts an archive from ${fetched || from !== undefined && acc.downloaded.has(from.resolved) ? 'the network' : 'outside the project'} into it (${src ?? 'stdin'}): the files it writes are not visible here (package.json install scripts, git hooks)`)
+    }
+  }
   // a link to the guard's files lets a later plain write land in them
   if (name === 'ln') {
     for (const t of pos.slice(0, -1)) {
@@ -1013,6 +1025,18 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.ask.add(`passes downloaded content to ${name || 'a command'} as arguments`)
   }
   if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
+}
+
+/** The archive an extracting command reads (`tar -xzf a.tgz`, `tar xzf a.tgz`, `unzip a.zip`); undefined: stdin. */
+function archiveSource(name: string, argv: readonly string[]): string | undefined {
+  if (name === 'tar' || name === 'bsdtar') {
+    const f = optionValue(argv, '-f', '--file')
+    if (f !== undefined) return f
+    const i = argv.findIndex((a, k) => k > 0 && /^-?[a-zA-Z]*f[a-zA-Z]*$/.test(a) && !a.startsWith('--') && (k === 1 || a.startsWith('-')))
+    return i > 0 ? argv[i + 1] : undefined
+  }
+  if (name === 'unzip' || name === '7z' || name === '7za') return positional(argv).find((p) => !/^(x|e)$/.test(p))
+  return undefined
 }
 
 function isHomeRoot(f: PathFacts, acc: Acc): boolean {
