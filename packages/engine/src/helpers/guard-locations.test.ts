@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { guardLocation, isGuardApi } from './guard-locations.ts'
+import { guardLocation, isGuardApi, isHistoryFile, isScriptedManifest } from './guard-locations.ts'
 import { classifyPath } from './path.ts'
 
 describe('guard locations', () => {
@@ -45,5 +45,45 @@ describe('guard locations', () => {
     expect(isGuardApi('permit0.example.com', 443, '/%61pi/v1/approvals/decide', false)).toBe(true)
     expect(isGuardApi('localhost', 3000, '/', true)).toBe(false)
     expect(isGuardApi('example.com', 443, '/docs', false)).toBe(false)
+  })
+})
+
+describe('executed configuration: scripted manifests, package-manager hooks, history files', () => {
+  it.each([
+    ['/work/app/package.json', true],
+    ['/work/app/packages/ui/package.json', true],
+    ['/work/app/composer.json', true],
+    ['/work/app/*.json', true],
+    ['/work/app/pack*.json', true],
+    ['/work/app/*', true],
+    ['/work/app/*.ts', false],
+    ['/work/app/package.json.bak', false],
+    ['/work/app/package-lock.json', false],
+    ['/work/app/tsconfig.json', false],
+  ])('%s scripted manifest → %s', (path, expected) => {
+    expect(isScriptedManifest(path)).toBe(expected)
+  })
+
+  it.each([
+    ['/work/app/.pnpmfile.cjs', 'persistence'],
+    ['/work/app/.yarnrc.yml', 'persistence'],
+    ['/work/app/bunfig.toml', 'persistence'],
+    ['/work/app/.git/hooks', 'persistence'],
+    ['/work/app/.husky', 'persistence'],
+    ['/work/app/.vscode', 'regular'],
+    ['/work/app/package.json', 'regular'],
+  ])('%s → kind %s', (path, kind) => {
+    expect(classifyPath(path, '/work/app').kind).toBe(kind)
+  })
+
+  it.each([
+    ['/home/dev/.bash_history', true],
+    ['/home/dev/.zsh_history', true],
+    ['/home/dev/.local/share/fish/fish_history', true],
+    ['/home/dev/.python_history', true],
+    ['/work/app/.history', false],
+    ['/work/app/src/history.ts', false],
+  ])('%s history file → %s', (path, expected) => {
+    expect(isHistoryFile(path)).toBe(expected)
   })
 })

@@ -148,6 +148,8 @@ export const PERSISTENCE_BASENAMES: ReadonlySet<string> = new Set([
   '.screenrc', '.npmrc',
   // code an editor, agent host or git hook manager runs without being asked (CI configs: path.ts CI_PATTERNS)
   '.mcp.json', 'devcontainer.json', '.devcontainer.json', '.pre-commit-config.yaml', '.lefthook.yml', 'lefthook.yml',
+  // code a package manager loads on every install or run: pnpm hooks, yarn's `yarnPath`/plugins, bun's `preload`
+  '.pnpmfile.cjs', 'pnpmfile.cjs', '.pnpmfile.mjs', '.yarnrc.yml', '.yarnrc', 'bunfig.toml',
 ])
 export const PERSISTENCE_DIRS: readonly string[] = [
   '/etc/cron', '/var/spool/cron', '/etc/systemd/', '/.config/systemd/', '/lib/systemd/', '/usr/lib/systemd/',
@@ -182,9 +184,62 @@ export function isCredentialLocation(lower: string): boolean {
   return CREDENTIAL_DIRS.some((d) => slashed.includes(d))
 }
 
-/** Whether an absolute, normalized, lower-cased path is a persistence location. */
+/** Whether an absolute, normalized, lower-cased path is a persistence location (a persistence directory itself counts). */
 export function isPersistenceLocation(lower: string): boolean {
-  const slashed = `/${lower.replace(/^\//, '')}`
+  const slashed = `/${lower.replace(/^\//, '').replace(/\/+$/, '')}/`
   return PERSISTENCE_BASENAMES.has(baseName(lower)) && !(baseName(lower) === 'environment' && !lower.startsWith('/etc/')) ||
     PERSISTENCE_DIRS.some((d) => slashed.includes(d))
+}
+
+/**
+ * Manifests whose scripts a package manager runs on the next install, for anyone, without asking:
+ * npm/pnpm/yarn/bun lifecycle scripts (`preinstall`, `postinstall`, `prepare`, …) in `package.json`,
+ * Composer's `post-install-cmd`/`post-update-cmd`/… in `composer.json`. Not persistence by name:
+ * editing dependencies or the version is everyday work, so a file tool's write is judged by its text
+ * (the claude-code pack's rules); a shell write (`sed -i`, `> file`, `mv tmp package.json`, …) cannot
+ * be read for which key it changes and needs a person.
+ */
+export const SCRIPTED_MANIFESTS: ReadonlySet<string> = new Set(['package.json', 'composer.json'])
+
+/**
+ * Whether an absolute, normalized path is a scripted manifest (`SCRIPTED_MANIFESTS`); a glob in the
+ * last segment counts when it can match one (`*.json`, `*`, `pack{age,}.json`).
+ */
+export function isScriptedManifest(path: string): boolean {
+  const name = baseName(path.replace(/\/+$/, '')).toLowerCase()
+  if (SCRIPTED_MANIFESTS.has(name)) return true
+  if (!/[*?[{]/.test(name)) return false
+  const re = globRegExp(name)
+  return [...SCRIPTED_MANIFESTS].some((m) => re.test(m))
+}
+
+/** A shell glob of one path segment as a regular expression (`*`, `?`, `[…]`, `{a,b}`). */
+function globRegExp(glob: string): RegExp {
+  let out = ''
+  for (let i = 0; i < glob.length; i += 1) {
+    const c = glob[i] as string
+    if (c === '*') out += '[^/]*'
+    else if (c === '?') out += '[^/]'
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2)
+      if (end < 0) out += '\\['
+      else {
+        out += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`
+        i = end
+      }
+    } else if (c === '{') out += '(?:'
+    else if (c === '}') out += ')'
+    else if (c === ',' && out.includes('(?:')) out += '|'
+    else out += c.replace(/[.+^$()|\\]/g, '\\$&')
+  }
+  try {
+    return new RegExp(`^${out}$`)
+  } catch {
+    return /^/
+  }
+}
+
+/** Shell and REPL history files: rewriting or deleting them erases the record of what was run. */
+export function isHistoryFile(path: string): boolean {
+  return /^\.[a-z0-9_]+_history$|^(zsh|fish)_history$/.test(baseName(path.replace(/\/+$/, '')).toLowerCase())
 }

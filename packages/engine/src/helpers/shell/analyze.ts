@@ -16,13 +16,15 @@
  */
 import { MAX_PARSE_TICKS, parseBash } from '../../parsers/bash.ts'
 import type { JsonObject } from '../../types.ts'
-import { isGuardApi } from '../guard-locations.ts'
+import { isGuardApi, isHistoryFile, isScriptedManifest } from '../guard-locations.ts'
 import { classifyPath, PathKind, PathScope, worseKind, worseScope, type PathFacts } from '../path.ts'
 import { classifyHost, classifyUrl } from '../url.ts'
 import {
   ASSIGNMENT,
   base,
   classifyCommand,
+  copyDestinations,
+  curlOutput,
   hasFlag,
   hasShort,
   INFO_RANK,
@@ -801,6 +803,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   const argv = u.argv
   const name = argv[0] === undefined ? '' : base(argv[0])
   const pos = positional(argv)
+  judgeHistory(name, argv, acc)
   // permit0 stopped or bypassed
   if (['kill', 'pkill', 'killall', 'killall5', 'xkill', 'skill', 'fuser'].includes(name)) judgeKill(name, argv, cmd, acc)
   if (['systemctl', 'service', 'launchctl', 'rc-service', 'pm2', 'supervisorctl', 'docker', 'podman', 'stop', 'initctl', 'sv', 'forever', 'brew'].includes(name)) {
@@ -938,6 +941,34 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
       acc.ask.add(`starts another agent (${name}); its own tool calls are not judged here`)
     }
   }
+  // files brought in from outside the project whose names are not visible here (`cp -r /tmp/x/. .`,
+  // `rsync -a /tmp/x/ ./`, `cp /tmp/x/* .`): any of them may be a package.json with install scripts or a git hook
+  if (['cp', 'mv', 'rsync', 'ditto', 'ln', 'install'].includes(name) && !ops.some((o) => o.action === 'file.upload' || o.action === 'file.download')) {
+    const d = copyDestinations(argv)
+    const recursive = name === 'mv' || name === 'ditto' || hasShort(argv, 'r') || hasShort(argv, 'R') || hasShort(argv, 'a') || hasFlag(argv, '--recursive', '--archive')
+    const dest = d.dest[0] ?? d.directory
+    const into = dest === undefined ? undefined : facts(dest, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    for (const src of into === undefined || into.scope !== PathScope.Workspace ? [] : d.sources) {
+      const from = facts(src, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+      const unseen = /[*?[]/.test(src.slice(src.lastIndexOf('/') + 1)) || /(^|\/)\.?\/?$/.test(src) || (recursive && name !== 'mv')
+      if (from.scope !== PathScope.Workspace && unseen) {
+        acc.ask.add(`${name} brings files from outside the project whose names are not visible here (${src}): they may include package.json install scripts or git hooks`)
+        break
+      }
+    }
+  }
+  // an archive from outside the project, the network or a download on the same line, extracted into
+  // the project: the files it writes (a package.json, `.git/hooks/…`) are not visible here
+  const extract = ops.find((o) => o.category === 'archive' && o.writes)
+  if (extract !== undefined && extract.targets[0] !== undefined && facts(extract.targets[0], cmd.cwd, cmd.cwdLost, false, acc.cwd).scope === PathScope.Workspace) {
+    const src = archiveSource(name, argv)
+    const from = src === undefined || src === '-' ? undefined : facts(src, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    const piped = src === undefined || src === '-' ? cmd.pipeFrom.length > 0 || cmd.redirects.some((r) => r.op === '<') : false
+    const fetched = piped && (cmd.pipeFrom.some((c) => c.network === true) || cmd.redirects.some((r) => r.op === '<' && r.target !== undefined && acc.downloaded.has(resolveLoose(r.target.text, cmd, acc))))
+    if (fetched || from !== undefined && (from.scope !== PathScope.Workspace || acc.downloaded.has(from.resolved))) {
+      acc.ask.add(`${name} extracts an archive from ${fetched || from !== undefined && acc.downloaded.has(from.resolved) ? 'the network' : 'outside the project'} into it (${src ?? 'stdin'}): the files it writes are not visible here (package.json install scripts, git hooks)`)
+    }
+  }
   // a link to the guard's files lets a later plain write land in them
   if (name === 'ln') {
     for (const t of pos.slice(0, -1)) {
@@ -994,6 +1025,18 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.ask.add(`passes downloaded content to ${name || 'a command'} as arguments`)
   }
   if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
+}
+
+/** The archive an extracting command reads (`tar -xzf a.tgz`, `tar xzf a.tgz`, `unzip a.zip`); undefined: stdin. */
+function archiveSource(name: string, argv: readonly string[]): string | undefined {
+  if (name === 'tar' || name === 'bsdtar') {
+    const f = optionValue(argv, '-f', '--file')
+    if (f !== undefined) return f
+    const i = argv.findIndex((a, k) => k > 0 && /^-?[a-zA-Z]*f[a-zA-Z]*$/.test(a) && !a.startsWith('--') && (k === 1 || a.startsWith('-')))
+    return i > 0 ? argv[i + 1] : undefined
+  }
+  if (name === 'unzip' || name === '7z' || name === '7za') return positional(argv).find((p) => !/^(x|e)$/.test(p))
+  return undefined
 }
 
 function isHomeRoot(f: PathFacts, acc: Acc): boolean {
@@ -1272,12 +1315,47 @@ const LOADER_VARS = /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES|BASH_ENV|ENV|ZD
 /** NODE_OPTIONS values that only tune the runtime (memory, warnings, source maps). */
 const HARMLESS_NODE_OPTIONS = /^(\s*--(max-old-space-size|max-semi-space-size|stack-size|enable-source-maps|no-warnings|no-deprecation|trace-warnings|trace-deprecation|unhandled-rejections|dns-result-order|experimental-vm-modules|openssl-legacy-provider|inspect|inspect-brk|heapsnapshot-near-heap-limit|expose-gc|max-http-header-size)(=[^\s]*)?)+\s*$/
 
+/** Variables that decide whether and where the shell records its history. */
+const HISTORY_VARS = /^(HISTFILE|HISTSIZE|HISTFILESIZE|SAVEHIST|HISTIGNORE|HISTCONTROL|HISTORY_IGNORE)$/
+
+/** Whether `KEY=value` stops, shrinks, hides from or redirects the shell's history. */
+function hidesHistory(key: string, value: string): boolean {
+  const v = value.trim()
+  if (key === 'HISTFILE') return v === '' || !isHistoryFile(v)
+  if (key === 'HISTSIZE' || key === 'HISTFILESIZE' || key === 'SAVEHIST') return /^(0*|[^0-9-].*)$/.test(v)
+  if (key === 'HISTCONTROL') return /ignorespace|ignoreboth/.test(v)
+  return /[*?[]/.test(v)
+}
+
+/**
+ * Anti-forensics of the shell history: clearing or deleting entries (`history -c`/`-d`), forging
+ * them (`-s`), switching recording off (`set +o history`, `unset HISTFILE`) — the agent hiding what
+ * it ran. Needs a person (the user may have asked for it).
+ */
+function judgeHistory(name: string, argv: readonly string[], acc: Acc): void {
+  const opts = argv.slice(1).filter((a) => /^-[a-zA-Z]+$/.test(a)).join('')
+  if (name === 'history' && (/[cds]/.test(opts) || /w/.test(opts) && argv.includes('/dev/null'))) {
+    acc.ask.add(`erases or rewrites the shell history (${argv.join(' ').slice(0, 40)}): hides what was run`)
+  }
+  if ((name === 'set' || name === 'shopt') && argv.some((a, i) => (a === '+o' || a === '-u') && argv[i + 1] === 'history')) {
+    acc.ask.add(`switches shell history off (${argv.join(' ')}): hides what is run next`)
+  }
+  if ((name === 'unset' || name === 'export' && argv.includes('-n')) && argv.slice(1).some((a) => HISTORY_VARS.test(a)) ||
+    name === 'setopt' && argv.some((a) => /^hist_?ignore_?(space|all)/i.test(a)) || name === 'unsetopt' && argv.some((a) => /history$/i.test(a))) {
+    acc.ask.add(`changes how the shell records history (${argv.join(' ').slice(0, 60)}): hides what is run next`)
+  }
+}
+
 /** `NAME=value` set for a command, by `env` or by `export`: command and code-loading variables. */
 function judgeEnvAssignment(pair: string, cmd: Cmd, acc: Acc, depth: number): void {
   const eq = pair.indexOf('=')
   if (eq <= 0) return
   const key = pair.slice(0, eq)
   const value = pair.slice(eq + 1)
+  if (HISTORY_VARS.test(key) && hidesHistory(key, value)) {
+    acc.ask.add(`sets ${key}=${value.replace(/^(['"])(.*)\1$/s, '$2').slice(0, 40)}: stops or hides the shell's history of what is run`)
+    return
+  }
   if (COMMAND_VARS.has(key)) {
     if (value.trim() === '') return
     collect(value, cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
@@ -1378,6 +1456,9 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   }
   const ops = name === '' || u.dynamicProgram !== undefined ? [] : classifyCommand(argv, view, acc.ctx)
   if (u.dynamicProgram !== undefined) ops.push(op('process.run', 'dynamic'))
+  if (ops.some((o) => o.category === 'patch_unseen')) {
+    acc.ask.add(`applies a patch whose text is not visible here (${argv.slice(0, 3).join(' ')}): it may rewrite any file, package.json scripts and git hooks included`)
+  }
   judgeCommand(u, cmd, acc, ops, depth)
   if (name !== '' && !NON_READERS.has(name) && !(name === 'git' && !/^(add|diff|show|cat-file|hash-object|blame|apply|am)$/.test(argv[1] ?? ''))) {
     noteReads(readTargets(argv, u.words), cmd, acc, name)
@@ -1459,7 +1540,7 @@ function xargsInput(cmd: Cmd): Word[] {
 }
 
 function noteDownload(name: string, argv: readonly string[], cmd: Cmd, acc: Acc): void {
-  const out = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  const out = curlOutput(argv)
   if (out !== undefined && out !== '-' && out !== '/dev/null') acc.downloaded.add(resolveLoose(out, cmd, acc))
   const urls = argv.filter((a) => /^https?:\/\//.test(a))
   if ((name === 'wget' && out === undefined) || (name === 'curl' && (argv.includes('-O') || argv.includes('--remote-name') || /^-[a-zA-Z]*O$/.test(argv.find((a) => /^-[a-zA-Z]*O$/.test(a)) ?? '')))) {
@@ -1616,6 +1697,14 @@ function judgeTargets(acc: Acc, top: Op): {
         } else if (f.kind === PathKind.Persistence) {
           acc.ask.add(`writes a startup or persistence file (${f.resolved})`)
         }
+        // package.json and the like: their install scripts run on the next install; a shell write
+        // (in place, redirected, moved or copied onto it) cannot be read for which key it changes
+        const copiedName = /[*?[]/.test(t.slice(t.lastIndexOf('/') + 1)) && ['file.copy', 'file.move', 'file.create'].includes(o.action)
+        if (!deletes && !copiedName && isScriptedManifest(f.resolved)) {
+          acc.ctx.flags.add('persistence')
+          acc.ask.add(`writes a package manifest through the shell (${t}): its install scripts run on the next install, and a shell write cannot be checked for which key it changes`)
+        }
+        if (isHistoryFile(f.resolved)) acc.ask.add(`${deletes ? 'deletes' : 'rewrites'} a shell history file (${t}): erases the record of what was run`)
       }
       if (o.action === 'file.delete_recursive' || (o.action === 'file.delete' && (o.category === 'find'))) {
         const what = f.resolved === '/' ? 'the file system root' : f.resolved

@@ -313,9 +313,17 @@ export function classifyCurl(argv: readonly string[], ctx: Ctx): Op[] {
   if (method === 'DELETE') return [op('network.delete', 'network', targets)]
   if (method === 'PUT') return [op('network.put', 'network', targets)]
   if (sendsData || method === 'POST' || method === 'PATCH') return [op('network.post', 'network', targets)]
-  const output = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  const output = curlOutput(argv)
   const writes = output !== undefined && output !== '-' && output !== '/dev/null' ? [output] : []
   return [op('network.get', 'network', writes, writes.length > 0)]
+}
+
+/** curl's `-o file` / wget's `-O file`, also at the end of a cluster of short options (`-sLo file`). */
+export function curlOutput(argv: readonly string[]): string | undefined {
+  const direct = optionValue(argv, '-o', '--output', '-O', '--output-document')
+  if (direct !== undefined) return direct
+  const i = argv.findIndex((a) => /^-[a-zA-Z]+[oO]$/.test(a))
+  return i > 0 ? argv[i + 1] : undefined
 }
 
 export function remoteSpec(a: string): string | undefined {
@@ -344,12 +352,12 @@ function classifyTransfer(argv: readonly string[], ctx: Ctx): Op[] {
     ctx.hosts.push(...srcHosts)
     return [op('file.download', 'transfer', [dest], true)]
   }
-  return [op('file.copy', 'file', pos, true)]
+  return [op('file.copy', 'file', [...pos, ...copyDestinations(argv).into], true)]
 }
 
 const PROTECTED_BRANCH = /^(main|master|production|prod|release([/-].*)?|live|stable|trunk|develop)$/
 
-function classifyGit(argv: readonly string[], ctx: Ctx): Op[] {
+function classifyGit(argv: readonly string[], ctx: Ctx, view?: CmdView): Op[] {
   const gi = skipOptions([...argv], 1, new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace']))
   const sub = argv[gi] ?? ''
   const rest = argv.slice(gi)
@@ -382,9 +390,24 @@ function classifyGit(argv: readonly string[], ctx: Ctx): Op[] {
     case 'restore':
       if (rest.includes('--') || pos.slice(1).some((p) => p === '.' || p === '*' || p === ':/') || hasFlag(rest, '-f', '--force')) {
         ctx.flags.add('discards_changes')
-        return [op('file.update', 'vcs', pos.slice(1).filter((p) => p !== '--'), true)]
+        const dash = rest.indexOf('--')
+        return [op('file.update', 'vcs', dash > 0 ? [...rest.slice(dash + 1)] : pos.slice(1), true)]
       }
-      return [op('process.run', 'vcs')]
+      {
+        // `git restore [-s <rev>] <path>…`, `git checkout <rev> <path>…`: the paths are rewritten from a revision
+        const paths = sub === 'restore'
+          ? positional(skipValues(rest.slice(1), ['-s', '--source', '--pathspec-from-file']), 0)
+          : hasFlag(rest, '-b', '-B', '--orphan', '-t', '--track') ? [] : pos.slice(1)
+        return paths.length > 0 ? [op('file.update', 'vcs', paths, true)] : [op('process.run', 'vcs')]
+      }
+    case 'apply':
+    case 'am': {
+      // a patch rewrites the files it names; only its text (a here-document) shows which
+      if (sub === 'apply' && hasFlag(rest, '--check', '--stat', '--numstat', '--summary') && !hasFlag(rest, '--apply')) return [info('vcs')]
+      if (sub === 'am' && hasFlag(rest, '--abort', '--quit', '--skip', '--show-current-patch')) return [op('process.run', 'vcs')]
+      const files = positional(skipValues(rest.slice(1), ['--directory', '--exclude', '--include', '-C', '--whitespace']), 0)
+      return [patchOp(files.length === 0 ? view?.heredoc : undefined, stripCount(rest, 1), optionValue(rest, '--directory') ?? '', 'vcs')]
+    }
     case 'rm': {
       const recursive = hasShort(rest, 'r')
       return [op(recursive ? 'file.delete_recursive' : 'file.delete', 'vcs', pos, true)]
@@ -415,7 +438,7 @@ function classifyGit(argv: readonly string[], ctx: Ctx): Op[] {
       if (hasFlag(rest, '--global', '--system')) ctx.flags.add('persistence')
       return hasFlag(rest, '--get', '--list', '-l', '--get-all') ? [info('vcs')] : [op('process.run', 'vcs')]
     case 'add': case 'commit': case 'switch': case 'merge': case 'rebase': case 'cherry-pick':
-    case 'pull': case 'fetch': case 'init': case 'tag': case 'revert': case 'am': case 'apply':
+    case 'pull': case 'fetch': case 'init': case 'tag': case 'revert':
     case 'submodule': case 'worktree': case 'remote': case 'bisect': case 'notes': case 'lfs':
     case 'sparse-checkout': case 'mergetool': case 'rerere':
       if (sub === 'remote' && (pos.length <= 1 || pos[1] === 'show' || pos[1] === '-v')) return [info('vcs')]
@@ -773,11 +796,13 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       return [op('file.list', 'file', root)]
     }
     case 'mv':
-      return [op('file.move', 'file', pos, true)]
-    case 'cp': case 'install': case 'ditto':
-      return [op('file.copy', 'file', pos.slice(-1), true)]
+      return [op('file.move', 'file', [...pos, ...copyDestinations(argv).into], true)]
+    case 'cp': case 'install': case 'ditto': {
+      const d = copyDestinations(argv)
+      return [op('file.copy', 'file', [...d.dest, ...d.into], true)]
+    }
     case 'ln':
-      return [op('file.create', 'file', pos.length > 1 ? pos.slice(-1) : pos, true)]
+      return [op('file.create', 'file', [...(pos.length > 1 ? pos.slice(-1) : pos), ...copyDestinations(argv).into], true)]
     case 'mkdir': case 'touch': case 'mkfifo':
       return [op('file.create', 'file', pos, true)]
     case 'tar': case 'bsdtar': case 'unzip': case 'zip': case 'gzip': case 'gunzip': case '7z': case '7za': case 'xz': case 'bzip2': case 'cpio': {
@@ -797,7 +822,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       return [op('file.update', 'file', pos.filter((p) => !/^[0-9]+[KMG]?$/.test(p)), true)]
     case 'sed': case 'perl':
       if (argv.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'))) {
-        return [op('file.update', 'file', pos.slice(1), true)]
+        return [op('file.update', 'file', name === 'sed' ? sedFiles(argv) : pos.slice(1), true)]
       }
       if (name === 'perl' && hasFlag(argv, '-e', '-E')) {
         ctx.flags.add('inline_code')
@@ -806,6 +831,40 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       return name === 'sed' ? [op('file.read', 'file', pos.slice(1))] : [op('process.run', 'interpreter', pos.slice(0, 1))]
     case 'tee':
       return pos.length > 0 ? [op('file.update', 'file', pos, true)] : [info()]
+    // programs that rewrite the files they are given (in place, or from stdin)
+    case 'sponge':
+      return pos.length > 0 ? [op('file.update', 'file', pos, true)] : [info()]
+    case 'awk': case 'gawk': {
+      const inplace = optionValues(argv, '-i', '--include').some((v) => /^inplace(\.awk)?$/.test(v))
+      if (!inplace) return [info()]
+      const rest = positional(skipValues(argv.slice(1), ['-i', '--include', '-v', '--assign', '-F', '--field-separator', '-f', '--file', '-E', '--exec', '-l', '--load']), 0)
+      return [op('file.update', 'file', optionValue(argv, '-f', '--file') !== undefined ? rest : rest.slice(1), true)]
+    }
+    case 'sd':
+      return hasFlag(argv, '-p', '--preview') ? [info()] : [op('file.update', 'file', pos.slice(2), true)]
+    case 'sort':
+    case 'uniq': {
+      const out = name === 'sort' ? optionValue(argv, '-o', '--output') : positional(skipValues(argv.slice(1), ['-f', '--skip-fields', '-s', '--skip-chars', '-w', '--check-chars']), 0)[1]
+      return out === undefined ? [info()] : [op('file.update', 'file', [out], true)]
+    }
+    case 'dasel':
+      return /^(put|delete)$/.test(pos[0] ?? '') || hasFlag(argv, '-w', '--write') ? [op('file.update', 'file', optionValues(argv, '-f', '--file'), true)] : [op('file.read', 'file', optionValues(argv, '-f', '--file'))]
+    case 'ed': case 'red': case 'ex': case 'vi': case 'vim': case 'nvim': case 'view': case 'vimdiff': case 'emacs': case 'nano':
+    case 'pico': case 'micro': case 'joe': case 'jed': case 'kak': case 'mcedit': case 'hx': case 'helix': case 'ne': {
+      // an editor (scripted: `ed f <<< …`, `vim -es -c … -c wq f`) may rewrite every file it opens
+      const files = positional(skipValues(argv.slice(1), EDITOR_VALUE_OPTIONS[name] ?? []), 0).filter((f) => !f.startsWith('+'))
+      return files.length > 0 ? [op('file.update', 'file', files, true)] : [op('process.run', 'program')]
+    }
+    case 'patch': {
+      if (hasFlag(argv, '--dry-run', '-C', '--check')) return [info()]
+      const values = ['-p', '--strip', '-i', '--input', '-o', '--output', '-d', '--directory', '-r', '--reject-file', '-B', '--prefix', '-z', '--suffix', '-D', '--ifdef', '-F', '--fuzz', '-V', '--version-control', '-Y', '--basename-prefix', '-g', '--get', '--quoting-style']
+      const [original] = positional(skipValues(argv.slice(1), values), 0)
+      const output = optionValue(argv, '-o', '--output')
+      const dir = optionValue(argv, '-d', '--directory') ?? ''
+      if (original !== undefined || output !== undefined) return [op('file.update', 'patch', [original, output].filter((x): x is string => x !== undefined).map((f) => joinPath(dir, f)), true)]
+      const text = optionValue(argv, '-i', '--input') === undefined ? cmd.heredoc : undefined
+      return [patchOp(text, stripCount(argv, undefined), dir, 'patch')]
+    }
     case 'dd': {
       const of = argv.find((a) => a.startsWith('of='))?.slice(3)
       if (of !== undefined && /^\/dev\/(sd|nvme|hd|disk|mmcblk|xvd|vd)/.test(of)) {
@@ -815,7 +874,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       return of === undefined ? [info()] : [op('file.update', 'file', [of], true)]
     }
     case 'git':
-      return classifyGit(argv, ctx)
+      return classifyGit(argv, ctx, cmd)
     case 'gh':
       return classifyGh(argv, ctx)
     case 'glab':
@@ -914,7 +973,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
       // where packages come from and what installs run (`npm set registry …`, `yarn config set`)
       if (sub === 'set' || sub === 'config' && /^(set|edit|delete|rm|unset)$/.test(pos[1] ?? '')) ctx.flags.add('persistence')
       // lifecycle scripts run on the next install/test by anyone: planting one persists code
-      if ((sub === 'pkg' && pos[1] === 'set' && pos.slice(2).some((a) => /^scripts\./.test(a))) || sub === 'set-script') ctx.flags.add('persistence')
+      if ((sub === 'pkg' && pos[1] === 'set' && pos.slice(2).some((a) => /^scripts([.[=]|$)/.test(a))) || sub === 'set-script') ctx.flags.add('persistence')
       if (['ls', 'list', 'outdated', 'view', 'info', 'why', 'audit', 'search', 'whoami', 'root', 'bin', 'help', '--version', '-v'].includes(sub) || pos.length === 0 && argv.length > 1 && /^(-v|--version)$/.test(argv[1] as string)) return [info('package_manager')]
       const pkgOp = classifyPackage(argv, name, ctx)
       if (pkgOp !== undefined) return pkgOp
@@ -995,6 +1054,7 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
   if (READ_PROGRAMS.has(name)) {
     if (name === 'source' || name === '.') return [op('process.run', 'script', pos)]
     const files = name === 'jq' || name === 'yq' ? pos.slice(1) : pos
+    if (name === 'yq' && argv.some((a) => /^(-i|--inplace|--in-place)(=true)?$/.test(a) || /^-[a-zA-Z]*i[a-zA-Z]*$/.test(a))) return [op('file.update', 'file', files, true)]
     return files.length > 0 ? [op('file.read', 'file', files)] : [info()]
   }
   if (LIST_PROGRAMS.has(name)) return [op('file.list', 'file', pos.length > 0 ? pos : ['.'])]
@@ -1007,6 +1067,93 @@ export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx)
   return [op('process.run', 'program')]
 }
 
+
+// ── write targets of copy-like programs, in-place editors and patches ─────────────────────────
+
+/** Drops `opt value` pairs (and `--opt=value`) so that `positional` sees only operands. */
+function skipValues(args: readonly string[], withValue: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] as string
+    if (a === '--') {
+      out.push(...args.slice(i + 1).map((x) => (x.startsWith('-') ? `./${x}` : x)))
+      break
+    }
+    if (withValue.includes(a)) {
+      i += 1
+      continue
+    }
+    out.push(a)
+  }
+  return out
+}
+
+/** Options of editors that take a value (a command, a script, a config), not a file to edit. */
+const VIM_VALUES = ['-c', '--cmd', '-S', '-u', '-U', '-i', '-T', '-w', '-W', '-r', '-t', '-q', '--servername', '--remote', '--startuptime']
+const EDITOR_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  ed: ['-p', '--prompt'], red: ['-p', '--prompt'], ex: VIM_VALUES, vi: VIM_VALUES, vim: VIM_VALUES, nvim: [...VIM_VALUES, '--listen'],
+  view: VIM_VALUES, vimdiff: VIM_VALUES, emacs: ['-l', '--load', '--eval', '-f', '--funcall', '--script', '-L', '--directory', '--chdir'],
+  nano: ['-Y', '--syntax', '-T', '--tabsize', '-r', '--fill', '-o', '--operatingdir'], kak: ['-e', '-E', '-c', '-s', '-ui', '-f'],
+}
+
+function joinPath(dir: string, file: string): string {
+  return dir === '' || file.startsWith('/') || file.startsWith('~') ? file : `${dir.replace(/\/+$/, '')}/${file}`
+}
+
+/**
+ * Where `cp`/`mv`/`install`/`ln`/`ditto` write: the destination operand, and — when the destination
+ * is a directory (`-t DIR`, a trailing `/`, `.`/`..`/`~`, several sources) — `DIR/<source name>`
+ * for each source (`cp /tmp/x/package.json .` writes `./package.json`). A source copied by its
+ * contents (`src/.`) writes names that are not visible here.
+ */
+export function copyDestinations(argv: readonly string[]): { dest: string[]; into: string[]; sources: string[]; directory?: string } {
+  const values = ['-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '--backup', '--reflink', '--sparse', '--preserve', '--no-preserve']
+  const target = optionValue(argv, '-t', '--target-directory')
+  const args = skipValues(argv.slice(1), [...values, '-t', '--target-directory'])
+  const operands = positional(args, 0)
+  const noTargetDir = hasFlag(argv, '-T', '--no-target-directory')
+  const dest = target ?? operands[operands.length - 1]
+  const sources = target !== undefined ? operands : operands.slice(0, -1)
+  if (dest === undefined) return { dest: [], into: [], sources: [] }
+  const dirForm = !noTargetDir && (target !== undefined || sources.length > 1 || /(^|\/)(\.|\.\.|~)$|\/$/.test(dest) || base(argv[0] ?? '') === 'ln' && operands.length === 1)
+  const into = dirForm
+    ? (base(argv[0] ?? '') === 'ln' && operands.length === 1 ? operands.map((s) => `./${base(s.replace(/\/+$/, ''))}`) : sources.map((s) => base(s.replace(/\/+$/, ''))).filter((b) => b !== '' && b !== '.' && b !== '..').map((b) => joinPath(dest, b)))
+    : []
+  return { dest: target === undefined ? [dest] : [], into, sources, ...(dirForm ? { directory: dest } : {}) }
+}
+
+/** `sed -i` operands that are files: the script is the first operand unless given by `-e`/`-f`. */
+function sedFiles(argv: readonly string[]): string[] {
+  const scriptGiven = argv.some((a) => a === '-e' || a === '-f' || /^--(expression|file)(=|$)/.test(a) || /^-[a-zA-Z]*[ef]$/.test(a) && !a.startsWith('--'))
+  const operands = positional(skipValues(argv.slice(1), ['-e', '--expression', '-f', '--file', '-l', '--line-length']), 0)
+  return scriptGiven ? operands : operands.slice(1)
+}
+
+/** `-pN`/`-p N`/`--strip=N` of patch and git apply; `fallback` when absent. */
+function stripCount(argv: readonly string[], fallback: number | undefined): number | undefined {
+  const v = optionValue(argv, '-p', '--strip')
+  return v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : fallback
+}
+
+/**
+ * The files a patch text rewrites (`+++ b/path`, `diff --git a/x b/y`, `rename to`), with `strip`
+ * leading components removed (`undefined`: patch's default, the name and its last component both
+ * counted). A patch whose text is not visible (a file, a pipe) gets category `patch_unseen`.
+ */
+export function patchOp(text: string | undefined, strip: number | undefined, dir: string, category: string): Op {
+  if (text === undefined) return op('file.update', 'patch_unseen', [], true)
+  const names = new Set<string>()
+  for (const m of text.matchAll(/^(?:\+\+\+|---) ([^\t\n]+)|^diff --git (\S+) (\S+)$|^(?:rename|copy) to (.+)$/gm)) {
+    for (const raw of [m[1], m[2], m[3], m[4]]) {
+      const name = raw?.trim().replace(/^"|"$/g, '')
+      if (name === undefined || name === '' || name === '/dev/null') continue
+      const segs = name.split('/')
+      const stripped = strip === undefined ? [name, segs[segs.length - 1] as string] : [segs.slice(strip).join('/')]
+      for (const s of stripped) if (s !== '') names.add(joinPath(dir, s))
+    }
+  }
+  return op('file.update', category, [...names], true)
+}
 
 export const SECRET_PATTERNS: readonly RegExp[] = [
   /\bAKIA[0-9A-Z]{16}\b/,
