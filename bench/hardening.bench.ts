@@ -15,7 +15,7 @@ import { loadConfig } from '../apps/cli/src/config/load.ts'
 import { readPacksDir } from '../apps/cli/src/packs/packs-dir.ts'
 import { startServer } from '../apps/cli/src/server/start-server.ts'
 import { checkBody, decideBody, fuzzEndpoint, fuzzPackLoader, type FuzzStats } from '../apps/cli/test/helpers/fuzz.ts'
-import { reviewerHeaders } from '../apps/cli/test/helpers/http.ts'
+import { registerReviewerToken, reviewerHeaders } from '../apps/cli/test/helpers/http.ts'
 import { emailPacksDir } from '../apps/cli/test/helpers/in-process.ts'
 import { spawnServe } from '../apps/cli/test/helpers/serve-process.ts'
 import { fmt, type BenchModule } from './types.ts'
@@ -62,6 +62,8 @@ async function fuzz(): Promise<FuzzRow[]> {
       ids.push(((await r.json()) as { approval_id: string }).approval_id)
     }
     t = performance.now()
+    // As the reviewer (the tokenless daemon's secret): the fuzz reaches validation, not the 401.
+    registerReviewerToken(server.url, server.reviewerToken)
     const decide = await fuzzEndpoint(server.url, '/api/v1/approvals/decide', decideBody(ids), { numRuns: FUZZ_RUNS, seed: SEED })
     rows.push({ target: 'POST /api/v1/approvals/decide', runs: decide.runs, seconds: (performance.now() - t) / 1_000, mix: mixOf(decide) })
     const health = await fetch(`${server.url}/api/v1/health`)
@@ -111,8 +113,8 @@ async function soak(): Promise<SoakResult> {
     errors += 1
     firstError ??= what
   }
-  const post = async (path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
     return { status: res.status, body: (await res.json()) as Record<string, unknown> }
   }
   const started = performance.now()
@@ -158,15 +160,18 @@ async function soak(): Promise<SoakResult> {
     let n = 0
     while (!clientsDone) {
       try {
-        const list = (await fetch(`${url}/api/v1/approvals`).then((r) => r.json())) as { approvals: Array<{ approval_id: string }> }
+        const res = await fetch(`${url}/api/v1/approvals`, { headers: reviewerHeaders(url) })
+        if (res.status !== 200) throw new Error(`listing approvals: HTTP ${res.status}`)
+        const list = (await res.json()) as { approvals: Array<{ approval_id: string }> }
         for (const a of list.approvals) {
-          const r = await post('/api/v1/approvals/decide', { approval_id: a.approval_id, permission: n++ % 2 === 0 ? 'allow' : 'deny', reviewer: 'soak' })
+          const r = await post('/api/v1/approvals/decide', { approval_id: a.approval_id, permission: n++ % 2 === 0 ? 'allow' : 'deny' }, reviewerHeaders(url))
           if (r.status === 200) counts.decided = (counts.decided ?? 0) + 1
           else if (r.status !== 409) fail(`decide ${r.status}`)
         }
         if (list.approvals.length === 0) await new Promise((r) => setTimeout(r, 10))
       } catch (err) {
         fail(`reviewer: ${(err as Error).message}`)
+        await new Promise((r) => setTimeout(r, 100))
       }
     }
   }
@@ -186,7 +191,7 @@ async function soak(): Promise<SoakResult> {
       clientsDone = true
     })
     await Promise.all([clients, reviewer(), sampler()])
-    const verify = (await fetch(`${url}/api/v1/audit/verify`).then((r) => r.json())) as { ok: boolean; checked: number }
+    const verify = (await fetch(`${url}/api/v1/audit/verify`, { headers: reviewerHeaders(url) }).then((r) => r.json())) as { ok: boolean; checked: number }
     if (!verify.ok) fail('audit chain does not verify after the soak')
     counts.auditEntries = verify.checked
   } finally {
@@ -204,6 +209,9 @@ export const bench: BenchModule = {
     const total = (s.counts.cacheHit ?? 0) + (s.counts.scored ?? 0) + (s.counts.blockingPark ?? 0) + (s.counts.asyncPark ?? 0)
     const half = Math.floor(s.samples.length / 2)
     const mean = (xs: Sample[], key: 'rssMb' | 'heapMb') => xs.reduce((a, x) => a + x[key], 0) / Math.max(1, xs.length)
+    const peak = Math.max(...s.samples.map((m) => m.rssMb))
+    const firstHalf = mean(s.samples.slice(0, half), 'rssMb')
+    const secondHalf = mean(s.samples.slice(half), 'rssMb')
     const lines = [
       '## Hardening (fuzz, soak)',
       '',
@@ -233,6 +241,10 @@ export const bench: BenchModule = {
         `${fmt(mean(s.samples.slice(half), 'heapMb'), 1)} MB; RSS ${fmt(mean(s.samples.slice(0, half), 'rssMb'), 0)} MB → ` +
         `${fmt(mean(s.samples.slice(half), 'rssMb'), 0)} MB. The heap is sampled without forcing a collection, so it ` +
         'saw-tooths with GC; RSS after the first-open spike (PGlite creating its files) is the flatness measure.',
+      '',
+      `Target (issue 17): RSS flat and ≤ 300 MB through the soak — peak ${fmt(peak, 0)} MB, second half ${fmt(secondHalf, 0)} MB vs first ` +
+        `${fmt(firstHalf, 0)} MB (${fmt(secondHalf / firstHalf, 2)}×): ${peak <= 300 && secondHalf <= firstHalf * 1.2 ? 'met' : '**not met**'} ` +
+        '(flat = the second half within 1.2× of the first).',
     ]
     return { id: 'hardening', markdown: lines.join('\n') }
   },
