@@ -53,6 +53,9 @@ import type {
   TokenRole,
 } from './store.ts'
 
+/** How long a PostgreSQL replica appends the locked way after its cached chain head was stale. */
+export const OPTIMISTIC_BACKOFF_MS = 1_000
+
 /** The NOTIFY channel that carries resolved approval ids. */
 export const APPROVAL_CHANNEL = 'permit0_approval_resolved'
 /**
@@ -634,15 +637,20 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   }
 
   /**
-   * The chain head as this store last wrote it, kept only when this process is the database's sole
-   * writer (the embedded store: one process per data dir, or in memory). A batch then needs one
-   * statement instead of BEGIN / SELECT … FOR UPDATE / INSERT / COMMIT: the multi-row insert and the
-   * head update are one atomic statement, and a stale head cannot fork the chain because the next
-   * sequence would already exist (primary key) and the whole statement fails; the batch is then
-   * written again the locked way and the head re-read.
+   * The chain head as this store last wrote it. A batch chained after it needs one statement
+   * instead of BEGIN / SELECT … FOR UPDATE / INSERT / COMMIT: the multi-row insert and the head
+   * update are one atomic statement, and a stale head cannot fork the chain, because sequences are
+   * dense and never reused — if any other writer appended since, the batch's first sequence exists
+   * already (primary key) and the whole statement fails, writing nothing; the batch is then written
+   * the locked way and the head re-read. The embedded store is the sole writer (one process per
+   * data dir, or in memory), so its cached head is stale only after a failure. PostgreSQL replicas
+   * share the chain: after such a conflict a replica writes the locked way for
+   * `OPTIMISTIC_BACKOFF_MS` before trying its cached head again, so replicas appending in turn do not
+   * pay a failed statement per batch.
    */
   const soleWriter = !options.concurrentConnections
   let knownHead: { readonly sequence: number; readonly hash: string } | undefined
+  let optimisticAfterMs = 0
 
   interface Chained {
     readonly written: readonly { readonly q: QueuedAppend; readonly stored: AuditEntry }[]
@@ -737,7 +745,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   /** One atomic write for `batch`; settles each caller (entries that cannot be hashed reject alone). */
   async function writeBatch(batch: readonly QueuedAppend[]): Promise<void> {
     let done: Chained | undefined
-    const cached = soleWriter ? knownHead : undefined
+    const cached = soleWriter || Date.now() >= optimisticAfterMs ? knownHead : undefined
     if (cached !== undefined) {
       const chained = chainBatch(batch, cached)
       try {
@@ -747,6 +755,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         // Nothing was written (one statement); re-read the head under the lock below. A real
         // failure (database gone) fails there too and rejects the batch.
         knownHead = undefined
+        if (!soleWriter) optimisticAfterMs = Date.now() + OPTIMISTIC_BACKOFF_MS
       }
     }
     done ??= await auditDb.transaction().execute(async (trx) => {
@@ -760,7 +769,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
       await insertChained(trx, chained)
       return chained
     })
-    if (soleWriter) knownHead = done.head
+    knownHead = done.head
     for (const { q, stored } of done.written) q.resolve(stored)
     for (const { q, err } of done.refused) {
       q.reject(err instanceof StoreError ? err : new StoreError(StoreErrorCode.InvalidInput, `audit append failed: ${describeCause(err)}`, {}, { cause: err }))

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createStore, type Store, verifyAuditChain } from '../src/index.ts'
+import { createStore, generateAuditKey, type Store, verifyAuditChain } from '../src/index.ts'
+import { auditInput } from './fixtures.ts'
 import { createTestDatabase, RUN_POSTGRES } from './pg-test-db.ts'
 import { finished, spawnWorker, waitForLine } from './spawn-worker.ts'
 
@@ -50,4 +51,25 @@ describe.skipIf(!RUN_POSTGRES)('postgres: several OS processes appending to one 
     // online verification knows every key from the audit_keys table
     expect(await store.audit.verify()).toMatchObject({ ok: true, checked: total })
   }, 180_000)
+
+  it('replicas taking turns: a replica whose cached chain head went stale writes nothing with it, then chains after the real head', async () => {
+    const start = (await store.audit.head())?.sequence ?? 0
+    const a = createStore({ kind: 'postgres', url: database.url, audit: { signingKey: generateAuditKey() } })
+    const b = createStore({ kind: 'postgres', url: database.url, audit: { signingKey: generateAuditKey() } })
+    try {
+      // Each append after the first of a replica starts from its cached head, which the other
+      // replica has moved on: the one-statement insert collides on the next sequence and writes
+      // nothing, and the batch is written again under the head lock.
+      const order = [a, b, a, b, a, a, b, b, a]
+      for (const [i, s] of order.entries()) await s.audit.append(auditInput({ sessionId: `turns-${i}` }))
+      const lines: Record<string, unknown>[] = []
+      for await (const line of store.audit.exportLines({ fromSequence: start + 1 })) lines.push(JSON.parse(line) as Record<string, unknown>)
+      expect(lines.map((l) => l.sequence)).toEqual(order.map((_, i) => start + i + 1))
+      expect(lines.map((l) => l.session_id)).toEqual(order.map((_, i) => `turns-${i}`))
+      expect(await store.audit.verify()).toMatchObject({ ok: true, lastSequence: start + order.length })
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
 })
