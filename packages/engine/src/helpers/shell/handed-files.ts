@@ -36,7 +36,8 @@ const MODELED = new Set([
 const OPERAND_SAFE = new Set(['prettier', 'eslint', 'biome', 'dprint', 'stylelint', 'markdownlint', 'markdownlint-cli2',
   'standard', 'xo', 'oxlint', 'taplo', 'black', 'ruff', 'isort', 'autopep8', 'yapf', 'rustfmt', 'gofmt', 'shfmt',
   'clang-format', 'tsc', 'esbuild', 'rollup', 'webpack', 'vite', 'babel', 'swc', 'gcc', 'g++', 'clang', 'clang++', 'cc',
-  'rustc', 'javac', 'shellcheck', 'hadolint', 'mypy', 'pyright', 'flake8', 'pylint', 'vitest', 'jest', 'mocha', 'pytest'])
+  'rustc', 'javac', 'shellcheck', 'hadolint', 'mypy', 'pyright', 'flake8', 'pylint', 'vitest', 'jest', 'mocha', 'pytest',
+  'pre-commit'])
 /** The same tools by the package a runner fetches (`npx prettier@3`, `pnpm dlx @biomejs/biome`). */
 const OPERAND_SAFE_PACKAGES: Readonly<Record<string, string>> = {
   prettier: 'prettier', eslint: 'eslint', '@biomejs/biome': 'biome', dprint: 'dprint', stylelint: 'stylelint',
@@ -192,6 +193,8 @@ export function handedFiles(argv: readonly string[]): HandedFiles | undefined {
     const at = skipRunnerOptions(words, 1).at
     const sub = words[at] ?? ''
     if (sub === '' || PM_BUILTINS.has(sub)) return undefined
+    // `pnpm prettier --write x`, `yarn eslint --fix x`: a well-known tool's bin (a script of that name is the project's own)
+    if (name !== 'npm' && Object.values(OPERAND_SAFE_PACKAGES).includes(sub)) return { program: `${name} ${sub}`, files: outputWords(words.slice(at + 1)) }
     // `npm run x -- file`, `pnpm <script-or-bin> file`: the project's script gets the arguments
     const scriptAt = PM_SCRIPT_RUNNERS.has(sub) && !/^(test|t|tst|start|stop|restart)$/.test(sub) ? at + 2 : at + 1
     return { program: words.slice(0, Math.min(scriptAt, words.length)).map((a, i) => (i === 0 ? name : a)).join(' '), files: fileWords(words.slice(scriptAt)) }
@@ -210,9 +213,14 @@ export function handedFiles(argv: readonly string[]): HandedFiles | undefined {
     const value = SHELLS.has(name) ? ['-o', '+o', '-O', '+O', '--rcfile', '--init-file'] : ['-W', '-X', '-r', '--require', '-I', '--import', '--loader', '--env-file']
     let i = 0
     while (i < args.length && (args[i] as string).startsWith('-') && args[i] !== '-' && args[i] !== '-m') i += value.includes(args[i] as string) ? 2 : 1
+    const script = args[i] === '-m' ? args[i + 1] : args[i]
     if (args[i] === '-m') i += 1
-    const script = args[i]
     if (script === undefined) return undefined
+    // `python -m black x`, `python -m json.tool in [out]`, `deno fmt x`: tools of known effect
+    if (args[i - 1] === '-m' && OPERAND_SAFE.has(script) || name === 'deno' && /^(fmt|lint|check|test|bench|doc|info|types)$/.test(script)) {
+      return { program: `${name} ${script}`, files: outputWords(args.slice(i + 1)) }
+    }
+    if (args[i - 1] === '-m' && script === 'json.tool') return { program: `${name} -m json.tool`, files: args.slice(i + 1).filter((a) => !a.startsWith('-')).slice(1) }
     return { program: `${name} ${script}`, files: fileWords(args.slice(i + 1)) }
   }
   return { program: prog, files: fileWords(args) }
