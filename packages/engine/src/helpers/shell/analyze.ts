@@ -16,7 +16,7 @@
  */
 import { MAX_PARSE_TICKS, parseBash } from '../../parsers/bash.ts'
 import type { JsonObject } from '../../types.ts'
-import { isGuardApi, isHistoryFile, isScriptedManifest } from '../guard-locations.ts'
+import { isGuardApi, isHistoryFile, isPersistenceLocation, isScriptedManifest } from '../guard-locations.ts'
 import { classifyPath, PathKind, PathScope, worseKind, worseScope, type PathFacts } from '../path.ts'
 import { classifyHost, classifyUrl } from '../url.ts'
 import {
@@ -43,6 +43,7 @@ import {
   type Ctx,
   type Op,
 } from './classify.ts'
+import { handedFiles } from './handed-files.ts'
 import { WalkAbort, walkStatement, type Cmd, type WalkState, type Word } from './walk.ts'
 
 export const MAX_COMMAND_LENGTH = 65_536
@@ -930,6 +931,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
       if (f.kind === PathKind.Guard || f.kind === PathKind.GuardSecret) acc.deny.add(`${name} operates on permit0's or the host's configuration (${f.resolved})`)
     }
   }
+  judgeHandedFiles(argv, cmd, acc)
   // another agent host started from the agent: its settings can drop the hook, and its own tool calls
   // are out of this call's sight
   if (name === 'claude' || name === 'codex' || name === 'gemini' || name === 'aider' || name === 'opencode') {
@@ -1025,6 +1027,27 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.ask.add(`passes downloaded content to ${name || 'a command'} as arguments`)
   }
   if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
+}
+
+/**
+ * A program whose effect on its arguments is not modeled (an unknown binary, a project script, a
+ * script run by an interpreter, a package run by `npx`/`pnpm dlx`/`yarn dlx`/`bunx`/`npm exec`)
+ * handed a file that developer tooling runs later without asking: it may rewrite it, and what it
+ * changes is not visible here. Known readers and modeled writers are judged by their ops instead
+ * (`handed-files.ts`).
+ */
+function judgeHandedFiles(argv: readonly string[], cmd: Cmd, acc: Acc): void {
+  const handed = handedFiles(argv)
+  if (handed === undefined) return
+  const program = handed.program.length > 60 ? `${handed.program.slice(0, 57)}...` : handed.program
+  for (const word of handed.files) {
+    const f = facts(word, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+    if (isScriptedManifest(f.resolved)) {
+      acc.ask.add(`${program} is handed a package manifest (${word}) and may rewrite it: its install scripts run on the next install, and what this program changes is not visible here`)
+    } else if (isPersistenceLocation(f.resolved.toLowerCase())) {
+      acc.ask.add(`${program} is handed a startup or persistence file (${word}) and may rewrite it: what this program changes is not visible here`)
+    }
+  }
 }
 
 /** The archive an extracting command reads (`tar -xzf a.tgz`, `tar xzf a.tgz`, `unzip a.zip`); undefined: stdin. */

@@ -315,6 +315,14 @@ export function classifyCurl(argv: readonly string[], ctx: Ctx): Op[] {
   if (sendsData || method === 'POST' || method === 'PATCH') return [op('network.post', 'network', targets)]
   const output = curlOutput(argv)
   const writes = output !== undefined && output !== '-' && output !== '/dev/null' ? [output] : []
+  // wget without -O, `curl -O`/`--remote-name`: the file is named after the URL's last segment
+  if (name === 'wget' && output === undefined && !argv.includes('--spider') || name === 'curl' && argv.some((a) => a === '--remote-name' || a === '--remote-name-all' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(a) && !a.startsWith('--'))) {
+    const dir = name === 'wget' ? optionValue(argv, '-P', '--directory-prefix') ?? '' : optionValue(argv, '--output-dir') ?? ''
+    for (const u of argv.slice(1).filter((a) => /^(https?|ftp):\/\//i.test(a))) {
+      const file = (u.split(/[?#]/)[0] ?? '').replace(/^[a-z]+:\/\/[^/]*/i, '').split('/').pop() ?? ''
+      if (file !== '' && file !== '.' && file !== '..') writes.push(joinPath(dir, file))
+    }
+  }
   return [op('network.get', 'network', writes, writes.length > 0)]
 }
 
@@ -767,7 +775,40 @@ function extractionDir(name: string, argv: readonly string[]): string | undefine
   return undefined
 }
 
+/**
+ * Options and operands through which otherwise reading programs write a file: `iconv -o`,
+ * `shuf -o`, `tree -o`, `less -o` (a copy of its piped input), `base64 -o`, `say -o`,
+ * `find -fprint`, `xxd in out`, `history -w/-a file`; curl's and wget's headers, cookies, traces and logs.
+ */
+const OUTPUT_FILE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  iconv: ['-o', '--output'], shuf: ['-o', '--output'], tree: ['-o'], less: ['-o', '-O', '--log-file', '--LOG-FILE'],
+  base64: ['-o', '--output'], say: ['-o', '--output-file'], find: ['-fprint', '-fprint0', '-fprintf', '-fls'],
+  curl: ['-D', '--dump-header', '-c', '--cookie-jar', '--trace', '--trace-ascii', '--stderr', '--etag-save', '--hsts', '--alt-svc', '--libcurl'],
+  wget: ['-o', '--output-file', '-a', '--append-output', '--save-cookies', '--warc-file'],
+}
+/** Stream decompressors: `gunzip x.gz` writes `x`. */
+const DECOMPRESSED = /\.(gz|z|tgz|xz|txz|lzma|bz2|tbz2?|zst|lz4)$/i
+
+function outputFiles(name: string, argv: readonly string[]): string[] {
+  const opts = OUTPUT_FILE_OPTIONS[name]
+  if (opts !== undefined) return optionValues(argv, ...opts)
+  if (name === 'xxd') return positional(skipValues(argv.slice(1), ['-c', '-cols', '-g', '-groupsize', '-l', '-len', '-o', '-offset', '-s', '-seek', '-n', '-name']), 0).slice(1, 2)
+  if (name === 'history' && argv.some((a) => /^-[a-zA-Z]*[wa]/.test(a))) return positional(argv).filter((p) => !/^[0-9]+$/.test(p))
+  const decompress = /^(gunzip|unxz|unlzma|bunzip2|unzstd|unlz4)$/.test(name) ||
+    /^(gzip|xz|lzma|bzip2|zstd|lz4)$/.test(name) && argv.some((a) => a === '--decompress' || a === '--uncompress' || /^-[a-zA-Z0-9]*d/.test(a) && !a.startsWith('--'))
+  if (decompress && !argv.some((a) => a === '-c' || a === '--stdout' || a === '--to-stdout' || /^-[a-zA-Z0-9]*[ctl]/.test(a) && !a.startsWith('--'))) {
+    return positional(argv).filter((p) => DECOMPRESSED.test(p)).map((p) => p.replace(DECOMPRESSED, (m) => (/^\.t/i.test(m) ? '.tar' : '')))
+  }
+  return []
+}
+
 export function classifyCommand(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] {
+  const ops = classifyProgram(argv, cmd, ctx)
+  const outputs = argv.length === 0 ? [] : outputFiles(base(argv[0] as string), argv)
+  return outputs.length > 0 ? [...ops, op('file.update', 'file', outputs, true)] : ops
+}
+
+function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] {
   if (argv.length === 0) return []
   const prog = argv[0] as string
   const name = base(prog)
