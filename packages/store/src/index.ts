@@ -42,7 +42,7 @@ export { AuditEventKind, PolicyListKind, TokenRole } from './store.ts'
 /** Opening a store */
 export { createStore } from './create-store.ts'
 export { createEmbeddedStore } from './embedded.ts'
-export { PGLITE_SUBDIR, prepareEmbeddedDataDir } from './pglite-options.ts'
+export { PGLITE_SUBDIR } from './pglite-options.ts'
 export { createPostgresStore } from './postgres.ts'
 export { LOCK_FILE_NAME } from './lock-file.ts'
 export { APPROVAL_CHANNEL, CHANGE_CHANNEL } from './kysely-store.ts'

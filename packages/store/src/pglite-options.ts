@@ -3,7 +3,6 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
-import { threadId, Worker } from 'node:worker_threads'
 import type { PGliteOptions } from '@electric-sql/pglite'
 import type * as Tar from 'tar'
 
@@ -87,45 +86,8 @@ function template(): Uint8Array | undefined {
 /** Where PGlite keeps its files inside a data directory. */
 export const PGLITE_SUBDIR = 'pgdata'
 
-/** tar's warnings, `[code, message]`. */
-type TarWarnings = Array<[string, string]>
-
-/** How the template is extracted, in this thread or a worker (streaming, 64 kB reads, no chown). */
-const TEMPLATE_EXTRACT = { sync: true, preserveOwner: false, maxReadSize: 64 * 1024 } as const
-
 /** node-tar, loaded when a template is unpacked (a start on an existing cluster never loads it). */
 const requireHere = createRequire(import.meta.url)
-
-function extractHere(file: string, cwd: string): TarWarnings {
-  const { extract } = requireHere('tar') as typeof Tar
-  const warnings: TarWarnings = []
-  extract({ file, cwd, ...TEMPLATE_EXTRACT, onwarn: (code, message) => warnings.push([code, String(message)]) })
-  return warnings
-}
-
-/** The same extraction in a worker thread (CommonJS source: a worker cannot load this module's TypeScript in tests). */
-const EXTRACT_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const warnings = []
-try {
-  require(workerData.tar).extract({ ...workerData.options, onwarn: (code, message) => warnings.push([code, String(message)]) })
-  parentPort.postMessage({ warnings })
-} catch (err) {
-  parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) })
-}
-`
-
-function extractInWorker(file: string, cwd: string): Promise<TarWarnings> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(EXTRACT_WORKER, {
-      eval: true,
-      workerData: { tar: requireHere.resolve('tar'), options: { file, cwd, ...TEMPLATE_EXTRACT } },
-    })
-    worker.once('message', (m: { warnings?: TarWarnings; error?: string }) => (m.error === undefined ? resolve(m.warnings ?? []) : reject(new Error(m.error))))
-    worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`the template worker exited (${code}) before answering`)))
-  })
-}
 
 /**
  * Writes the template cluster into `pgdata` (absent or empty) from the tarball on disk, streaming,
@@ -136,68 +98,40 @@ function extractInWorker(file: string, cwd: string): Promise<TarWarnings> {
  * processes unpacking at once leave one cluster. Throws when the archive is damaged.
  */
 export function unpackTemplate(pgdata: string): boolean {
-  const job = beginUnpack(pgdata)
-  if (job === undefined) return false
-  try {
-    return finishUnpack(job, pgdata, extractHere(job.path, job.tmp))
-  } finally {
-    rmSync(job.tmp, { recursive: true, force: true })
-  }
-}
-
-/**
- * `serve` on a new data directory: unpacks the template into `<dataDir>/pgdata` in a worker
- * thread while the caller goes on loading its modules and packs (the unpack's ≈ 0.1–0.2 s of file
- * writes then overlap them on the second core). Resolves once the cluster is in place, or at once
- * when there is already one or no template; never rejects — on any failure the store's own open
- * unpacks again in its thread (`unpackTemplate`) and reports what is wrong.
- */
-export async function prepareEmbeddedDataDir(dataDir: string): Promise<void> {
-  const pgdata = join(dataDir, PGLITE_SUBDIR)
-  if (existsSync(join(pgdata, 'PG_VERSION'))) return
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    const job = beginUnpack(pgdata)
-    if (job === undefined) return
-    try {
-      finishUnpack(job, pgdata, await extractInWorker(job.path, job.tmp))
-    } finally {
-      rmSync(job.tmp, { recursive: true, force: true })
-    }
-  } catch {
-    // the store's open tries again, in its own thread, and names the problem
-  }
-}
-
-interface UnpackJob {
-  readonly path: string
-  readonly tmp: string
-}
-
-function beginUnpack(pgdata: string): UnpackJob | undefined {
   const path = pgliteTemplatePath()
-  if (!existsSync(path)) return undefined
-  const tmp = `${pgdata}.${process.pid}.${threadId}.unpacking`
+  if (!existsSync(path)) return false
+  const tmp = `${pgdata}.${process.pid}.unpacking`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true, mode: 0o700 })
-  return { path, tmp }
-}
-
-function finishUnpack(job: UnpackJob, pgdata: string, warnings: TarWarnings): boolean {
-  // The archive's names are absolute (`/base/…`, as PGlite dumps them): stripping the leading `/`
-  // is the one expected note; anything else means a damaged template.
-  const problems = warnings.filter(([code]) => code !== 'TAR_ENTRY_INFO').map(([code, message]) => `${code}: ${message}`)
-  if (problems.length > 0 || !existsSync(join(job.tmp, 'PG_VERSION'))) {
-    throw new Error(`the PGlite template ${job.path} is damaged: ${problems.join('; ') || 'no PG_VERSION'}`)
-  }
   try {
-    renameSync(job.tmp, pgdata)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') return false
-    throw err
+    const problems: string[] = []
+    const { extract } = requireHere('tar') as typeof Tar
+    extract({
+      file: path,
+      cwd: tmp,
+      sync: true,
+      preserveOwner: false,
+      maxReadSize: 64 * 1024,
+      // The archive's names are absolute (`/base/…`, as PGlite dumps them): stripping the leading
+      // `/` is the one expected note; anything else means a damaged template.
+      onwarn: (code, message) => {
+        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${String(message)}`)
+      },
+    })
+    if (problems.length > 0 || !existsSync(join(tmp, 'PG_VERSION'))) {
+      throw new Error(`the PGlite template ${path} is damaged: ${problems.join('; ') || 'no PG_VERSION'}`)
+    }
+    try {
+      renameSync(tmp, pgdata)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') return false
+      throw err
+    }
+    return true
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
   }
-  return true
 }
 
 /** A compiled WebAssembly module, as PGlite's options name it (no `WebAssembly` type library needed). */

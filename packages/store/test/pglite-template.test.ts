@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createStore, generateAuditKey } from '../src/index.ts'
 import { MIGRATIONS } from '../src/migrations/index.ts'
-import { PGLITE_SUBDIR, prepareEmbeddedDataDir, unpackTemplate } from '../src/pglite-options.ts'
+import { PGLITE_SUBDIR, unpackTemplate } from '../src/pglite-options.ts'
 import { auditInput } from './fixtures.ts'
 
 let dir: string
@@ -27,12 +27,11 @@ describe('the shipped PGlite cluster', () => {
     expect(leftovers(dir)).toEqual([])
   })
 
-  it('serve prepares a new data dir in a worker thread; the store opens on it with every migration already applied', async () => {
+  it('a new data dir opens on the cluster with every migration already applied, and its chain works', async () => {
     const dataDir = join(dir, 'data')
-    await prepareEmbeddedDataDir(dataDir)
-    expect(existsSync(join(dataDir, PGLITE_SUBDIR, 'PG_VERSION'))).toBe(true)
     const store = createStore({ kind: 'embedded', dataDir, audit: { signingKey: generateAuditKey() } })
     try {
+      expect(existsSync(join(dataDir, PGLITE_SUBDIR, 'PG_VERSION'))).toBe(true)
       const status = await store.migrationStatus()
       expect(status.pending).toEqual([])
       expect(status.applied).toHaveLength(Object.keys(MIGRATIONS).length)
@@ -41,22 +40,5 @@ describe('the shipped PGlite cluster', () => {
     } finally {
       await store.close()
     }
-  })
-
-  it('leaves an existing cluster alone, and two preparations at once leave one cluster and no temporary directory', async () => {
-    const dataDir = join(dir, 'data')
-    await Promise.all([prepareEmbeddedDataDir(dataDir), prepareEmbeddedDataDir(dataDir), prepareEmbeddedDataDir(dataDir)])
-    expect(existsSync(join(dataDir, PGLITE_SUBDIR, 'PG_VERSION'))).toBe(true)
-    expect(leftovers(dataDir)).toEqual([])
-    writeFileSync(join(dataDir, PGLITE_SUBDIR, 'marker'), 'mine')
-    await prepareEmbeddedDataDir(dataDir)
-    expect(readFileSync(join(dataDir, PGLITE_SUBDIR, 'marker'), 'utf8')).toBe('mine')
-  })
-
-  it('never rejects: a data dir that cannot be made is left for the store to report', async () => {
-    const blocker = join(dir, 'file')
-    writeFileSync(blocker, '')
-    await expect(prepareEmbeddedDataDir(join(blocker, 'data'))).resolves.toBeUndefined()
-    expect(() => createStore({ kind: 'embedded', dataDir: join(blocker, 'data') })).toThrow(/cannot create data directory/)
   })
 })

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander'
 import { ConfigError, loadConfig } from '../config/load.ts'
-import type { Config, ConfigInput } from '../config/schema.ts'
+import type { ConfigInput } from '../config/schema.ts'
 import type { CliContext } from '../env.ts'
 import { PACKS_DIR_HELP } from '../engine-options.ts'
-import { addStoreOptions, resolveStoreConfig } from '../store-options.ts'
+import { addStoreOptions } from '../store-options.ts'
 import type { ServerHandle, StartServerOptions, startServer } from '../server/start-server.ts'
 
 export interface ServeOptions {
@@ -82,7 +82,7 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
   let server: ServerHandle
   try {
     const config = loadConfig({ flags, ...(deps.env !== undefined && { env: deps.env }), cwd: deps.cwd, ...(options.config !== undefined && { file: options.config }) })
-    const start = deps.start ?? (await loadServer(config, deps)).startServer
+    const start = deps.start ?? (await loadServer()).startServer
     server = await start(config, {
       cwd: deps.cwd,
       ...((deps.storeEnv ?? deps.env) !== undefined && { env: deps.storeEnv ?? deps.env }),
@@ -132,22 +132,8 @@ export async function runServe(options: ServeOptions, deps: ServeDeps): Promise<
   return 0
 }
 
-/**
- * The server's modules, loaded once the settings are known. On the embedded store with a new data
- * directory, the shipped cluster is unpacked in a worker thread meanwhile (`prepareEmbeddedDataDir`),
- * so its file writes overlap the module loading on the second core (cold start, docs/benchmarks.md).
- */
-async function loadServer(config: Config, deps: ServeDeps): Promise<{ startServer: typeof startServer }> {
-  const env = deps.storeEnv ?? deps.env ?? {}
-  const store = resolveStoreConfig(
-    { ...(config.dataDir !== undefined && { dataDir: config.dataDir }), ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }) },
-    { env, cwd: deps.cwd, file: {}, ...(env.HOME !== undefined && { homeDir: env.HOME }) },
-  )
-  if (store.kind !== 'embedded' || store.dataDir === undefined) return import('../server/start-server.ts')
-  const { prepareEmbeddedDataDir } = await import('@permit0/store')
-  const [server] = await Promise.all([import('../server/start-server.ts'), prepareEmbeddedDataDir(store.dataDir)])
-  return server
-}
+/** The server's modules, loaded once the settings are known (`serve --help` and a config error load neither). */
+const loadServer = (): Promise<{ startServer: typeof startServer }> => import('../server/start-server.ts')
 
 const isCode = (err: unknown, code: string): err is Error => (err as { code?: unknown }).code === code
 
