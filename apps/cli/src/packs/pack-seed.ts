@@ -14,7 +14,7 @@ import { hash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseYaml, type PackFile } from '@permit0/engine'
-import { cliPackageRoot } from './packs-dir.ts'
+import { cliPackageRoot } from '../package-root.ts'
 
 export const PACK_SEED_FORMAT = 'permit0-pack-seed/1'
 /** Under the CLI package's `dist/assets/`. */
@@ -56,8 +56,11 @@ export function makePackSeed(files: readonly PackFile[]): string {
 
 /** Where the build writes the seed of this CLI package, or undefined outside one. */
 export function packSeedPath(): string | undefined {
-  const root = cliPackageRoot()
-  return root === undefined ? undefined : join(root, 'dist', 'assets', PACK_SEED_FILE)
+  try {
+    return join(cliPackageRoot(), 'dist', 'assets', PACK_SEED_FILE)
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   discoverPacks,
   loadPackSet,
@@ -23,6 +22,7 @@ import {
   type PackFile,
 } from '@permit0/engine'
 import { z } from 'zod'
+import { cliPackageRoot } from '../package-root.ts'
 
 export interface ResolvePacksDirOptions {
   /** `--packs-dir`; when given it must exist (an explicit path never silently falls through). */
@@ -69,28 +69,12 @@ const realOrSelf = (p: string): string => {
   }
 }
 
-/** The root of the @permit0/cli package: the nearest ancestor of `from` whose package.json names it. */
-export function cliPackageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json')
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === '@permit0/cli') return dir
-      } catch {
-        // not a readable package.json: keep walking
-      }
-    }
-    if (dirname(dir) === dir) return undefined
-  }
-}
-
 /**
  * The packs shipped with the CLI: `<@permit0/cli root>/packs` in the published package, else the
  * monorepo's top-level `packs/` (`<cli root>/../../packs`) when running from the repository.
  */
-export function shippedPacksDir(from?: string): string | undefined {
-  const root = cliPackageRoot(from)
-  if (root === undefined) return undefined
+export function shippedPacksDir(): string | undefined {
+  const root = cliPackageRoot()
   for (const candidate of [join(root, 'packs'), resolve(root, '..', '..', 'packs')]) {
     if (isDir(candidate)) return candidate
   }
