@@ -17,6 +17,7 @@
 import { MAX_PARSE_TICKS, parseBash } from '../../parsers/bash.ts'
 import type { JsonObject } from '../../types.ts'
 import { isGuardApi, isHistoryFile, isPersistenceLocation, isScriptedManifest } from '../guard-locations.ts'
+import { classifySearch } from '../file-tools.ts'
 import { classifyPath, PathKind, PathScope, worseKind, worseScope, type PathFacts } from '../path.ts'
 import { classifyHost, classifyUrl } from '../url.ts'
 import {
@@ -1269,16 +1270,41 @@ function writtenText(name: string, cmd: Cmd): string | undefined {
   return undefined
 }
 
+/**
+ * Programs that read every file under a directory they are given (`grep -r`, `rg`, `cp -r`, …):
+ * such an argument reads what lives inside it, as a search tool's directory does.
+ */
+function readsDirectories(argv: readonly string[]): boolean {
+  const name = base(argv[0] ?? '')
+  const args = argv.slice(1)
+  const recurseFlag = hasShort(args, 'r') || hasShort(args, 'R') || hasFlag(args, '--recursive')
+  if (RECURSIVE_READERS.has(name)) return true
+  if (GREP_PROGRAMS.has(name)) return recurseFlag || hasFlag(args, '--dereference-recursive') || args.some((a, i) => /^(-d|--directories)=?recurse$/.test(a) || a === 'recurse' && /^(-d|--directories)$/.test(args[i - 1] ?? ''))
+  if (name === 'cp') return recurseFlag || hasShort(args, 'a') || hasFlag(args, '--archive')
+  if (name === 'scp' || name === 'diff') return recurseFlag
+  return false
+}
+/** Searchers that recurse into directories by default. */
+const RECURSIVE_READERS = new Set(['rg', 'ag', 'ack', 'ack-grep', 'pt', 'sift', 'ugrep'])
+const GREP_PROGRAMS = new Set(['grep', 'egrep', 'fgrep', 'zgrep'])
+
 /** Judges read targets: credentials and permit0's secrets. */
 function noteReads(paths: readonly string[], cmd: Cmd, acc: Acc, who: string): void {
+  const recursive = readsDirectories(cmd.argv.map((w) => w.text))
   for (const p of paths) {
     if (p === '' || p === '-' || looksLikeUrl(p) && !p.startsWith('/')) continue
     if (/\s/.test(p) && !/^(\/|~|\.\.?\/)/.test(p)) continue
     const f = facts(p, cmd.cwd, cmd.cwdLost, false, acc.cwd)
-    if (f.kind === PathKind.GuardSecret) acc.deny.add(`reads permit0's secrets (${who} ${p})`)
-    else if (f.kind === PathKind.Secret) {
+    // A glob reads whatever it expands to, and a recursive reader everything under its directory:
+    // judged as a search of that directory and pattern is (`cat ~/.permit0/data/*`, `grep -r . ~`).
+    const glob = /[*?[{]/.test(p)
+    const reach = glob || recursive ? classifySearch(glob ? undefined : p, glob ? [p] : [], cmd.cwdLost ? undefined : (cmd.cwd ?? acc.cwd)) : undefined
+    if (f.kind === PathKind.GuardSecret || reach?.kind === PathKind.GuardSecret) acc.deny.add(`reads permit0's secrets (${who} ${p})`)
+    else if (f.kind === PathKind.Secret || reach?.kind === PathKind.Secret) {
       acc.secretReads.push(p)
       acc.ask.add(`reads credentials (${who} ${p})`)
+    } else if (recursive && reach?.broad === true) {
+      acc.ask.add(`reads every file under a whole home directory or the file-system root (${who} ${p}): credentials and permit0's secrets live there`)
     }
   }
 }
