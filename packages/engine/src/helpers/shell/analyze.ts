@@ -780,13 +780,22 @@ function permit0CliArgs(argv: readonly string[]): readonly string[] | undefined 
  * packs or (un)installing hooks is a reviewer's act, never the agent's (deny); read-only commands
  * (check, normalize, validate, verify, help) stay quiet; anything else needs a person.
  */
-function judgePermit0Cli(argv: readonly string[], acc: Acc): void {
+function judgePermit0Cli(argv: readonly string[], env: readonly string[], acc: Acc): void {
   const args = permit0CliArgs(argv)
   if (args === undefined) return
   const words = args.filter((a) => !a.startsWith('-'))
   const [cmd = '', sub = ''] = words
   const said = `permit0 ${words.slice(0, 2).join(' ')}`.trim()
   if (words.length === 0 && args.every((a) => /^(--version|-V|--help|-h)$/.test(a))) return
+  // A daemon started with a policy, store, settings or reviewer channel of the agent's choosing
+  // answers in the guard's place (its port, its reviewer secret, its approve links).
+  if (cmd === 'serve') {
+    const chosen = args.find((a) => SERVE_CHOSEN_OPTIONS.test(a)) ?? env.find((k) => k.startsWith('PERMIT0_'))
+    if (chosen !== undefined) {
+      acc.deny.add(`starts a permit0 daemon with ${chosen.replace(/=.*$/, '')} of the agent's choosing: it would answer, and hold the reviewer secret, in the guard's place`)
+      return
+    }
+  }
   if (/^(approvals?|token|tokens|login|db|trust|untrust)$/.test(cmd) ||
     /^packs?$/.test(cmd) && /^(trust|untrust|lock)$/.test(sub) ||
     /^(hook|mcp)$/.test(cmd) && /^(install|uninstall|remove|disable)$/.test(sub) ||
@@ -801,6 +810,9 @@ function judgePermit0Cli(argv: readonly string[], acc: Acc): void {
   acc.ask.add(`runs permit0 itself (${said})`)
 }
 
+/** `serve` options that choose its policy, store, settings, exposure or where approve links go. */
+const SERVE_CHOSEN_OPTIONS = /^--(packs-dir|shadow|profile|org-domain|data-dir|database-url|audit-key|config|insecure|host|public-url|notify-[a-z-]+|slack-api-url|ui-dir)(=|$)/
+
 function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number): void {
   const argv = u.argv
   const name = argv[0] === undefined ? '' : base(argv[0])
@@ -812,7 +824,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     const verbs = positional(argv)
     if (verbs.some((v) => SERVICE_STOP.test(v) || v === 'services') && /permit0/i.test(argv.join(' '))) acc.deny.add(`stops permit0 (${argv.join(' ').slice(0, 80)})`)
   }
-  judgePermit0Cli(argv, acc)
+  judgePermit0Cli(argv, [...cmd.assigns.map(([k]) => k), ...u.env.map((e) => e.slice(0, Math.max(0, e.indexOf('='))))], acc)
   // removing permit0's package (`npm uninstall -g @permit0/cli`, `pnpm remove permit0`, …)
   if (PACKAGE_RUNNERS.has(name) || ['pip', 'pip3', 'pipx', 'brew', 'cargo', 'gem'].includes(name)) {
     const verb = pos.find((p) => !['global', 'g'].includes(p)) ?? ''
@@ -1403,6 +1415,10 @@ function judgeEnvAssignment(pair: string, cmd: Cmd, acc: Acc, depth: number): vo
   const value = pair.slice(eq + 1)
   if (HISTORY_VARS.test(key) && hidesHistory(key, value)) {
     acc.ask.add(`sets ${key}=${value.replace(/^(['"])(.*)\1$/s, '$2').slice(0, 40)}: stops or hides the shell's history of what is run`)
+    return
+  }
+  if (key.startsWith('PERMIT0_')) {
+    acc.ask.add(`sets ${key}: changes permit0's own settings for what runs with it`)
     return
   }
   if (COMMAND_VARS.has(key)) {
