@@ -44,6 +44,11 @@ export const KNOWN_TOOL_PACKAGES: Readonly<Record<Ecosystem, Readonly<Record<str
     playwright: runner('playwright'), '@playwright/test': runner('playwright'), prisma: runner('prisma'),
     'drizzle-kit': runner('drizzle-kit'), knip: runner('knip'), depcheck: runner('depcheck'),
     'npm-check-updates': runner('ncu'),
+    // static file servers (what they publish is judged in analyze.ts, `servedDirectory`)
+    'http-server': runner('http-server'), serve: runner('serve'),
+    // permit0's own CLI (its commands are judged in analyze.ts, `judgePermit0Cli`); `permit0` is the
+    // bin npx finds where the guard is installed
+    '@permit0/cli': runner('permit0'), permit0: runner('permit0'),
   },
   pypi: {
     black: formatter('black'), ruff: formatter('ruff'), isort: formatter('isort'), mypy: formatter('mypy'),
