@@ -45,6 +45,7 @@ import {
   type Op,
 } from './classify.ts'
 import { handedFiles } from './handed-files.ts'
+import { parseRunner, registryFetches } from './package-runners.ts'
 import { WalkAbort, walkStatement, type Cmd, type WalkState, type Word } from './walk.ts'
 
 export const MAX_COMMAND_LENGTH = 65_536
@@ -520,12 +521,24 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       w = []
       break
     }
-    // `npx -c '…'`, `npm exec -c '…'`: the string runs in a shell
-    if ((name === 'npx' || name === 'npm' && argv[1] === 'exec') && argv.some((a) => a === '-c' || a === '--call')) {
-      const c = argv.findIndex((a) => a === '-c' || a === '--call')
-      inline(w[c + 1], 'shell', `${name} -c`)
-      w = []
-      break
+    // `npx -c '…'`, `npm exec|x -c '…'`, `pnpm exec|dlx -c …`: the string runs in a shell (with
+    // the packages of `-p` downloaded first)
+    const runner = name === 'npx' || name === 'npm' || name === 'pnpm' ? parseRunner(argv) : undefined
+    if (runner !== undefined) {
+      const opts = argv.slice(0, argv.length - runner.argv.length)
+      const c = opts.findIndex((a) => a === '-c' || a === '--call')
+      const npmCall = /^(npx|npm exec|npm x)$/.test(runner.via) && c > 0
+      const pnpmShell = /^pnpm (exec|dlx)$/.test(runner.via) && opts.some((a) => a === '-c' || a === '--shell-mode') && runner.argv.length > 0
+      if (npmCall || pnpmShell) {
+        for (const f of registryFetches(argv, out.env)) {
+          acc.remoteCode = true
+          acc.ask.add(f.reason)
+        }
+        const at = npmCall ? c + 1 : argv.length - runner.argv.length
+        inline(w[at], 'shell', `${runner.via} -c`, pnpmShell ? w.slice(at + 1) : [])
+        w = []
+        break
+      }
     }
     // commands run inside a container or pod: judged as commands on another host
     if ((name === 'docker' || name === 'podman' || name === 'nerdctl') && argv[1] === 'exec' || name === 'kubectl' && argv[1] === 'exec') {
@@ -1031,9 +1044,11 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
       acc.deny.add(`destroys infrastructure without a second look (${argv.slice(0, 4).join(' ')})`)
     } else if (o.action === 'infra.terminate') acc.ask.add(`destroys infrastructure (${argv.slice(0, 4).join(' ')})`)
   }
-  if (['npx', 'pnpx', 'bunx'].includes(name) && hasFlag(argv, '-y', '--yes') || (['pnpm', 'yarn'].includes(name) && pos[0] === 'dlx')) {
+  // package runners that may download a package from a registry and run it (`npx x`, `pnpm dlx x`,
+  // `uvx x`, `npm init x`, …): only well-known development tools by their exact name stay quiet
+  for (const f of registryFetches(argv, [...cmd.assigns.map(([k, v]) => `${k}=${v.text}`), ...u.env])) {
     acc.remoteCode = true
-    acc.ask.add(`downloads and runs a package without asking (${argv.slice(0, 3).join(' ')})`)
+    acc.ask.add(f.reason)
   }
   if (!PURE_TEXT.has(name) && !SHELLS.has(name) && name !== 'eval' && u.words.slice(1).some(fromNetwork)) {
     acc.remoteCode = true

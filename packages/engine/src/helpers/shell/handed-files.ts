@@ -12,6 +12,7 @@
  * too: formatting, never a new key); only their option values (`-o out`, `--cache-location=…`)
  * may name a file they write.
  */
+import { knownTool, KNOWN_TOOL_PACKAGES } from './package-runners.ts'
 import { base, INFO_PROGRAMS, INTERPRETERS, LIST_PROGRAMS, READ_PROGRAMS, SEARCH_PROGRAMS, SHELLS } from './classify.ts'
 
 export interface HandedFiles {
@@ -38,14 +39,8 @@ const OPERAND_SAFE = new Set(['prettier', 'eslint', 'biome', 'dprint', 'stylelin
   'clang-format', 'tsc', 'esbuild', 'rollup', 'webpack', 'vite', 'babel', 'swc', 'gcc', 'g++', 'clang', 'clang++', 'cc',
   'rustc', 'javac', 'shellcheck', 'hadolint', 'mypy', 'pyright', 'flake8', 'pylint', 'vitest', 'jest', 'mocha', 'pytest',
   'pre-commit'])
-/** The same tools by the package a runner fetches (`npx prettier@3`, `pnpm dlx @biomejs/biome`). */
-const OPERAND_SAFE_PACKAGES: Readonly<Record<string, string>> = {
-  prettier: 'prettier', eslint: 'eslint', '@biomejs/biome': 'biome', dprint: 'dprint', stylelint: 'stylelint',
-  'markdownlint-cli': 'markdownlint', 'markdownlint-cli2': 'markdownlint-cli2', standard: 'standard', xo: 'xo',
-  oxlint: 'oxlint', '@taplo/cli': 'taplo', typescript: 'tsc', tsc: 'tsc', esbuild: 'esbuild', rollup: 'rollup',
-  webpack: 'webpack', 'webpack-cli': 'webpack', vite: 'vite', vitest: 'vitest', jest: 'jest', mocha: 'mocha',
-  black: 'black', ruff: 'ruff', isort: 'isort', mypy: 'mypy', pyright: 'pyright', flake8: 'flake8', pylint: 'pylint',
-}
+/** The same tools' programs, as `pnpm <tool>` starts them (the packages are `KNOWN_TOOL_PACKAGES`). */
+const OPERAND_SAFE_TOOLS = new Set(Object.values(KNOWN_TOOL_PACKAGES).flatMap((r) => Object.values(r)).filter((t) => t.operandSafe).map((t) => t.tool))
 /** Options of those tools whose value is a file they write. */
 const OUTPUT_OPTIONS = new Set(['-o', '--output', '--out', '--out-file', '--outfile', '--output-file', '--outFile',
   '--out-dir', '--outdir', '--outDir', '-d', '--cache-location', '--cache-file', '--log-file', '--report-file',
@@ -68,11 +63,6 @@ const PM_SCRIPT_RUNNERS = new Set(['run', 'run-script', 'rum', 'urn', 'test', 't
 const RUNNER_VALUE_OPTIONS = new Set(['-p', '--package', '--prefix', '-w', '--workspace', '--node-arg', '-n', '--shell',
   '--userconfig', '--registry', '--cache', '--loglevel', '-C', '--dir', '--filter', '-F', '--workspace-concurrency',
   '--reporter', '--from', '--with', '--python', '--spec', '--cwd', '--node-options', '--call'])
-
-/** A package spec without its version: `prettier@3` → `prettier`, `@biomejs/biome@1.9` → `@biomejs/biome`. */
-function packageName(spec: string): string {
-  return /^(@[^/@]+\/[^@]+|[^@]+)/.exec(spec)?.[1] ?? spec
-}
 
 function skipRunnerOptions(argv: readonly string[], from: number): { at: number; packageGiven: boolean } {
   let i = from
@@ -174,7 +164,8 @@ export function handedFiles(argv: readonly string[]): HandedFiles | undefined {
   const args = words.slice(1)
   if (via !== '') {
     // a runner starts a package's bin: only well-known tools get their operands trusted
-    const tool = packageGiven ? undefined : OPERAND_SAFE_PACKAGES[packageName(prog)]
+    const known = packageGiven ? undefined : knownTool(prog, /^(uvx|pipx|uv)\b/.test(via) ? 'pypi' : 'npm')
+    const tool = known?.operandSafe === true ? known.tool : undefined
     const program = `${via} ${prog}`
     return { program, files: tool !== undefined ? outputWords(args) : fileWords(args) }
   }
@@ -194,7 +185,7 @@ export function handedFiles(argv: readonly string[]): HandedFiles | undefined {
     const sub = words[at] ?? ''
     if (sub === '' || PM_BUILTINS.has(sub)) return undefined
     // `pnpm prettier --write x`, `yarn eslint --fix x`: a well-known tool's bin (a script of that name is the project's own)
-    if (name !== 'npm' && Object.values(OPERAND_SAFE_PACKAGES).includes(sub)) return { program: `${name} ${sub}`, files: outputWords(words.slice(at + 1)) }
+    if (name !== 'npm' && OPERAND_SAFE_TOOLS.has(sub)) return { program: `${name} ${sub}`, files: outputWords(words.slice(at + 1)) }
     // `npm run x -- file`, `pnpm <script-or-bin> file`: the project's script gets the arguments
     const scriptAt = PM_SCRIPT_RUNNERS.has(sub) && !/^(test|t|tst|start|stop|restart)$/.test(sub) ? at + 2 : at + 1
     return { program: words.slice(0, Math.min(scriptAt, words.length)).map((a, i) => (i === 0 ? name : a)).join(' '), files: fileWords(words.slice(scriptAt)) }
