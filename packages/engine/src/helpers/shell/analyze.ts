@@ -824,7 +824,7 @@ function judgePermit0Cli(argv: readonly string[], env: readonly string[], acc: A
 }
 
 /** `serve` options that choose its policy, store, settings, exposure or where approve links go. */
-const SERVE_CHOSEN_OPTIONS = /^--(packs-dir|shadow|profile|org-domain|data-dir|database-url|audit-key|config|insecure|host|public-url|notify-[a-z-]+|slack-api-url|ui-dir)(=|$)/
+const SERVE_CHOSEN_OPTIONS = /^--(packs-dir|shadow|profile|org-domain|data-dir|database-url|audit-key|config|host|public-url|notify-[a-z-]+|slack-api-url|ui-dir)(=|$)/
 
 function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number): void {
   const argv = u.argv
