@@ -325,6 +325,50 @@ function codeOptionValues(name: string, argv: readonly string[]): CodeOption[] {
 }
 
 /** Removes wrappers; collects strings that will run as shell code. */
+/** Package managers and runners whose inner command `parseRunner` finds. */
+const PACKAGE_RUNNER_NAMES = new Set(['npx', 'pnpx', 'bunx', 'npm', 'pnpm', 'yarn', 'bun', 'uvx', 'uv', 'pipx'])
+
+/**
+ * Programs that run the command after them in a prepared environment (a virtualenv, a bundle, a
+ * tool version, a dev shell, extra variables): where that command starts (`at`), or the word
+ * holding a shell string (`shell`); undefined when `argv` is not one.
+ */
+function environmentRunner(argv: readonly string[]): { at: number; shell?: undefined } | { shell: number; at?: undefined } | undefined {
+  const name = base(argv[0] ?? '')
+  const sub = argv[1] ?? ''
+  const after = (from: number, value: readonly string[] = []): { at: number } => {
+    const dash = argv.indexOf('--', from)
+    return { at: dash > 0 ? dash + 1 : skipWith(argv, from, { value: [...value] }) }
+  }
+  if (/^(poetry|pipenv|pdm|hatch|rye|devbox|pixi)$/.test(name) && sub === 'run') return after(2, ['-C', '--directory', '-e', '--environment', '--env', '-p', '--project'])
+  if (/^(bundle|bundler|asdf|rbenv|pyenv|nodenv|goenv|jenv|plenv|direnv|fnm)$/.test(name) && sub === 'exec') {
+    if (name === 'direnv') return argv.length > 3 ? { at: 3 } : undefined
+    return after(2, ['--using', '--gemfile'])
+  }
+  if (/^(mise|rtx)$/.test(name) && (sub === 'exec' || sub === 'x')) {
+    const dash = argv.indexOf('--', 2)
+    const c = argv.findIndex((a, i) => i > 1 && (a === '-c' || a === '--command'))
+    if (c > 0) return { shell: c + 1 }
+    return dash > 0 ? { at: dash + 1 } : undefined
+  }
+  if (name === 'volta' && sub === 'run') return after(2, ['--node', '--npm', '--pnpm', '--yarn', '--env'])
+  if (name === 'nix' && (sub === 'develop' || sub === 'shell')) {
+    const c = argv.findIndex((a, i) => i > 1 && (a === '-c' || a === '--command'))
+    return c > 0 ? { at: c + 1 } : undefined
+  }
+  if (name === 'nix-shell') {
+    const c = argv.findIndex((a) => a === '--run' || a === '--command')
+    return c > 0 ? { shell: c + 1 } : undefined
+  }
+  if (name === 'cross-env' || name === 'cross-env-shell') {
+    let i = 1
+    while (i < argv.length && ASSIGNMENT.test(argv[i] as string)) i += 1
+    return name === 'cross-env-shell' ? { shell: i } : { at: i }
+  }
+  if (name === 'env-cmd') return after(1, ['-f', '--file', '-e', '--environments', '-r', '--rc-file'])
+  return undefined
+}
+
 function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
   let w = [...words]
   const out: Unwrapped = { argv: [], words: [], inline: [], sub: [], sudo: false, xargs: false, background: false, env: [] }
@@ -523,8 +567,8 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
     }
     // `npx -c '…'`, `npm exec|x -c '…'`, `pnpm exec|dlx -c …`: the string runs in a shell (with
     // the packages of `-p` downloaded first)
-    const runner = name === 'npx' || name === 'npm' || name === 'pnpm' ? parseRunner(argv) : undefined
-    if (runner !== undefined) {
+    const runner = PACKAGE_RUNNER_NAMES.has(name) ? parseRunner(argv) : undefined
+    if (runner !== undefined && (name === 'npx' || name === 'npm' || name === 'pnpm')) {
       const opts = argv.slice(0, argv.length - runner.argv.length)
       const c = opts.findIndex((a) => a === '-c' || a === '--call')
       const npmCall = /^(npx|npm exec|npm x)$/.test(runner.via) && c > 0
@@ -539,6 +583,35 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         w = []
         break
       }
+    }
+    // The command a package runner starts (`pnpm exec rm -rf ~`, `npx --no tsc`, `uv run x`) is a
+    // command like any other: judged too, beside the runner's own judgement of what it fetches.
+    if (runner !== undefined && runner.argv.length > 0 && !/ (create|init|innit)$/.test(runner.via)) {
+      const inner = w.slice(argv.length - runner.argv.length)
+      // `npx prettier@3 …` runs the package's bin: judged by the name, without its version
+      const spec = /^((?:@[^/@\s]+\/)?[^/@\s]+)@[^/\s]+$/.exec(inner[0]?.text ?? '')
+      if (spec?.[1] !== undefined) inner[0] = { ...(inner[0] as Word), text: spec[1].replace(/^@[^/]+\//, '') }
+      out.sub.push(inner)
+    }
+    // Environment runners: the command after them runs as itself (`poetry run`, `bundle exec`, …).
+    if (name === 'concurrently') {
+      // each argument is a shell command line
+      for (let i = skipWith(argv, 1, { value: ['-n', '--names', '-c', '--prefix-colors', '-p', '--prefix', '-k', '--kill-others-on-fail', '--max-processes', '-m', '--success', '-s', '--restart-tries', '--restart-after', '--timestamp-format', '-t', '--prefix-length', '-l', '--cwd', '--default-input-target', '--handle-input', '-i', '--names-separator'] }); i < argv.length; i += 1) {
+        if (!(argv[i] as string).startsWith('-')) inline(w[i], 'shell', 'concurrently')
+      }
+      w = []
+      break
+    }
+    const env = environmentRunner(argv)
+    if (env !== undefined) {
+      if (env.shell !== undefined) inline(w[env.shell], 'shell', `${name} ${argv[1] ?? ''}`.trim())
+      else {
+        for (const a of argv.slice(1, env.at)) if (ASSIGNMENT.test(a)) out.env.push(a)
+        w = w.slice(env.at)
+        if (w.length > 0) continue
+      }
+      w = []
+      break
     }
     // commands run inside a container or pod: judged as commands on another host
     if ((name === 'docker' || name === 'podman' || name === 'nerdctl') && argv[1] === 'exec' || name === 'kubectl' && argv[1] === 'exec') {
