@@ -1031,6 +1031,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     }
   }
   judgeHandedFiles(argv, cmd, acc)
+  if (ops.length > 0 && ops.every((o) => o.category === 'program' || o.category === 'script')) judgeCommandLikeArguments(argv, cmd, acc, depth)
   // another agent host started from the agent: its settings can drop the hook, and its own tool calls
   // are out of this call's sight
   if (name === 'claude' || name === 'codex' || name === 'gemini' || name === 'aider' || name === 'opencode') {
@@ -1137,6 +1138,42 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
  * changes is not visible here. Known readers and modeled writers are judged by their ops instead
  * (`handed-files.ts`).
  */
+/** Program names that begin a command line worth judging when an unmodeled program is handed one. */
+const COMMAND_HEADS = /^(rm|rmdir|shred|unlink|dd|mkfs(\..+)?|wipefs|truncate|curl|wget|nc|ncat|netcat|socat|scp|rsync|ssh|sftp|sh|bash|zsh|dash|ksh|fish|eval|exec|sudo|doas|su|python[0-9.]*|node|perl|ruby|php|lua|chmod|chown|chattr|kill|pkill|killall|git|npm|npx|pnpm|yarn|bun|bunx|pip[0-9.]*|cp|mv|tee|cat|base64|xxd|tar|zip|find|xargs|crontab|history|unset|export|permit0|claude|docker|kubectl|systemctl|launchctl|osascript|open|xdg-open)$/
+
+/**
+ * A program nothing here models (classify's `program`/`script`) handed something that reads as a command line — a string argument with
+ * spaces or shell syntax (`nodemon --exec 'rm -rf ~'`, `hyperfine '…'`, `chokidar src -c '…'`) or
+ * its trailing words starting with a known program (`entr rm -rf ~`, `perf record -- rm -rf ~`,
+ * `aws-vault exec prod -- curl …`) — may run it: when that command line would be refused or asked
+ * about on its own, this one needs a person, with its reasons.
+ */
+function judgeCommandLikeArguments(argv: readonly string[], cmd: Cmd, acc: Acc, depth: number): void {
+  if (depth > 3) return
+  const name = base(argv[0] as string)
+  const lines: string[] = []
+  for (let i = 1; i < argv.length && lines.length < 8; i += 1) {
+    const a = argv[i] as string
+    if (/\s|[;&|`$<>]/.test(a.replace(/^--?[A-Za-z-]+=/, '')) && !looksLikeUrl(a)) lines.push(a.replace(/^--?[A-Za-z-]+=/, ''))
+    else if (!a.startsWith('-') && COMMAND_HEADS.test(base(a))) lines.push(argv.slice(i).map(quoteWord).join(' '))
+  }
+  const cwd = cmd.cwdLost ? undefined : cmd.cwd ?? acc.cwd
+  for (const line of lines) {
+    if (line.length > 4096) continue
+    const inner = analyzeShell(line, cwd)
+    // prose is not a command line: a string that does not parse is left alone
+    if (inner.askReasons.some((r) => /cannot parse|could not be fully analysed/.test(r)) && inner.denyReasons.length === 0) continue
+    const reasons = [...inner.denyReasons, ...inner.askReasons.filter((r) => !/comes from a variable/.test(r))]
+    if (reasons.length > 0) {
+      acc.ask.add(`${name} is handed a command line it may run (${line.slice(0, 60)}): ${reasons.slice(0, 2).join('; ')}`)
+      return
+    }
+  }
+}
+
+/** A word as the shell would read it back (single-quoted when it needs quoting). */
+const quoteWord = (w: string): string => (/^[A-Za-z0-9_@%+=:,./~-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)
+
 function judgeHandedFiles(argv: readonly string[], cmd: Cmd, acc: Acc): void {
   const handed = handedFiles(argv)
   if (handed === undefined) return
