@@ -97,7 +97,7 @@ describe('well-known tools and installed code stay quiet', () => {
   it.each([
     'npx prettier --write .', 'npx prettier@3 --write .', 'npx prettier@^3.1.0 --check .', 'npx -y prettier --write .',
     'npx tsc --noEmit', 'npx -p typescript tsc --noEmit', 'npx vitest run', 'npx eslint --fix src', 'npx jest',
-    'npx tsx script.ts', 'npx @biomejs/biome check .', 'npx @playwright/test --version', 'npx playwright test',
+    'npx tsx script.ts', 'npx next build', 'npx astro dev', 'npx @biomejs/biome check .', 'npx @playwright/test --version', 'npx playwright test',
     'npx prisma generate', 'npx drizzle-kit generate', 'npx knip', 'npx turbo run build', 'npx nx build app',
     'pnpm dlx prettier --check .', 'yarn dlx eslint .', 'bunx vitest', 'pnpx tsc -b',
     'pnpm exec vitest', 'pnpm exec some-local-bin', 'yarn exec some-local-bin', 'npx --no some-local-bin',

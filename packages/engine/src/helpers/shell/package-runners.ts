@@ -44,6 +44,8 @@ export const KNOWN_TOOL_PACKAGES: Readonly<Record<Ecosystem, Readonly<Record<str
     playwright: runner('playwright'), '@playwright/test': runner('playwright'), prisma: runner('prisma'),
     'drizzle-kit': runner('drizzle-kit'), knip: runner('knip'), depcheck: runner('depcheck'),
     'npm-check-updates': runner('ncu'),
+    // the frameworks' own CLIs (`npx next build`, `npx astro dev`): they run the project's code
+    next: runner('next'), nuxi: runner('nuxi'), astro: runner('astro'), storybook: runner('storybook'),
     // static file servers (what they publish is judged in analyze.ts, `servedDirectory`)
     'http-server': runner('http-server'), serve: runner('serve'),
     // permit0's own CLI (its commands are judged in analyze.ts, `judgePermit0Cli`); `permit0` is the
