@@ -589,5 +589,9 @@ export function verdictReason(verdict: Verdict): string {
   const asks = isObj(shell) ? strs(shell, 'ask_reasons') : []
   const score = `risk ${risk.score}/100 ${risk.tier}${risk.flags.length > 0 ? ` (${risk.flags.join(', ')})` : ''}`
   if (verdict.permission !== 'allow' && asks.length > 0) return `${asks.join('; ')} — ${score}`
+  // a script written or edited: what its text would do when run (script_facts)
+  const script = action.parameters['script']
+  const scriptWhy = isObj(script) ? [...strs(script, 'deny_reasons'), ...strs(script, 'ask_reasons')] : []
+  if (verdict.permission !== 'allow' && scriptWhy.length > 0) return `the file is a script that, run, would be refused or asked about: ${scriptWhy.slice(0, 3).join('; ')} — ${score}`
   return score
 }

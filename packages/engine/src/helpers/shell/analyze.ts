@@ -1696,7 +1696,14 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
     }
     if (/^\/dev\/(sd|nvme|hd|disk|rdisk|mmcblk|xvd|vd|md|mem|kmem|port)/.test(t.text)) acc.deny.add(`writes straight to a device (${t.text})`)
     if (NETWORK_PROGRAMS.has(name)) acc.downloaded.add(resolveLoose(t.text, cmd, acc))
-    if (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') acc.written.set(resolveLoose(t.text, cmd, acc), writtenText(name, cmd))
+    if (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') {
+      const text = writtenText(name, cmd)
+      acc.written.set(resolveLoose(t.text, cmd, acc), text)
+      // a script written now and run by a later call is judged by its text now
+      const script = text === undefined ? undefined : judgeScript(t.text, text, cmd.cwdLost ? undefined : cmd.cwd ?? acc.cwd)
+      const why = script === undefined ? [] : [...script.deny, ...script.ask]
+      if (why.length > 0) acc.ask.add(`writes a script (${t.text}) that, run, would be refused or asked about: ${why.slice(0, 2).join('; ')}`)
+    }
     for (const p of [t.text, ...(t.alternatives ?? [])]) {
       acc.ops.push({ op: op('file.update', 'redirect', [p], true), cwd: cmd.cwd, cwdLost: cmd.cwdLost, dynamic })
     }
@@ -1919,6 +1926,33 @@ function judgeTargets(acc: Acc, top: Op): {
     }
   }
   return { targetScope, targetKind, writeScope, writeKind, broad, touchesSecret }
+}
+
+/** Interpreters by `#!` line and by file extension, with the flag that runs code given inline. */
+const SCRIPT_LANGUAGES: readonly { readonly lang: string; readonly ext: RegExp; readonly shebang: RegExp; readonly run: string }[] = [
+  { lang: 'shell', ext: /\.(sh|bash|zsh|ksh|dash|command)$/i, shebang: /^#!\s*\S*\b(env\s+)?(ba|z|k|da|)sh\b/, run: '' },
+  { lang: 'python', ext: /\.pyw?$/i, shebang: /^#!\s*\S*\b(env\s+)?python[0-9.]*\b/, run: 'python3 -c' },
+  { lang: 'node', ext: /\.(c|m)?js$/i, shebang: /^#!\s*\S*\b(env\s+)?node\b/, run: 'node -e' },
+  { lang: 'ruby', ext: /\.rb$/i, shebang: /^#!\s*\S*\b(env\s+)?ruby\b/, run: 'ruby -e' },
+  { lang: 'perl', ext: /\.pl$/i, shebang: /^#!\s*\S*\b(env\s+)?perl\b/, run: 'perl -e' },
+]
+/** Longest script text judged (longer text: judged by its first part). */
+const MAX_SCRIPT = 32_768
+/** Reasons that only say the text is not a whole program (an edit's fragment), not what it does. */
+const PARTIAL_TEXT = /cannot parse|could not be fully analysed|comes from a variable|^runs inline [a-z0-9]+ code$/
+
+/**
+ * What a script file would do when run: its language (by `#!` line, else extension) and the reasons
+ * the shell analysis of its text gives — shell as a command line, other languages as the
+ * interpreter's inline code (`python3 -c`, `node -e`, …); reasons that only reflect a fragment
+ * (parse errors of an edit's text) are dropped. Undefined when the file is not a script.
+ */
+export function judgeScript(path: string, text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } | undefined {
+  const lang = SCRIPT_LANGUAGES.find((l) => l.shebang.test(text.slice(0, 200))) ?? SCRIPT_LANGUAGES.find((l) => l.ext.test(path))
+  if (lang === undefined || text.trim() === '') return undefined
+  const body = text.slice(0, MAX_SCRIPT)
+  const facts = analyzeShell(lang.run === '' ? body : `${lang.run} ${quoteWord(body)}`, cwd)
+  return { language: lang.lang, deny: facts.denyReasons, ask: facts.askReasons.filter((r) => !PARTIAL_TEXT.test(r)) }
 }
 
 export function analyzeShell(command: string, cwd?: string): ShellFacts {
