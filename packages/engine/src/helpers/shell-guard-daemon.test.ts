@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeShell } from './shell.ts'
+import { shellVerdict } from './shell-test-support.ts'
 
 /**
  * A permit0 daemon the agent starts with its own policy, store, settings or approve-link channel
  * would answer in the guard's place (its port, its reviewer secret, its links): refused. A plain
  * start asks; setting permit0's own variables for what runs next asks.
  */
-const CWD = '/home/dev/project'
-
-function verdict(command: string): { verdict: 'deny' | 'ask' | 'allow'; reasons: string } {
-  const f = analyzeShell(command, CWD)
-  return { verdict: f.deny ? 'deny' : f.ask ? 'ask' : 'allow', reasons: [...f.denyReasons, ...f.askReasons].join('; ') }
-}
+const verdict = (command: string) => shellVerdict(command)
 
 describe('a daemon of the agent’s choosing is refused', () => {
   it.each([
@@ -29,7 +24,7 @@ describe('a daemon of the agent’s choosing is refused', () => {
   ])('%s', (command, named) => {
     const v = verdict(command)
     expect(v.verdict).toBe('deny')
-    expect(v.reasons).toContain(`starts a permit0 daemon with ${named}`)
+    expect(v.reasons.join('; ')).toContain(`starts a permit0 daemon with ${named}`)
   })
 })
 

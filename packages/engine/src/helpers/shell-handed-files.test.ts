@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeShell } from './shell.ts'
+import { PROJECT_CWD, shellVerdict } from './shell-test-support.ts'
 import { handedFiles, peelRunner } from './shell/handed-files.ts'
 
 /**
@@ -10,11 +11,10 @@ import { handedFiles, peelRunner } from './shell/handed-files.ts'
  * visible here: a person decides. Known readers stay quiet; known writers are judged by their
  * targets (shell-executed-config.test.ts).
  */
-const CWD = '/home/dev/project'
-
-function quiet(command: string): { ask: boolean; deny: boolean; reasons: string[] } {
-  const f = analyzeShell(command, CWD)
-  return { ask: f.ask, deny: f.deny, reasons: [...f.denyReasons, ...f.askReasons] }
+const CWD = PROJECT_CWD
+const quiet = (command: string) => {
+  const { ask, deny, reasons } = shellVerdict(command)
+  return { ask, deny, reasons }
 }
 
 describe('an unmodeled program handed a package manifest needs a person, naming the file', () => {

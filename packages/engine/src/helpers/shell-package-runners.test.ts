@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeShell } from './shell.ts'
+import { shellVerdict } from './shell-test-support.ts'
 import { knownTool, parseRunner, registryFetches } from './shell/package-runners.ts'
 
 /**
@@ -8,11 +8,9 @@ import { knownTool, parseRunner, registryFetches } from './shell/package-runners
  * its exact registry name (at most a version pin, from the ecosystem's own registry). Runners that
  * only start installed code (`pnpm exec`, `npx --no`) stay quiet.
  */
-const CWD = '/home/dev/project'
-
-function judge(command: string): { ask: boolean; deny: boolean; reasons: string[] } {
-  const f = analyzeShell(command, CWD)
-  return { ask: f.ask, deny: f.deny, reasons: [...f.denyReasons, ...f.askReasons] }
+const judge = (command: string) => {
+  const { ask, deny, reasons } = shellVerdict(command)
+  return { ask, deny, reasons }
 }
 
 describe('a runner that may fetch an unknown package asks, naming it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeShell } from './shell.ts'
+import { shellVerdict } from './shell-test-support.ts'
 
 /**
  * A glob reads whatever it expands to, and a recursive reader (`grep -r`, `rg`, `cp -r`, …) every
@@ -8,12 +8,7 @@ import { analyzeShell } from './shell.ts'
  * (deny), credentials and whole-home or whole-disk searches ask; a project's own globs and
  * recursive searches stay quiet.
  */
-const CWD = '/home/dev/project'
-
-function verdict(command: string): { verdict: 'deny' | 'ask' | 'allow'; reasons: string[] } {
-  const f = analyzeShell(command, CWD)
-  return { verdict: f.deny ? 'deny' : f.ask ? 'ask' : 'allow', reasons: [...f.denyReasons, ...f.askReasons] }
-}
+const verdict = (command: string) => shellVerdict(command)
 
 describe('reading permit0 secrets through a glob or a directory is refused', () => {
   it.each([
@@ -70,6 +65,6 @@ describe('everyday globs and recursive searches stay quiet', () => {
     'ls -R ~/.permit0',
     'grep -r x ~/project',
   ])('%s → allow', (command) => {
-    expect(verdict(command)).toEqual({ verdict: 'allow', reasons: [] })
+    expect(verdict(command)).toMatchObject({ verdict: 'allow', reasons: [] })
   })
 })

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeShell } from './shell.ts'
+import { PROJECT_CWD, shellVerdict } from './shell-test-support.ts'
 
 /**
  * The command a package runner or an environment runner starts is a command like any other: `rm -rf ~`
  * behind `pnpm exec`, `poetry run` or `nix develop -c` is judged as `rm -rf ~` (and the runner's
  * own fetch, if any, as before). Everyday runs of a project's tools stay quiet.
  */
-const CWD = '/home/dev/project'
-const verdict = (command: string): 'deny' | 'ask' | 'allow' => {
-  const f = analyzeShell(command, CWD)
-  return f.deny ? 'deny' : f.ask ? 'ask' : 'allow'
-}
+const CWD = PROJECT_CWD
+const verdict = (command: string) => shellVerdict(command).verdict
 
 describe('a runner does not hide the command it starts', () => {
   it.each([
