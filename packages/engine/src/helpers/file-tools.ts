@@ -9,6 +9,7 @@
  */
 import type { JsonObject, JsonValue } from '../types.ts'
 import { classifyPath, classifyPaths, normalizePosix, PathKind, PathScope, resolvePath, worseKind, worseScope, type PathKind as Kind, type PathScope as Scope } from './path.ts'
+import { CREDENTIAL_DIRS, globRegExp } from './guard-locations.ts'
 import type { HelperDef } from './types.ts'
 
 const GLOB_CHARS = /[*?[\]{}]/
@@ -54,6 +55,36 @@ function literalNames(path: string): string[] {
   return expanded.map((b) => dir + b.replace(/\[[^\]]*\]/g, '').replace(/[*?]/g, '')).filter((p) => !p.endsWith('/'))
 }
 
+/**
+ * Directory names a glob in a middle segment may stand for that hold secrets (`~/.perm?…` standing
+ * for `~/.permit0`): permit0's homes and the credential directories, by their first segment.
+ */
+const SENSITIVE_SEGMENTS: readonly string[] = [...new Set(['.permit0', 'permit0', ...CREDENTIAL_DIRS.map((d) => d.split('/')[1] ?? '').filter((n) => n !== '')])]
+
+/**
+ * The paths a glob's non-final segments can reach among the sensitive directories: each segment
+ * with a glob character that matches one of `SENSITIVE_SEGMENTS` is replaced by it (the rest kept),
+ * so a pattern under `~/.perm?…` is judged as the same pattern under `~/.permit0` too.
+ */
+function sensitiveExpansions(path: string): string[] {
+  const segs = path.split('/')
+  const out: string[] = []
+  for (let i = 0; i < segs.length - 1; i += 1) {
+    const seg = segs[i] as string
+    if (!GLOB_CHARS.test(seg)) continue
+    const re = globRegExp(seg)
+    // a glob matches a leading `.` only literally (`*` never matches `.permit0`, `.*` and `.p*` do)
+    const dotted = seg.startsWith('.') || seg.startsWith('[.')
+    for (const name of SENSITIVE_SEGMENTS) {
+      if (!(dotted || !name.startsWith('.')) || !re.test(name)) continue
+      const reach = [...segs.slice(0, i), name, ...segs.slice(i + 1)].join('/')
+      // a bare `permit0` is a secret home only in its system and config places (not `node_modules/permit0`)
+      if (name.startsWith('.') || GUARD_SECRET_HOME.test(reach)) out.push(reach)
+    }
+  }
+  return out
+}
+
 /** The literal directory before the first segment with a glob character. */
 function literalDir(path: string): string {
   const segs = path.split('/')
@@ -80,6 +111,14 @@ export function classifySearch(dir: string | undefined, patterns: readonly strin
     const folder = normalizePosix(literalDir(resolved))
     const inside = classifyPath(`${folder}/*`, cwd)
     for (const name of literalNames(resolved)) kind = worseKind(kind, classifyPath(name, cwd).kind)
+    // a glob in a middle segment may reach a secret directory (`~/.perm?…` for `~/.permit0`)
+    for (const reach of sensitiveExpansions(resolved)) {
+      const folderOf = normalizePosix(literalDir(reach))
+      kind = worseKind(kind, classifyPath(reach, cwd).kind)
+      kind = worseKind(kind, classifyPath(`${folderOf}/*`, cwd).kind)
+      for (const name of literalNames(reach)) kind = worseKind(kind, classifyPath(name, cwd).kind)
+      if (GUARD_SECRET_HOME.test(folderOf)) kind = worseKind(kind, PathKind.GuardSecret)
+    }
     scope = worseScope(worseScope(scope, direct.scope), inside.scope)
     kind = worseKind(worseKind(kind, direct.kind), inside.kind)
     if (GUARD_SECRET_HOME.test(folder)) kind = worseKind(kind, PathKind.GuardSecret)

@@ -214,7 +214,7 @@ export function isScriptedManifest(path: string): boolean {
 }
 
 /** A shell glob of one path segment as a regular expression (`*`, `?`, `[…]`, `{a,b}`). */
-function globRegExp(glob: string): RegExp {
+export function globRegExp(glob: string): RegExp {
   let out = ''
   for (let i = 0; i < glob.length; i += 1) {
     const c = glob[i] as string
