@@ -55,6 +55,14 @@ import type {
 
 /** How long a PostgreSQL replica appends the locked way after its cached chain head was stale. */
 export const OPTIMISTIC_BACKOFF_MS = 1_000
+/** How often a locked append is tried when it collided with another replica's one-statement insert. */
+const LOCKED_APPEND_ATTEMPTS = 5
+
+/** A unique violation (23505) or a deadlock (40P01): another writer took the sequence first. */
+const isWriteConflict = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === '23505' || code === '40P01'
+}
 
 /** The NOTIFY channel that carries resolved approval ids. */
 export const APPROVAL_CHANNEL = 'permit0_approval_resolved'
@@ -758,17 +766,26 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         if (!soleWriter) optimisticAfterMs = Date.now() + OPTIMISTIC_BACKOFF_MS
       }
     }
-    done ??= await auditDb.transaction().execute(async (trx) => {
-      const head = await trx
-        .selectFrom('audit_head')
-        .select(['sequence', 'entry_hash'])
-        .where('id', '=', 1)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
-      const chained = chainBatch(batch, { sequence: num(head.sequence), hash: head.entry_hash })
-      await insertChained(trx, chained)
-      return chained
-    })
+    // Under the head lock. Another replica's one-statement insert (after its cached head) takes the
+    // next sequence without the lock: this transaction then hits the primary key or a deadlock with
+    // it, writes nothing, and is run again on the head that replica left.
+    for (let attempt = 1; done === undefined; attempt += 1) {
+      try {
+        done = await auditDb.transaction().execute(async (trx) => {
+          const head = await trx
+            .selectFrom('audit_head')
+            .select(['sequence', 'entry_hash'])
+            .where('id', '=', 1)
+            .forUpdate()
+            .executeTakeFirstOrThrow()
+          const chained = chainBatch(batch, { sequence: num(head.sequence), hash: head.entry_hash })
+          await insertChained(trx, chained)
+          return chained
+        })
+      } catch (err) {
+        if (attempt >= LOCKED_APPEND_ATTEMPTS || !isWriteConflict(err)) throw err
+      }
+    }
     knownHead = done.head
     for (const { q, stored } of done.written) q.resolve(stored)
     for (const { q, err } of done.refused) {
