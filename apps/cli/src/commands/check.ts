@@ -1,5 +1,6 @@
 /** `permit0 check`: decide one tool call. Exit 0 allow, 1 human, 2 deny, 3 error. */
 import { readFileSync } from 'node:fs'
+import { readStdin } from '../stdin.ts'
 import { Command } from 'commander'
 import { createMemoryPolicyStore, Permission, type Permission as PermissionT } from '@permit0/engine'
 import { createDecider } from '../decision/decide.ts'
@@ -19,7 +20,7 @@ export interface CheckDeps {
   readonly cwd?: string
   readonly packsDirEnv?: string
   readonly nowMs?: number
-  readonly readStdin?: () => string
+  readonly readStdin?: () => string | Promise<string>
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
 }
@@ -37,7 +38,7 @@ export async function runCheck(options: CheckCommandOptions, deps: CheckDeps): P
   try {
     const text =
       options.input === undefined
-        ? (deps.readStdin ?? (() => readFileSync(0, 'utf8')))()
+        ? await (deps.readStdin ?? readStdin)()
         : options.input.startsWith('@')
           ? readFileSync(options.input.slice(1), 'utf8')
           : options.input

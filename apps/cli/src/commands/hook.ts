@@ -27,6 +27,7 @@ import {
   ON_FAILURE_MIN_VERSION,
 } from '../hook/install.ts'
 import { MAX_HOOK_INPUT_BYTES, hookMetadata, mayCarrySql, parseHookInput } from '../hook/input.ts'
+import { readStdin } from '../stdin.ts'
 import { type LocalEngine, evaluateLocal } from '../hook/local.ts'
 import { createFileSessionStore } from '../hook/session-file.ts'
 import { migrateLegacyHookSessions } from '../data-dir.ts'
@@ -279,17 +280,6 @@ function readFileOrUndefined(path: string): string | undefined {
   }
 }
 
-async function readStdinLimited(): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length
-    if (size > MAX_HOOK_INPUT_BYTES + 1) break
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
 function atomicWrite(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true })
   const tmp = `${path}.${process.pid}.tmp`
@@ -361,7 +351,7 @@ Examples:
     )
     .action(async (opts: HookOptions) => {
       process.exitCode = await runHook(opts, {
-        readStdin: readStdinLimited,
+        readStdin: () => readStdin(MAX_HOOK_INPUT_BYTES),
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
         env: ctx.env,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import {
   normalize,
@@ -12,6 +11,7 @@ import { z } from 'zod'
 import { PACKS_DIR_HELP } from '../engine-factory.ts'
 import { countErrors, formatIssueIn, loadPacksFromDisk, PacksDirError } from '../packs/index.ts'
 import { ExitCode, processIo, type CommandIo } from './pack/io.ts'
+import { readStdin } from '../stdin.ts'
 import type { CliContext } from '../env.ts'
 
 /** Accepts upstream's spellings: `tool_name`|`tool`, `parameters`|`input`. */
@@ -38,7 +38,7 @@ export interface NormalizeDeps {
   readonly io: CommandIo
   readonly env?: string
   readonly cwd?: string
-  readonly readStdin?: () => string
+  readonly readStdin?: () => string | Promise<string>
 }
 
 /** The wire (snake_case) form printed by `permit0 normalize`. */
@@ -54,9 +54,9 @@ export function normActionToJson(a: NormAction): JsonObject {
   }
 }
 
-export function runNormalize(options: NormalizeOptions, deps: NormalizeDeps): number {
+export async function runNormalize(options: NormalizeOptions, deps: NormalizeDeps): Promise<number> {
   const { io } = deps
-  const text = options.input === '-' ? (deps.readStdin ?? (() => readFileSync(0, 'utf8')))() : options.input
+  const text = options.input === '-' ? await (deps.readStdin ?? readStdin)() : options.input
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -124,8 +124,8 @@ export function normalizeCommand(ctx: CliContext, io: CommandIo = processIo): Co
       'after',
       `\nExample:\n  $ permit0 normalize --org-domain acme.com --input '{"tool_name":"gmail_send","parameters":{"to":"bob@ext.com"}}'\n`,
     )
-    .action((opts: { input: string; packsDir?: string; orgDomain?: string; client?: string; strictLockfile?: boolean }) => {
-      process.exitCode = runNormalize(
+    .action(async (opts: { input: string; packsDir?: string; orgDomain?: string; client?: string; strictLockfile?: boolean }) => {
+      process.exitCode = await runNormalize(
         {
           input: opts.input,
           ...(opts.packsDir === undefined ? {} : { packsDir: opts.packsDir }),

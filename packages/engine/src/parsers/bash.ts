@@ -54,17 +54,17 @@ export type BashParse =
   | { readonly ok: false; readonly reason: 'not_loaded' | 'too_costly' | 'failed' }
 
 /** Parses bash text. The caller must `delete()` the tree when done (WASM memory). */
-export function parseBash(text: string): BashParse {
+export function parseBash(text: string, maxTicks: number = MAX_PARSE_TICKS): BashParse {
   if (parser === undefined) return { ok: false, reason: 'not_loaded' }
   let ticks = 0
   try {
     const tree = parser.parse(text, null, {
       progressCallback: () => {
         ticks += 1
-        return ticks > MAX_PARSE_TICKS
+        return ticks > maxTicks
       },
     } as ParseOptions)
-    if (tree === null) return { ok: false, reason: ticks > MAX_PARSE_TICKS ? 'too_costly' : 'failed' }
+    if (tree === null) return { ok: false, reason: ticks > maxTicks ? 'too_costly' : 'failed' }
     return { ok: true, tree }
   } catch {
     return { ok: false, reason: 'failed' }

@@ -130,6 +130,8 @@ interface Acc {
   readonly written: Map<string, string | undefined>
   /** `git remote add <name> <url>` earlier on the line. */
   readonly remotes: Map<string, string>
+  /** The parser's step budget (a script file gets more than a command line). */
+  readonly maxParseTicks: number
 }
 
 function homeOf(cwd: string | undefined): string | undefined {
@@ -1827,13 +1829,13 @@ function collect(text: string, cwd: string | undefined, acc: Acc, depth: number,
       acc.deny.add(`connects a shell to a network socket (reverse shell via /dev/${m[1] as string})`)
     } else acc.ask.add(`opens a raw network socket (/dev/${m[1] as string}/${m[2] as string})`)
   }
-  const parsed = parseBash(text)
+  const parsed = parseBash(text, acc.maxParseTicks)
   if (!parsed.ok) {
     acc.parseError = true
     acc.ask.add(parsed.reason === 'not_loaded'
       ? 'the bash parser is not loaded (initParsers() was not awaited)'
       : parsed.reason === 'too_costly'
-        ? `command too costly to parse (over ${MAX_PARSE_TICKS} parser steps)`
+        ? `command too costly to parse (over ${acc.maxParseTicks} parser steps)`
         : 'the bash parser failed on this command')
     return
   }
@@ -1936,8 +1938,12 @@ const SCRIPT_LANGUAGES: readonly { readonly lang: string; readonly ext: RegExp; 
   { lang: 'ruby', ext: /\.rb$/i, shebang: /^#!\s*\S*\b(env\s+)?ruby\b/, run: 'ruby -e' },
   { lang: 'perl', ext: /\.pl$/i, shebang: /^#!\s*\S*\b(env\s+)?perl\b/, run: 'perl -e' },
 ]
-/** Longest script text judged (longer text: judged by its first part). */
-const MAX_SCRIPT = 32_768
+/**
+ * A script file is parsed with this many times a command line's step budget (it is judged once,
+ * when written); a script still too costly, or longer than MAX_COMMAND_LENGTH, is asked about —
+ * never judged by a part of it.
+ */
+const SCRIPT_PARSE_FACTOR = 40
 /** Reasons that only say the text is not a whole program (an edit's fragment), not what it does. */
 const PARTIAL_TEXT = /cannot parse|could not be fully analysed|comes from a variable|^runs inline [a-z0-9]+ code$/
 
@@ -1950,17 +1956,17 @@ const PARTIAL_TEXT = /cannot parse|could not be fully analysed|comes from a vari
 export function judgeScript(path: string, text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } | undefined {
   const lang = SCRIPT_LANGUAGES.find((l) => l.shebang.test(text.slice(0, 200))) ?? SCRIPT_LANGUAGES.find((l) => l.ext.test(path))
   if (lang === undefined || text.trim() === '') return undefined
-  const body = text.slice(0, MAX_SCRIPT)
-  const facts = analyzeShell(lang.run === '' ? body : `${lang.run} ${quoteWord(body)}`, cwd)
+  const facts = analyzeShell(lang.run === '' ? text : `${lang.run} ${quoteWord(text)}`, cwd, { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR })
   return { language: lang.lang, deny: facts.denyReasons, ask: facts.askReasons.filter((r) => !PARTIAL_TEXT.test(r)) }
 }
 
-export function analyzeShell(command: string, cwd?: string): ShellFacts {
+export function analyzeShell(command: string, cwd?: string, options: { readonly maxParseTicks?: number } = {}): ShellFacts {
   const ctx: Ctx = { hosts: [], packages: [], flags: new Set(), sql: [] }
   const acc: Acc = {
     cwd, home: homeOf(cwd), ctx, ops: [], programs: [], deny: new Set(), ask: new Set(), sudo: false, background: false,
     globs: false, inlineCode: false, remoteCode: false, remoteExec: false, parseError: false, commands: 0,
     secretReads: [], egress: [], downloaded: new Set(), written: new Map(), remotes: new Map(),
+    maxParseTicks: options.maxParseTicks ?? MAX_PARSE_TICKS,
   }
   collect(command, cwd, acc, 0, false)
   let top: Op = acc.parseError ? op('process.run', 'unparsed') : { ...op('process.run', 'empty'), rank: 0 }
