@@ -37,7 +37,6 @@ import type { EngineCliOptions } from './engine-options.ts'
 
 export { PACKS_DIR_HELP, withEngineOptions, type EngineCliOptions } from './engine-options.ts'
 
-
 export interface EngineFactoryDeps {
   readonly cwd?: string
   /** `PERMIT0_PACKS_DIR`, passed in by the caller. */

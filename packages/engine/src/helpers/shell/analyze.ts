@@ -327,6 +327,9 @@ function codeOptionValues(name: string, argv: readonly string[]): CodeOption[] {
 }
 
 /** Removes wrappers; collects strings that will run as shell code. */
+/** Programs that run `-- command` with secrets in its environment. */
+const SECRET_INJECTORS = /^(doppler run|op run|infisical run|dotenvx run|chamber exec|aws-vault exec|teller run|vault-env|envchain \S+|sops exec-env|berglas exec)\b/
+
 /** Package managers and runners whose inner command `parseRunner` finds. */
 const PACKAGE_RUNNER_NAMES = new Set(['npx', 'pnpx', 'bunx', 'npm', 'pnpm', 'yarn', 'bun', 'uvx', 'uv', 'pipx'])
 
@@ -354,6 +357,7 @@ function environmentRunner(argv: readonly string[]): { at: number; shell?: undef
     return dash > 0 ? { at: dash + 1 } : undefined
   }
   if (name === 'volta' && sub === 'run') return after(2, ['--node', '--npm', '--pnpm', '--yarn', '--env'])
+  if (/^(conda|mamba|micromamba)$/.test(name) && sub === 'run') return after(2, ['-n', '--name', '-p', '--prefix', '--cwd'])
   if (name === 'nix' && (sub === 'develop' || sub === 'shell')) {
     const c = argv.findIndex((a, i) => i > 1 && (a === '-c' || a === '--command'))
     return c > 0 ? { at: c + 1 } : undefined
@@ -602,6 +606,13 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         if (!(argv[i] as string).startsWith('-')) inline(w[i], 'shell', 'concurrently')
       }
       w = []
+      break
+    }
+    // Secret injectors (`doppler run -- cmd`, `op run -- cmd`, `aws-vault exec p -- cmd`, …): the
+    // command after `--` is judged as a command too; the injector stays, judged as what it is.
+    if (SECRET_INJECTORS.test(`${name} ${argv[1] ?? ''}`)) {
+      const dash = argv.indexOf('--')
+      if (dash > 0 && dash < argv.length - 1) out.sub.push(w.slice(dash + 1))
       break
     }
     const env = environmentRunner(argv)
@@ -1140,13 +1151,20 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
  * changes is not visible here. Known readers and modeled writers are judged by their ops instead
  * (`handed-files.ts`).
  */
-/** Program names that begin a command line worth judging when an unmodeled program is handed one. */
-const COMMAND_HEADS = /^(rm|rmdir|shred|unlink|dd|mkfs(\..+)?|wipefs|truncate|curl|wget|nc|ncat|netcat|socat|scp|rsync|ssh|sftp|sh|bash|zsh|dash|ksh|fish|eval|exec|sudo|doas|su|python[0-9.]*|node|perl|ruby|php|lua|chmod|chown|chattr|kill|pkill|killall|git|npm|npx|pnpm|yarn|bun|bunx|pip[0-9.]*|cp|mv|tee|cat|base64|xxd|tar|zip|find|xargs|crontab|history|unset|export|permit0|claude|docker|kubectl|systemctl|launchctl|osascript|open|xdg-open)$/
+/**
+ * Whether `argv` starts a command the classifier knows (anything but an unknown program or script):
+ * the trailing words of an unmodeled program that begin one are judged as that command.
+ */
+function startsKnownCommand(argv: readonly string[]): boolean {
+  const ctx: Ctx = { hosts: [], packages: [], flags: new Set(), sql: [] }
+  const ops = classifyCommand(argv, { piped: false, xargs: false }, ctx)
+  return ops.some((o) => o.category !== 'program' && o.category !== 'script') || WRAPPERS[base(argv[0] ?? '')] !== undefined || SHELLS.has(base(argv[0] ?? ''))
+}
 
 /**
  * A program nothing here models (classify's `program`/`script`) handed something that reads as a command line — a string argument with
  * spaces or shell syntax (`nodemon --exec 'rm -rf ~'`, `hyperfine '…'`, `chokidar src -c '…'`) or
- * its trailing words starting with a known program (`entr rm -rf ~`, `perf record -- rm -rf ~`,
+ * its trailing words starting with a command the classifier knows (`entr rm -rf ~`, `perf record -- rm -rf ~`,
  * `aws-vault exec prod -- curl …`) — may run it: when that command line would be refused or asked
  * about on its own, this one needs a person, with its reasons.
  */
@@ -1157,7 +1175,7 @@ function judgeCommandLikeArguments(argv: readonly string[], cmd: Cmd, acc: Acc, 
   for (let i = 1; i < argv.length && lines.length < 8; i += 1) {
     const a = argv[i] as string
     if (/\s|[;&|`$<>]/.test(a.replace(/^--?[A-Za-z-]+=/, '')) && !looksLikeUrl(a)) lines.push(a.replace(/^--?[A-Za-z-]+=/, ''))
-    else if (!a.startsWith('-') && COMMAND_HEADS.test(base(a))) lines.push(argv.slice(i).map(quoteWord).join(' '))
+    else if (!a.startsWith('-') && startsKnownCommand(argv.slice(i))) lines.push(argv.slice(i).map(quoteWord).join(' '))
   }
   const cwd = cmd.cwdLost ? undefined : cmd.cwd ?? acc.cwd
   for (const line of lines) {
@@ -1954,10 +1972,41 @@ const PARTIAL_TEXT = /cannot parse|could not be fully analysed|comes from a vari
  * (parse errors of an edit's text) are dropped. Undefined when the file is not a script.
  */
 export function judgeScript(path: string, text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } | undefined {
+  if (isScriptedManifest(path) && !/[*?[{]/.test(path)) return judgeManifestScripts(text, cwd)
   const lang = SCRIPT_LANGUAGES.find((l) => l.shebang.test(text.slice(0, 200))) ?? SCRIPT_LANGUAGES.find((l) => l.ext.test(path))
   if (lang === undefined || text.trim() === '') return undefined
   const facts = analyzeShell(lang.run === '' ? text : `${lang.run} ${quoteWord(text)}`, cwd, { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR })
   return { language: lang.lang, deny: facts.denyReasons, ask: facts.askReasons.filter((r) => !PARTIAL_TEXT.test(r)) }
+}
+
+/**
+ * A package manifest's scripts (package.json `scripts`, composer.json `scripts`): each runs as a
+ * shell command line the next time `npm test`, `npm run x`, `composer x` is typed. Whole JSON is
+ * read by its `scripts`; an edit's fragment by every `"key": "value"` pair in it.
+ */
+function judgeManifestScripts(text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } | undefined {
+  let lines: string[]
+  try {
+    const scripts = (JSON.parse(text) as { scripts?: unknown }).scripts
+    lines = scripts !== null && typeof scripts === 'object' ? Object.values(scripts).flat().filter((v): v is string => typeof v === 'string') : []
+  } catch {
+    lines = [...text.matchAll(/"(?:[^"\\]|\\.)*"\s*:\s*("(?:[^"\\]|\\.)*")/g)].flatMap((m) => {
+      try {
+        return [JSON.parse(m[1] as string) as string]
+      } catch {
+        return []
+      }
+    })
+  }
+  if (lines.length === 0) return undefined
+  const deny = new Set<string>()
+  const ask = new Set<string>()
+  for (const line of lines.slice(0, 200)) {
+    const facts = analyzeShell(line, cwd)
+    for (const r of facts.denyReasons) deny.add(r)
+    for (const r of facts.askReasons) if (!PARTIAL_TEXT.test(r)) ask.add(r)
+  }
+  return { language: 'package-scripts', deny: [...deny], ask: [...ask] }
 }
 
 export function analyzeShell(command: string, cwd?: string, options: { readonly maxParseTicks?: number } = {}): ShellFacts {
