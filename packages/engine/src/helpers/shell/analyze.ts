@@ -44,6 +44,7 @@ import {
   type Ctx,
   type Op,
 } from './classify.ts'
+import { manifestKeyReasons, manifestRewrite, settingFromEnv, settingReasons } from './executed-config.ts'
 import { handedFiles } from './handed-files.ts'
 import { parseRunner, registryFetches } from './package-runners.ts'
 import { WalkAbort, walkStatement, type Cmd, type WalkState, type Word } from './walk.ts'
@@ -188,7 +189,7 @@ const WRAPPERS: Readonly<Record<string, Spec>> = {
   ltrace: { value: ['-e', '-o', '-p', '-s', '-u', '-n', '-a', '-A', '-D', '-l', '-L'] },
   valgrind: { value: [] },
   firejail: { value: [] },
-  unshare: { value: ['-S', '--setuid', '-G', '--setgid', '--map-user', '--map-group', '-R', '--root', '-w', '--wd'] },
+  unshare: { value: ['-S', '--setuid', '-G', '--setgid', '--map-user', '--map-group', '--map-users', '--map-groups', '--propagation', '--setgroups', '-R', '--root', '-w', '--wd'] },
   nsenter: { value: ['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-R', '--root', '-w', '--wd'] },
   'systemd-run': { value: ['-u', '--unit', '-p', '--property', '-E', '--setenv', '--description', '--slice', '-M', '--machine', '-H', '--host', '--uid', '--gid', '--working-directory', '--on-calendar', '--on-active', '--on-boot'] },
   'xvfb-run': { value: ['-n', '--server-num', '-s', '--server-args', '-f', '--auth-file', '-e', '--error-file', '-p'] },
@@ -213,7 +214,10 @@ function skipWith(argv: readonly string[], from: number, spec: Spec): number {
     }
     if (!a.startsWith('-') || a === '-') break
     if (spec.value.includes(a)) i += 2
-    else i += 1
+    else if (/^-[a-zA-Z]{2,}$/.test(a) && !spec.value.includes(a)) {
+      // a cluster of short options (`sudo -iu bob`): a value option last in it takes the next word
+      i += spec.value.includes(`-${a[a.length - 1] as string}`) && ![...a.slice(1, -1)].some((l) => spec.value.includes(`-${l}`)) ? 2 : 1
+    } else i += 1
   }
   for (let k = 0; k < (spec.skip ?? 0) && i < argv.length; k += 1) i += 1
   return i
@@ -267,8 +271,36 @@ const SHELL_CODE_OPTIONS: Record<string, readonly string[]> = {
   bsdtar: ['--use-compress-program'],
   zip: ['-TT', '--unzip-command'],
   rsync: ['-e', '--rsh', '--rsync-path'],
-  git: ['--exec', '-x'],
   make: ['--eval'],
+  // a program run on each file or for a step: `rg --pre CMD` (and its host-name helper), `sort
+  // --compress-program`, `man -P`, `scp -S`; judged as the command line it names
+  rg: ['--pre', '--hostname-bin'],
+  sort: ['--compress-program'],
+  man: ['-P', '--pager'],
+  scp: ['-S'],
+  sftp: ['-S'],
+  // git subcommands, keyed `git <sub>` (git's own options skipped)
+  'git rebase': ['--exec', '-x'],
+  'git difftool': ['-x', '--extcmd'],
+  'git clone': ['-u', '--upload-pack'],
+  'git fetch': ['--upload-pack'],
+  'git pull': ['--upload-pack'],
+  'git ls-remote': ['--upload-pack'],
+  'git push': ['--receive-pack', '--exec'],
+  'git archive': ['--exec'],
+  'git grep': ['-O', '--open-files-in-pager'],
+  'git filter-branch': ['--tree-filter', '--index-filter', '--msg-filter', '--env-filter', '--commit-filter', '--parent-filter', '--tag-name-filter', '--setup'],
+}
+/** Options whose value is optional and so only joined to them (`git grep -Ovim`, `--open-files-in-pager=vim`). */
+const JOINED_ONLY = new Set(['git grep -O', 'git grep --open-files-in-pager'])
+/** ssh options (`-o Key=Value`) whose value is a command run on this machine. */
+const SSH_COMMAND_KEYS = /^(proxycommand|localcommand|knownhostscommand)$/i
+const GIT_GLOBAL_VALUES = ['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']
+
+/** The key of `SHELL_CODE_OPTIONS` for a command: its program, or `git <sub>`. */
+function codeOptionKey(name: string, argv: readonly string[]): string {
+  if (name !== 'git') return name
+  return `git ${argv[skipWith(argv, 1, { value: GIT_GLOBAL_VALUES })] ?? ''}`
 }
 const EDITOR_COMMAND_OPTIONS: Record<string, readonly string[]> = {
   vim: ['-c', '--cmd'], vi: ['-c', '--cmd'], nvim: ['-c', '--cmd'], view: ['-c', '--cmd'], ex: ['-c', '--cmd'],
@@ -284,24 +316,40 @@ interface CodeOption {
 
 function codeOptionValues(name: string, argv: readonly string[]): CodeOption[] {
   const out: CodeOption[] = []
-  const shellOpts = SHELL_CODE_OPTIONS[name]
+  const key = codeOptionKey(name, argv)
+  if (name === 'ssh' || name === 'scp' || name === 'sftp' || name === 'autossh') {
+    // `-o ProxyCommand=…`, `-oLocalCommand=…`, `-o 'ProxyCommand …'`
+    for (let i = 1; i < argv.length; i += 1) {
+      const a = argv[i] as string
+      const joined = a.startsWith('-o') && a.length > 2
+      const kv = a === '-o' ? argv[i + 1] : joined ? a.slice(2) : undefined
+      const m = kv === undefined ? null : /^\s*([A-Za-z]+)\s*(?:=|\s)\s*(.*)$/s.exec(kv)
+      if (m !== null && SSH_COMMAND_KEYS.test(m[1] as string) && !/^none$/i.test((m[2] as string).trim())) {
+        out.push({ index: joined ? i : i + 1, option: `-o ${m[1] as string}`, shell: (m[2] as string).replace(/%[%hprnCdiLlTuk]/g, 'x') })
+      }
+    }
+  }
+  const shellOpts = SHELL_CODE_OPTIONS[key]
   const editorOpts = EDITOR_COMMAND_OPTIONS[name]
   if (shellOpts === undefined && editorOpts === undefined) return out
-  // `git -x` is `cherry-pick -x` (a flag); only `rebase` takes a command
-  if (name === 'git' && !argv.includes('rebase')) return out
   for (let i = 1; i < argv.length; i += 1) {
     const a = argv[i] as string
     let option: string | undefined
     let value: string | undefined
     let index = i
     for (const o of [...(shellOpts ?? []), ...(editorOpts ?? [])]) {
-      if (a === o && i + 1 < argv.length) {
+      const joinedOnly = JOINED_ONLY.has(`${key} ${o}`)
+      if (a === o && i + 1 < argv.length && !joinedOnly) {
         option = o
         value = argv[i + 1]
         index = i + 1
       } else if (o.startsWith('--') && a.startsWith(`${o}=`)) {
         option = o
         value = a.slice(o.length + 1)
+      } else if (/^-[A-Za-z]$/.test(o) && shellOpts?.includes(o) === true && a.startsWith(o) && a.length > 2) {
+        // a short option with its value joined (`-x'make test'`, `-Ovim`)
+        option = o
+        value = a.slice(2)
       }
     }
     // vim `+cmd`, less `+cmd`
@@ -375,6 +423,28 @@ function environmentRunner(argv: readonly string[]): { at: number; shell?: undef
   return undefined
 }
 
+/** GNU parallel's replacement strings (`{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`, `{1}`, …). */
+const PARALLEL_PLACEHOLDER = /\{(\.|\/|\/\/|\/\.|#|%|[0-9]+(\.|\/|\/\/|\/\.)?)?\}/
+const PARALLEL_PLACEHOLDERS = new RegExp(PARALLEL_PLACEHOLDER.source, 'g')
+/** fd's placeholders in `-x`/`-X` commands. */
+const FD_PLACEHOLDER = /\{(\/|\/\/|\.|\/\.)?\}/
+const FD_PLACEHOLDERS = new RegExp(FD_PLACEHOLDER.source, 'g')
+const FD_VALUES = ['-e', '--extension', '-t', '--type', '-E', '--exclude', '-d', '--max-depth', '--min-depth', '--exact-depth', '-S', '--size',
+  '-c', '--color', '-j', '--threads', '--changed-within', '--changed-before', '--change-newer-than', '--change-older-than', '-o', '--owner',
+  '--ignore-file', '--base-directory', '--search-path', '--path-separator', '--batch-size', '--max-buffer-time', '--max-results', '--format', '--and', '--hyperlink']
+
+/** What fd matches, as a glob: under its search path (`fd PATTERN PATH`, `--search-path`), else the working directory. */
+function fdMatchGlob(argv: readonly string[]): string {
+  const pos: string[] = []
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string
+    if (FD_VALUES.includes(a)) i += 1
+    else if (!a.startsWith('-') || a === '-') pos.push(a)
+  }
+  const root = optionValue(argv, '--search-path') ?? pos[1] ?? optionValue(argv, '--base-directory') ?? '.'
+  return `${root.replace(/\/$/, '')}/*`
+}
+
 function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
   let w = [...words]
   const out: Unwrapped = { argv: [], words: [], inline: [], sub: [], sudo: false, xargs: false, background: false, env: [] }
@@ -430,6 +500,17 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         w = w.slice(2)
         continue
       }
+      // `runuser [-l] user -c '…'`: su's form (without `-u`), the command is a shell string
+      if (name === 'runuser' && !argv.some((a) => a === '-u' || a === '--user' || a.startsWith('--user=') || /^-[a-zA-Z]*u[a-zA-Z]*$/.test(a))) {
+        const c = argv.findIndex((a) => a === '-c' || a === '--command' || a.startsWith('--command='))
+        if (c > 0) {
+          const a = argv[c] as string
+          if (a.startsWith('--command=')) inline({ ...(w[c] as Word), text: a.slice('--command='.length) }, 'shell', 'runuser -c')
+          else inline(w[c + 1], 'shell', 'runuser -c')
+        }
+        w = []
+        break
+      }
       if (name === 'chroot' && skipWith(argv, 1, spec) >= argv.length) {
         acc.ask.add('opens a shell in a chroot')
       }
@@ -456,7 +537,12 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
           split = a.slice('--split-string='.length)
           i += 1
           break
-        } else if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir' || a === '-P') i += 2
+        } else if (a === '-u' || a === '--unset' || a.startsWith('--unset=') || /^-u[A-Za-z_]/.test(a)) {
+          // `env -u HISTFILE bash`: the shell started without its history settings
+          const v = a === '-u' || a === '--unset' ? argv[i + 1] ?? '' : a.startsWith('--unset=') ? a.slice(8) : a.slice(2)
+          if (HISTORY_VARS.test(v)) acc.ask.add(`starts a program with ${v} unset (env -u ${v}): stops or hides the shell's history of what is run`)
+          i += a === '-u' || a === '--unset' ? 2 : 1
+        } else if (a === '-C' || a === '--chdir' || a === '-P') i += 2
         else if (a === '--') {
           i += 1
           break
@@ -518,14 +604,58 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       break
     }
     if (name === 'parallel') {
-      const sep = argv.findIndex((a) => a === ':::' || a === '::::' || a === ':::+')
-      const i = skipWith(argv, 1, { value: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '--delay', '--timeout', '-I', '--colsep', '-n', '--max-args'] })
+      const sep = argv.findIndex((a) => a === ':::' || a === '::::' || a === ':::+' || a === '::::+')
+      const i = skipWith(argv, 1, { value: ['-j', '--jobs', '-P', '--max-procs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '--delay', '--timeout', '-I', '--colsep', '-C', '-n', '-N', '--max-args', '--tmpdir', '--results', '--res', '--tag-string', '--workdir', '--wd', '-d', '--delimiter', '-E', '--eof', '--sshloginfile', '--slf', '--retries', '--memfree', '--load', '--nice', '--termseq', '--block', '--block-size', '--shebang-wrap', '--env', '--basefile', '--bf', '--return', '--transfer-file', '--tf'] })
       const cmdWords = w.slice(i, sep > 0 ? sep : undefined)
-      const args = sep > 0 ? w.slice(sep + 1).filter((x) => !x.text.startsWith(':::')) : []
-      if (cmdWords.length === 1 && args.length === 0) inline(cmdWords[0], 'shell', 'parallel')
-      else if (cmdWords.length > 0) for (const a of args.length > 0 ? args : [{ text: '$PARALLEL', dynamic: true, subst: [], glob: false }]) out.sub.push([...cmdWords, a])
+      // `:::: file` and `-a file` name files of arguments: unknown here
+      const fromFiles = argv[sep] === '::::' || argv[sep] === '::::+' || argv.some((a) => a === '-a' || a.startsWith('--arg-file'))
+      const given = sep > 0 && !fromFiles ? w.slice(sep + 1).filter((x) => !x.text.startsWith(':::')) : []
+      const args: Word[] = given.length > 0 ? given : [{ text: '$PARALLEL', dynamic: true, subst: [], glob: false }]
+      const replace = (text: string, a: Word): string => text.replace(PARALLEL_PLACEHOLDERS, a.dynamic ? '"$PARALLEL"' : quoteWord(a.text))
+      if (cmdWords.length === 1 && (/\s|[;&|`$<>()]/.test(cmdWords[0]?.text ?? '') || given.length === 0)) {
+        // one word: a command line run by a shell, each argument put in for `{}` (or appended)
+        const template = cmdWords[0] as Word
+        for (const a of args.slice(0, 8)) {
+          inline({ ...template, text: PARALLEL_PLACEHOLDER.test(template.text) ? replace(template.text, a) : `${template.text} ${a.dynamic ? '"$PARALLEL"' : quoteWord(a.text)}` }, 'shell', 'parallel')
+        }
+      } else if (cmdWords.length > 0) {
+        for (const a of args.slice(0, 8)) {
+          const placed = cmdWords.some((c) => PARALLEL_PLACEHOLDER.test(c.text))
+          const words = cmdWords.map((c) => (PARALLEL_PLACEHOLDER.test(c.text) ? { ...c, text: c.text.replace(PARALLEL_PLACEHOLDERS, a.text), dynamic: c.dynamic || a.dynamic } : c))
+          out.sub.push(placed ? words : [...words, a])
+        }
+      }
       w = []
       break
+    }
+    // `fd … -x/--exec CMD …` (once per match) and `-X/--exec-batch CMD …` (once, all matches):
+    // the command is judged with `{}` (and `{/}`, `{//}`, `{.}`, `{/.}`) as what fd can match
+    if (name === 'fd' || name === 'fdfind') {
+      const x = argv.findIndex((a, k) => k > 0 && /^(-x|-X|--exec|--exec-batch)(=|$)/.test(a))
+      if (x > 0) {
+        const a = argv[x] as string
+        const stop = argv.findIndex((b, k) => k > x && (b === ';' || b === '\\;'))
+        const end = stop > 0 ? stop : argv.length
+        const first: Word[] = a.includes('=') ? [{ ...(w[x] as Word), text: a.slice(a.indexOf('=') + 1) }] : []
+        const cmdWords = [...first, ...w.slice(x + 1, end)]
+        const match = fdMatchGlob([...argv.slice(0, x), ...argv.slice(end + 1)])
+        const placed = cmdWords.some((c) => FD_PLACEHOLDER.test(c.text))
+        const sub = cmdWords.map((c) => (FD_PLACEHOLDER.test(c.text) ? { ...c, text: c.text.replace(FD_PLACEHOLDERS, match), glob: true } : c))
+        if (sub.length > 0) out.sub.push(placed ? sub : [...sub, { text: match, dynamic: false, subst: [], glob: true }])
+        break
+      }
+    }
+    if (name === 'git') {
+      const gi = skipWith(argv, 1, { value: GIT_GLOBAL_VALUES })
+      // `git bisect run CMD args…`: the command runs at each bisection step
+      if (argv[gi] === 'bisect' && argv[gi + 1] === 'run' && argv.length > gi + 2) out.sub.push(w.slice(gi + 2))
+      // `git submodule foreach [--recursive] CMD…`: a shell command line run in every submodule
+      if (argv[gi] === 'submodule') {
+        const f = argv.indexOf('foreach', gi + 1)
+        let k = f + 1
+        while (f > 0 && k < argv.length && /^(--recursive|-q|--quiet|--)$/.test(argv[k] as string)) k += 1
+        if (f > 0 && k < argv.length) inline(w[k], 'shell', 'git submodule foreach', w.slice(k + 1))
+      }
     }
     if (name === 'script') {
       const c = argv.findIndex((a, i) => i > 0 && (a === '--command' || /^-[a-zA-Z]*c$/.test(a)))
@@ -549,7 +679,7 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
     for (const found of codeOptionValues(name, argv)) {
       const word = w[found.index] as Word
       if (found.shell === undefined) acc.ask.add(`${name} ${found.option} runs commands of its own`)
-      else inline({ ...word, text: found.shell }, 'shell', `${name} ${found.option}`)
+      else inline({ ...word, text: found.shell }, 'shell', `${codeOptionKey(name, argv)} ${found.option}`)
     }
     if (name === 'tmux' || name === 'screen' || name === 'byobu') {
       const sub = argv.findIndex((a, i) => i > 0 && /^(new-session|new|new-window|neww|split-window|splitw|send-keys|send|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/.test(a))
@@ -917,6 +1047,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   const name = argv[0] === undefined ? '' : base(argv[0])
   const pos = positional(argv)
   judgeHistory(name, argv, acc)
+  judgeAuditTrail(name, argv, acc)
   // permit0 stopped or bypassed
   if (['kill', 'pkill', 'killall', 'killall5', 'xkill', 'skill', 'fuser'].includes(name)) judgeKill(name, argv, cmd, acc)
   if (['systemctl', 'service', 'launchctl', 'rc-service', 'pm2', 'supervisorctl', 'docker', 'podman', 'stop', 'initctl', 'sv', 'forever', 'brew'].includes(name)) {
@@ -937,7 +1068,17 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.deny.add(`shuts down or reboots the machine (${argv.join(' ').slice(0, 60)})`)
   }
   if (name === 'crontab' && (hasShort(argv, 'r') || hasFlag(argv, '--remove'))) acc.deny.add('deletes the crontab (crontab -r)')
-  else if (name === 'crontab' && !hasShort(argv, 'l')) acc.ask.add('changes the crontab (persistence)')
+  else if (name === 'crontab' && !hasShort(argv, 'l')) {
+    acc.ask.add('changes the crontab (persistence)')
+    // `crontab -` / `crontab FILE`: the entries' commands are judged as commands
+    const file = positional(argv).find((p) => !/^-[a-zA-Z]$/.test(p))
+    if (!hasShort(argv, 'e')) judgeScheduledText(name, file === undefined || file === '-' ? undefined : file, cmd, acc, depth, cronCommands)
+  }
+  // `at`/`batch` read the commands they schedule from stdin or `-f FILE`: judged as commands
+  if ((name === 'at' || name === 'batch') && !argv.some((a) => /^-[a-zA-Z]*[lcrdV]/.test(a))) {
+    acc.ask.add(`schedules commands to run later, outside this session (${name})`)
+    judgeScheduledText(name, optionValue(argv, '-f'), cmd, acc, depth, (t) => t)
+  }
   if (/^(mkfs|mke2fs|mkswap|wipefs|fdisk|sfdisk|parted|sgdisk|gdisk|cfdisk|blkdiscard|badblocks)(\..*)?$/.test(name) ||
     (name === 'diskutil' && /^(erase|zero|secureErase|partition|reformat)/i.test(pos[0] ?? ''))) {
     acc.deny.add(`writes a disk or partition table (${name})`)
@@ -1044,6 +1185,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     }
   }
   judgeHandedFiles(argv, cmd, acc)
+  judgeExecutedConfig(argv, cmd, acc)
   if (ops.length > 0 && ops.every((o) => o.category === 'program' || o.category === 'script')) judgeCommandLikeArguments(argv, cmd, acc, depth)
   // another agent host started from the agent: its settings can drop the hook, and its own tool calls
   // are out of this call's sight
@@ -1144,6 +1286,57 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   if (u.dynamicProgram !== undefined) acc.ask.add(`the command word is not a literal (${u.dynamicProgram.slice(0, 40)})`)
 }
 
+/** The commands of crontab entries: schedule fields, variable lines and comments dropped, `%` (stdin) cut off. */
+function cronCommands(text: string): string {
+  const out: string[] = []
+  for (const line of text.split('\n')) {
+    const l = line.trim()
+    if (l === '' || l.startsWith('#') || /^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(l)) continue
+    const m = /^@\w+\s+(.*)$/.exec(l) ?? /^(?:\S+\s+){5}(.*)$/.exec(l)
+    const command = (m?.[1] ?? l).replace(/(^|[^\\])%.*$/, '$1')
+    out.push(command)
+  }
+  return out.join('\n')
+}
+
+/**
+ * Commands a scheduler reads (`at`, `batch`, `crontab -`/`FILE`): from `file` (written earlier on
+ * the line, else not visible), a here-document, a literal upstream (`echo … | at now`) or an
+ * unknown pipe. Visible text is judged as commands (`commands` extracts them); text that is not
+ * visible is asked about.
+ */
+function judgeScheduledText(name: string, file: string | undefined, cmd: Cmd, acc: Acc, depth: number, commands: (text: string) => string): void {
+  const cwd = cmd.cwdLost ? undefined : cmd.cwd
+  const run = (text: string): void => collect(commands(text), cwd, acc, depth + 1, false)
+  const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
+  const from = file ?? cmd.redirects.find((r) => r.op === '<')?.target?.text
+  if (from !== undefined) {
+    const path = resolveLoose(from, cmd, acc)
+    const text = acc.written.get(path)
+    if (text !== undefined) run(text)
+    else if (acc.downloaded.has(path)) {
+      acc.remoteCode = true
+      acc.ask.add(`${name} schedules commands downloaded on the same line (${from})`)
+    } else acc.ask.add(`${name} schedules commands from a file not visible here (${from})`)
+    return
+  }
+  if (here !== undefined) {
+    run(here.body ?? '')
+    if (here.bodyDynamic === true) acc.ask.add(`${name} schedules commands with expansions in them`)
+    return
+  }
+  if (cmd.pipeFrom.length === 0) return
+  if (cmd.pipeFrom.some((c) => c.network === true)) {
+    acc.remoteCode = true
+    acc.ctx.flags.add('pipes_to_shell')
+    acc.ask.add(`${name} schedules commands downloaded from the network`)
+    return
+  }
+  const printed = cmd.pipeFrom.map((c) => c.output)
+  if (printed.every((p) => p !== undefined)) run(printed.join('\n'))
+  else acc.ask.add(`${name} schedules commands read from a pipe, not visible here`)
+}
+
 /**
  * A program whose effect on its arguments is not modeled (an unknown binary, a project script, a
  * script run by an interpreter, a package run by `npx`/`pnpm dlx`/`yarn dlx`/`bunx`/`npm exec`)
@@ -1206,6 +1399,24 @@ function judgeHandedFiles(argv: readonly string[], cmd: Cmd, acc: Acc): void {
       acc.ask.add(`${program} is handed a startup or persistence file (${word}) and may rewrite it: what this program changes is not visible here`)
     }
   }
+}
+
+/**
+ * The project's executed configuration changed without naming the file (`executed-config.ts`): a
+ * tool rewriting the manifest of its directory (`ncu -u`), a manifest key set by the package manager
+ * (`npm pkg set scripts.x=…`), package-manager settings that run commands or turn install scripts on.
+ */
+function judgeExecutedConfig(argv: readonly string[], cmd: Cmd, acc: Acc): void {
+  const rewrite = manifestRewrite(argv)
+  if (rewrite !== undefined) acc.ask.add(rewrite)
+  const cwd = cmd.cwdLost ? undefined : cmd.cwd ?? acc.cwd
+  const judgeLine = (line: string): string[] => {
+    if (line.length > 4096) return ['a script too long to analyse']
+    const f = analyzeShell(line, cwd)
+    return [...f.denyReasons, ...f.askReasons]
+  }
+  for (const r of manifestKeyReasons(argv, judgeLine)) acc.ask.add(r)
+  for (const r of settingReasons(argv)) acc.ask.add(r)
 }
 
 /** The archive an extracting command reads (`tar -xzf a.tgz`, `tar xzf a.tgz`, `unzip a.zip`); undefined: stdin. */
@@ -1543,13 +1754,70 @@ function judgeHistory(name: string, argv: readonly string[], acc: Acc): void {
   if (name === 'history' && (/[cds]/.test(opts) || /w/.test(opts) && argv.includes('/dev/null'))) {
     acc.ask.add(`erases or rewrites the shell history (${argv.join(' ').slice(0, 40)}): hides what was run`)
   }
-  if ((name === 'set' || name === 'shopt') && argv.some((a, i) => (a === '+o' || a === '-u') && argv[i + 1] === 'history')) {
-    acc.ask.add(`switches shell history off (${argv.join(' ')}): hides what is run next`)
+  // `set +o history`, `shopt -uo history`, `shopt -u -o history`, `set +o emacs +o history`
+  const off = name === 'set' ? argv.some((a, i) => a === '+o' && argv[i + 1] === 'history') || argv.some((a) => /^\+[a-zA-Z]*o$/.test(a)) && argv.includes('history')
+    : name === 'shopt' && /u/.test(opts) && /o/.test(opts) && argv.includes('history')
+  if (off) acc.ask.add(`switches shell history off (${argv.join(' ')}): hides what is run next`)
+  // bash without histappend overwrites the history file at exit, dropping other sessions' entries
+  if (name === 'shopt' && /u/.test(opts) && argv.includes('histappend')) {
+    acc.ask.add(`stops appending to the history file (${argv.join(' ')}): the shell overwrites it at exit, dropping other sessions' entries`)
   }
   if ((name === 'unset' || name === 'export' && argv.includes('-n')) && argv.slice(1).some((a) => HISTORY_VARS.test(a)) ||
-    name === 'setopt' && argv.some((a) => /^hist_?ignore_?(space|all)/i.test(a)) || name === 'unsetopt' && argv.some((a) => /history$/i.test(a))) {
+    (name === 'setopt' || name === 'unsetopt') && argv.slice(1).some((a) => zshOptionHidesHistory(name, a))) {
     acc.ask.add(`changes how the shell records history (${argv.join(' ').slice(0, 60)}): hides what is run next`)
   }
+  // zsh `fc`: `-p` switches to a fresh history list (no history file unless one is given); `-l` lists;
+  // `-W`/`-A`/`-R`/`-I` read and write files (judged as such); anything else re-runs earlier commands
+  if (name === 'fc') {
+    const letters = argv.slice(1).filter((a) => /^-[a-zA-Z]+$/.test(a)).join('')
+    if (/p/.test(letters)) acc.ask.add(`switches to a fresh shell history (${argv.join(' ').slice(0, 40)}): what is run next is not recorded`)
+    else if (!/[lWARIP]/.test(letters)) acc.ask.add(`re-runs or edits commands from the shell history (${argv.join(' ').slice(0, 40)}): what runs is not visible here`)
+  }
+}
+
+/** Daemons that keep the system's audit trail and logs. */
+const AUDIT_DAEMONS = /^(auditd|rsyslog|rsyslogd|syslog|syslog-ng|systemd-journald|journald|sysklogd|auditbeat|osqueryd|falco|wazuh-agent|ossec)(\.service|\.socket)?$/
+const AUDIT_STOP = /^(stop|kill|disable|mask|restart|reload)$/
+
+/**
+ * The system's audit trail weakened: kernel auditing switched off or its rules deleted (`auditctl -e
+ * 0`, `-D`), the journal vacuumed (`journalctl --vacuum-*`), audit and log daemons stopped or
+ * disabled, git's reflog expired or deleted (it records where branches pointed before a rewrite).
+ */
+function judgeAuditTrail(name: string, argv: readonly string[], acc: Acc): void {
+  const pos = positional(argv)
+  const what = argv.join(' ').slice(0, 60)
+  if (name === 'auditctl' && argv.some((a, i) => a === '-D' || (a === '-e' && argv[i + 1] === '0') || a === '-e0')) {
+    acc.ask.add(`switches the kernel audit trail off or deletes its rules (${what})`)
+  }
+  if (name === 'journalctl' && argv.some((a) => /^--vacuum-(time|size|files)/.test(a))) acc.ask.add(`deletes system journal entries (${what}): erases the record of what ran`)
+  const service = name === 'service' ? pos[0] : pos.slice(1).find((p) => AUDIT_DAEMONS.test(p))
+  const verb = name === 'service' ? pos[1] : pos[0]
+  if (['systemctl', 'service', 'rc-service', 'launchctl', 'sv'].includes(name) && service !== undefined && AUDIT_DAEMONS.test(service) && AUDIT_STOP.test(verb ?? '')) {
+    acc.ask.add(`stops or disables an audit or logging daemon (${what}): what runs next is not recorded`)
+  }
+  if (name === 'git') {
+    const gi = skipWith(argv, 1, { value: GIT_GLOBAL_VALUES })
+    if (argv[gi] === 'reflog' && (argv[gi + 1] === 'delete' || argv[gi + 1] === 'expire' && argv.some((a) => /^--expire(-unreachable)?=(now|all|0)/.test(a)))) {
+      acc.ask.add(`erases git's reflog (${what}): the record of where branches pointed before a rewrite`)
+    }
+  }
+}
+
+/** zsh options that, set (or unset), stop or hide the record of commands. */
+const ZSH_HIDING_SET = /^(histignorespace|histignorealldups|histnostore|histnofunctions)$/
+const ZSH_HIDING_UNSET = /history(time)?$/
+
+/** Whether `setopt|unsetopt OPTION` hides history (zsh ignores case and `_`; a `no` prefix inverts). */
+function zshOptionHidesHistory(name: string, option: string): boolean {
+  let o = option.toLowerCase().replace(/_/g, '')
+  let set = name === 'setopt'
+  if (o.startsWith('no') && o !== 'notify') {
+    o = o.slice(2)
+    set = !set
+  }
+  if (o === 'histsavebycopy' || o === 'histverify' || o === 'histexpand' || o === 'banghist') return false
+  return set ? ZSH_HIDING_SET.test(o) : ZSH_HIDING_UNSET.test(o)
 }
 
 /** `NAME=value` set for a command, by `env` or by `export`: command and code-loading variables. */
@@ -1560,6 +1828,11 @@ function judgeEnvAssignment(pair: string, cmd: Cmd, acc: Acc, depth: number): vo
   const value = pair.slice(eq + 1)
   if (HISTORY_VARS.test(key) && hidesHistory(key, value)) {
     acc.ask.add(`sets ${key}=${value.replace(/^(['"])(.*)\1$/s, '$2').slice(0, 40)}: stops or hides the shell's history of what is run`)
+    return
+  }
+  const setting = settingFromEnv(pair)
+  if (setting !== undefined) {
+    acc.ask.add(setting)
     return
   }
   if (key.startsWith('PERMIT0_')) {

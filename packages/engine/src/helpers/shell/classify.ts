@@ -794,6 +794,7 @@ function outputFiles(name: string, argv: readonly string[]): string[] {
   if (opts !== undefined) return optionValues(argv, ...opts)
   if (name === 'xxd') return positional(skipValues(argv.slice(1), ['-c', '-cols', '-g', '-groupsize', '-l', '-len', '-o', '-offset', '-s', '-seek', '-n', '-name']), 0).slice(1, 2)
   if (name === 'history' && argv.some((a) => /^-[a-zA-Z]*[wa]/.test(a))) return positional(argv).filter((p) => !/^[0-9]+$/.test(p))
+  if (name === 'fc' && argv.some((a) => /^-[a-zA-Z]*[WA]/.test(a))) return positional(argv).filter((p) => !/^[0-9]+$/.test(p) && p !== '/dev/null')
   const decompress = /^(gunzip|unxz|unlzma|bunzip2|unzstd|unlz4)$/.test(name) ||
     /^(gzip|xz|lzma|bzip2|zstd|lz4)$/.test(name) && argv.some((a) => a === '--decompress' || a === '--uncompress' || /^-[a-zA-Z0-9]*d/.test(a) && !a.startsWith('--'))
   if (decompress && !argv.some((a) => a === '-c' || a === '--stdout' || a === '--to-stdout' || /^-[a-zA-Z0-9]*[ctl]/.test(a) && !a.startsWith('--'))) {
@@ -967,6 +968,9 @@ function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] 
       ctx.flags.add('persistence')
       return hasFlag(argv, '-r') ? [op('file.delete', 'system', ['crontab'], true)] : [op('file.update', 'system', ['/etc/crontab'], true)]
     case 'at': case 'batch':
+      // `at -l` (atq), `-c` (print a job), `-V`: read only; `-r`/`-d` (atrm) remove jobs
+      if (argv.some((a) => /^-[a-zA-Z]*[lcV]/.test(a))) return [info('system')]
+      if (argv.some((a) => /^-[a-zA-Z]*[rd]/.test(a))) return [op('process.run', 'system')]
       ctx.flags.add('persistence')
       return [op('process.run', 'system')]
     case 'shutdown': case 'reboot': case 'halt': case 'poweroff':
