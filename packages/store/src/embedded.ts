@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
+import { EmbeddedDialect } from './embedded-dialect.ts'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { acquireDataDirLock } from './lock-file.ts'
@@ -44,7 +44,7 @@ export function createEmbeddedStore(config: Extract<StoreConfig, { kind: 'embedd
     release()
     throw err
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  const db = new Kysely<Database>({ dialect: new EmbeddedDialect(pglite) })
   const location = dir ?? 'memory'
   return createKyselyStore({
     kind: 'embedded',

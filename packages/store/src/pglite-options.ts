@@ -28,6 +28,8 @@ export const PGLITE_START_PARAMS: readonly string[] = [
   '-O',
   '-j',
   '-c', 'search_path=public',
+  // The embedded dialect writes values as quoted literals: a backslash must stay an ordinary character.
+  '-c', 'standard_conforming_strings=on',
   '-c', 'exit_on_error=false',
   '-c', 'log_checkpoints=false',
   '-c', 'max_worker_processes=0',
