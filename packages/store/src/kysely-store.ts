@@ -17,6 +17,7 @@ import {
   riskToJson,
 } from './audit-json.ts'
 import { verifyAuditChain } from './audit-verify.ts'
+import { createPooledPrng } from './ulid-prng.ts'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createLinkNonceRepository } from './link-nonces.ts'
 import { createSessionRecordRepository } from './session-records.ts'
@@ -235,7 +236,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const clock = options.clock ?? Date.now
   const signer: AuditSigner = createAuditSigner(options.audit?.signingKey ?? generateAuditKey())
   const redact = createRedactor(options.audit?.redactKeys ?? [])
-  const nextId = monotonicFactory()
+  const nextId = monotonicFactory(createPooledPrng())
   let currentFingerprint: string | undefined
   let keyRegistered = false
   let closed = false
