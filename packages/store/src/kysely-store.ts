@@ -8,6 +8,7 @@ import { type AuditSigner, createAuditSigner, generateAuditKey } from './audit-c
 import {
   auditBodyJson,
   auditEntryFromJson,
+  chainedAuditEntry,
   type AuditEntryJson,
   computeEntryHash,
   createRedactor,
@@ -711,7 +712,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         const entryHash = computeEntryHash(json)
         json.entry_hash = entryHash
         if (i === last) json.signature = signer.sign(entryHash)
-        stored = auditEntryFromJson(json)
+        stored = chainedAuditEntry(json)
       } catch (err) {
         return { failed: { at: i, err } }
       }
