@@ -1,10 +1,13 @@
 import { Hono } from 'hono'
-import { CheckActionRequestSchema, CheckRequestSchema, type CheckRequest } from '@permit0/contracts'
+import { CheckActionRequestSchema, CheckRequestSchema, createCheckRequestSchemas, type CheckRequest } from '@permit0/contracts'
 import { isAdmin, ROLES, requireRole } from '../auth.ts'
 import { requestSignal } from '../body.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { parseJson } from '../validate.ts'
+import { parseJson, PLAIN_JSON } from '../validate.ts'
+
+/** The check schemas for a body already found plain JSON (`parseJson`): no second walk of the parameters. */
+const PLAIN = createCheckRequestSchemas(PLAIN_JSON)
 
 const wantsAsync = (prefer: string | undefined): boolean =>
   prefer !== undefined && /(^|[\s,;])respond-async($|[\s,;])/i.test(prefer)
@@ -29,7 +32,7 @@ export function ownedContext(request: CheckRequest, admin: boolean): CheckReques
 export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
   return new Hono<AppEnv>()
     .post('/check', requireRole(deps, ROLES.check), async (c) => {
-      const body = withTraceQuery(ownedContext(await parseJson(c, CheckRequestSchema), isAdmin(deps, c)), c.req.query('trace'))
+      const body = withTraceQuery(ownedContext(await parseJson(c, CheckRequestSchema, PLAIN.CheckRequestSchema), isAdmin(deps, c)), c.req.query('trace'))
       const outcome = await deps.decisions.check(body, {
         signal: requestSignal(c),
         respondAsync: wantsAsync(c.req.header('prefer')),
@@ -38,7 +41,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
       return c.json(outcome.body, outcome.status)
     })
     .post('/check_action', requireRole(deps, ROLES.checkAction), async (c) => {
-      const body = withTraceQuery(await parseJson(c, CheckActionRequestSchema), c.req.query('trace'))
+      const body = withTraceQuery(await parseJson(c, CheckActionRequestSchema, PLAIN.CheckActionRequestSchema), c.req.query('trace'))
       const outcome = await deps.decisions.checkAction(body, {
         signal: requestSignal(c),
         respondAsync: wantsAsync(c.req.header('prefer')),
