@@ -10,17 +10,10 @@
  * request, and every request of an app served without Node bindings (`app.request()` in tests),
  * takes Hono's `bodyLimit` and the web `Request` as before.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from './env.ts'
-
-interface NodeBindings {
-  readonly incoming?: IncomingMessage
-  readonly outgoing?: ServerResponse
-}
-
-const bindings = (c: Context<AppEnv>): NodeBindings => (c.env ?? {}) as NodeBindings
+import { nodeBindings as bindings } from './node-request.ts'
 
 /** Body limit for `/api/*`: `onTooLarge` throws. Lean for a `Content-Length` request on Node. */
 export function leanBodyLimit(maxSize: number, onTooLarge: () => never): MiddlewareHandler<AppEnv> {

@@ -4,6 +4,7 @@ import { isAdmin, ROLES, requireRole } from '../auth.ts'
 import { requestSignal } from '../body.ts'
 import type { AppDeps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
+import { requestHeader } from '../node-request.ts'
 import { parseJson, PLAIN_JSON } from '../validate.ts'
 
 /** The check schemas for a body already found plain JSON (`parseJson`): no second walk of the parameters. */
@@ -35,7 +36,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
       const body = withTraceQuery(ownedContext(await parseJson(c, CheckRequestSchema, PLAIN.CheckRequestSchema), isAdmin(deps, c)), c.req.query('trace'))
       const outcome = await deps.decisions.check(body, {
         signal: requestSignal(c),
-        respondAsync: wantsAsync(c.req.header('prefer')),
+        respondAsync: wantsAsync(requestHeader(c, 'prefer')),
       })
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')
       return c.json(outcome.body, outcome.status)
@@ -44,7 +45,7 @@ export function checkRoutes(deps: Pick<AppDeps, 'decisions' | 'auth'>) {
       const body = withTraceQuery(await parseJson(c, CheckActionRequestSchema, PLAIN.CheckActionRequestSchema), c.req.query('trace'))
       const outcome = await deps.decisions.checkAction(body, {
         signal: requestSignal(c),
-        respondAsync: wantsAsync(c.req.header('prefer')),
+        respondAsync: wantsAsync(requestHeader(c, 'prefer')),
       })
       if (outcome.status === 202) c.header('Preference-Applied', 'respond-async')
       return c.json(outcome.body, outcome.status)
