@@ -53,12 +53,37 @@ export async function readBodyText(c: Context<AppEnv>): Promise<string> {
 
 /** Aborted when the client goes away before the answer is written (as the adapter's signal). */
 export function requestSignal(c: Context<AppEnv>): AbortSignal {
+  return lazyRequestSignal(c).signal
+}
+
+/**
+ * `{ signal }` with `requestSignal(c)`'s signal, whose `AbortController` is made when `signal` is
+ * first read: a `/check` that parks reads it, most never do. The connection is watched from the
+ * start, so a signal first read after the client went away is already aborted, for the same reason.
+ */
+export function lazyRequestSignal(c: Context<AppEnv>): { readonly signal: AbortSignal } {
   const { incoming, outgoing } = bindings(c)
-  if (incoming === undefined || outgoing === undefined) return c.req.raw.signal
-  const controller = new AbortController()
+  if (incoming === undefined || outgoing === undefined) {
+    return {
+      get signal() {
+        return c.req.raw.signal
+      },
+    }
+  }
+  let controller: AbortController | undefined
+  let abortedFor: string | undefined
   outgoing.once('close', () => {
-    if (incoming.errored) controller.abort(incoming.errored.toString())
-    else if (!outgoing.writableFinished) controller.abort('Client connection prematurely closed.')
+    if (incoming.errored) abortedFor = incoming.errored.toString()
+    else if (!outgoing.writableFinished) abortedFor = 'Client connection prematurely closed.'
+    if (abortedFor !== undefined) controller?.abort(abortedFor)
   })
-  return controller.signal
+  return {
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController()
+        if (abortedFor !== undefined) controller.abort(abortedFor)
+      }
+      return controller.signal
+    },
+  }
 }
