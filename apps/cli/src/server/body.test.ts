@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
+import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { lazyRequestSignal } from './body.ts'
+import { lazyRequestSignal, readBodyText } from './body.ts'
 import type { AppEnv } from './env.ts'
 
 function fakeCall(): { c: Context<AppEnv>; outgoing: EventEmitter & { writableFinished: boolean }; incoming: EventEmitter & { errored: Error | null } } {
@@ -36,5 +37,66 @@ describe('lazyRequestSignal', () => {
     outgoing.writableFinished = true
     outgoing.emit('close')
     expect(lazy.signal.aborted).toBe(false)
+  })
+})
+
+describe('readBodyText (a Content-Length body read from Node)', () => {
+  const call = (incoming: Readable, size: number): Context<AppEnv> => {
+    const vars = new Map<string, unknown>([['leanBody', { incoming, size }]])
+    return { env: {}, get: (k: string) => vars.get(k), set: (k: string, v: unknown) => vars.set(k, v) } as unknown as Context<AppEnv>
+  }
+  const source = () => new Readable({ read() {} })
+  const outcome = (p: Promise<string>) => p.then((text) => ({ text }), (err: Error) => ({ err: err.message }))
+
+  it('reads the body across chunks, as UTF-8', async () => {
+    const incoming = source()
+    const body = JSON.stringify({ q: 'ü'.repeat(10) })
+    const bytes = Buffer.from(body)
+    const read = outcome(readBodyText(call(incoming, bytes.length)))
+    incoming.push(bytes.subarray(0, 5))
+    incoming.push(bytes.subarray(5))
+    incoming.push(null)
+    expect(await read).toEqual({ text: body })
+  })
+
+  it('refuses a body shorter than its Content-Length', async () => {
+    const incoming = source()
+    const read = outcome(readBodyText(call(incoming, 10)))
+    incoming.push(Buffer.from('abc'))
+    incoming.push(null)
+    expect(await read).toEqual({ err: 'request body shorter than its Content-Length (3 of 10 bytes)' })
+  })
+
+  it('refuses a body longer than its Content-Length', async () => {
+    const incoming = source()
+    const read = outcome(readBodyText(call(incoming, 2)))
+    incoming.push(Buffer.from('abc'))
+    expect(await read).toEqual({ err: 'request body longer than its Content-Length (2 bytes)' })
+    expect(incoming.destroyed).toBe(true)
+  })
+
+  it('fails with the stream error, or premature close when the client leaves', async () => {
+    const errored = source()
+    const read1 = outcome(readBodyText(call(errored, 10)))
+    errored.destroy(new Error('aborted'))
+    expect(await read1).toEqual({ err: 'aborted' })
+    const closed = source()
+    const read2 = outcome(readBodyText(call(closed, 10)))
+    closed.push(Buffer.from('ab'))
+    closed.destroy()
+    expect(await read2).toEqual({ err: 'Premature close' })
+    const gone = source()
+    gone.destroy()
+    expect(await outcome(readBodyText(call(gone, 10)))).toEqual({ err: 'Premature close' })
+  })
+
+  it('reads the body once', async () => {
+    const incoming = source()
+    const c = call(incoming, 1)
+    const read = readBodyText(c)
+    incoming.push(Buffer.from('x'))
+    incoming.push(null)
+    expect(await read).toBe('x')
+    expect(c.get('leanBody')).toBeUndefined()
   })
 })

@@ -39,16 +39,48 @@ export async function readBodyText(c: Context<AppEnv>): Promise<string> {
   c.set('leanBody', undefined)
   const { incoming, size } = lean
   if (size === 0) return ''
-  const chunks: Buffer[] = []
-  let read = 0
-  for await (const chunk of incoming) {
-    const buf = chunk as Buffer
-    read += buf.length
-    if (read > size) throw new Error(`request body longer than its Content-Length (${size} bytes)`)
-    chunks.push(buf)
-  }
-  if (read < size) throw new Error(`request body shorter than its Content-Length (${read} of ${size} bytes)`)
-  return Buffer.concat(chunks, read).toString('utf8')
+  // Stream events rather than `for await`: the async iterator (end-of-stream watcher, a promise per
+  // chunk) cost more than the rest of reading a small body. Same outcomes: the bytes, the stream's
+  // error, `Premature close` when the client leaves mid-body, the length checks.
+  const prematureClose = () => Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })
+  if (incoming.destroyed) throw incoming.errored ?? prematureClose()
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let read = 0
+    const done = (): void => {
+      incoming.off('data', onData)
+      incoming.off('end', onEnd)
+      incoming.off('error', onError)
+      incoming.off('close', onClose)
+    }
+    const onData = (chunk: Buffer): void => {
+      read += chunk.length
+      if (read > size) {
+        done()
+        incoming.destroy()
+        reject(new Error(`request body longer than its Content-Length (${size} bytes)`))
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = (): void => {
+      done()
+      if (read < size) reject(new Error(`request body shorter than its Content-Length (${read} of ${size} bytes)`))
+      else resolve(Buffer.concat(chunks, read).toString('utf8'))
+    }
+    const onError = (err: Error): void => {
+      done()
+      reject(err)
+    }
+    const onClose = (): void => {
+      done()
+      reject(prematureClose())
+    }
+    incoming.on('data', onData)
+    incoming.on('end', onEnd)
+    incoming.on('error', onError)
+    incoming.on('close', onClose)
+  })
 }
 
 /** Aborted when the client goes away before the answer is written (as the adapter's signal). */
