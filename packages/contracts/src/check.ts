@@ -23,78 +23,107 @@ export const ClientDeadlineSchema = z.number().positive().max(MAX_HITL_TIMEOUT_S
 /** Longest accepted `metadata.session_id` (`@permit0/domain`'s `SESSION_ID_MAX_LENGTH`). */
 export const MAX_SESSION_ID_LENGTH = Domain.SESSION_ID_MAX_LENGTH
 
-/** `metadata` of a check request; well-known keys are typed, anything else passes through. */
-export const CheckMetadataSchema = z
-  .object({
-    session_id: z.string().min(1).max(MAX_SESSION_ID_LENGTH).optional(),
-    task_goal: z.string().optional(),
-    cwd: z.string().optional(),
-  })
-  .catchall(z.json())
-
 /**
- * `POST /api/v1/check` as sent on the wire. Accepts upstream's aliases (`tool` for `tool_name`,
- * `input` for `parameters`); sending both spellings of one field is an error. Unknown keys are
- * ignored, as upstream clients send extra fields.
+ * The check request schemas over `json`, the schema of their free-form JSON parts (`parameters`,
+ * `input`, extra `metadata` keys). The wire schemas below use `z.json()`. A server that has already
+ * walked a parsed body and found it plain JSON (what `JSON.parse` returns, with every number finite
+ * and no `__proto__` key: exactly what `z.json()` accepts and returns unchanged) may build them over
+ * a schema that takes such values as they are, instead of walking the same tree again.
  */
-export const CheckRequestWireSchema = z
-  .object({
-    tool_name: z.string().min(1).optional(),
-    tool: z.string().min(1).optional(),
-    parameters: z.json().optional(),
-    input: z.json().optional(),
+export function createCheckRequestSchemas<J extends z.ZodType<z.core.util.JSONType>>(json: J) {
+  /** `metadata` of a check request; well-known keys are typed, anything else passes through. */
+  const CheckMetadataSchema = z
+    .object({
+      session_id: z.string().min(1).max(MAX_SESSION_ID_LENGTH).optional(),
+      task_goal: z.string().optional(),
+      cwd: z.string().optional(),
+    })
+    .catchall(json)
+
+  /**
+   * `POST /api/v1/check` as sent on the wire. Accepts upstream's aliases (`tool` for `tool_name`,
+   * `input` for `parameters`); sending both spellings of one field is an error. Unknown keys are
+   * ignored, as upstream clients send extra fields.
+   */
+  const CheckRequestWireSchema = z
+    .object({
+      tool_name: z.string().min(1).optional(),
+      tool: z.string().min(1).optional(),
+      parameters: json.optional(),
+      input: json.optional(),
+      metadata: CheckMetadataSchema.optional(),
+      client_kind: z.string().optional(),
+      org_domain: z.string().min(1).optional(),
+      hitl_routing: z.string().optional(),
+      hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
+      hitl_wait: z.boolean().optional(),
+      client_deadline_secs: ClientDeadlineSchema.optional(),
+      /** Return the decision trace in the response (same as `?trace=1`). */
+      trace: z.boolean().optional(),
+    })
+    .superRefine((body, ctx) => {
+      if (body.tool_name !== undefined && body.tool !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['tool'], message: 'send either tool_name or tool, not both' })
+      } else if (body.tool_name === undefined && body.tool === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['tool_name'], message: 'tool_name is required' })
+      }
+      if (body.parameters !== undefined && body.input !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['input'], message: 'send either parameters or input, not both' })
+      } else if (body.parameters === undefined && body.input === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['parameters'], message: 'parameters is required' })
+      }
+    })
+
+  /** The check request with aliases folded: what the server works with. */
+  const CheckRequestSchema = CheckRequestWireSchema.transform((body) => ({
+    tool_name: (body.tool_name ?? body.tool) as string,
+    parameters: (body.parameters ?? body.input) as z.core.util.JSONType,
+    metadata: body.metadata ?? {},
+    ...(body.client_kind !== undefined && { client_kind: body.client_kind }),
+    ...(body.org_domain !== undefined && { org_domain: body.org_domain }),
+    ...(body.hitl_routing !== undefined && { hitl_routing: body.hitl_routing }),
+    ...(body.hitl_timeout_secs !== undefined && { hitl_timeout_secs: body.hitl_timeout_secs }),
+    ...(body.hitl_wait !== undefined && { hitl_wait: body.hitl_wait }),
+    ...(body.client_deadline_secs !== undefined && { client_deadline_secs: body.client_deadline_secs }),
+    ...(body.trace !== undefined && { trace: body.trace }),
+  }))
+
+  /** `POST /api/v1/check_action`: an already-normalized action (upstream Python SDK). */
+  const CheckActionRequestSchema = z.object({
+    action_type: z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'expected <domain>.<verb>'),
+    /** The vendor/channel; upstream calls it `source`. */
+    source: z.string().min(1).default('app'),
+    parameters: z.record(z.string(), json).default({}),
     metadata: CheckMetadataSchema.optional(),
-    client_kind: z.string().optional(),
-    org_domain: z.string().min(1).optional(),
-    hitl_routing: z.string().optional(),
     hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
     hitl_wait: z.boolean().optional(),
     client_deadline_secs: ClientDeadlineSchema.optional(),
     /** Return the decision trace in the response (same as `?trace=1`). */
     trace: z.boolean().optional(),
   })
-  .superRefine((body, ctx) => {
-    if (body.tool_name !== undefined && body.tool !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tool'], message: 'send either tool_name or tool, not both' })
-    } else if (body.tool_name === undefined && body.tool === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tool_name'], message: 'tool_name is required' })
-    }
-    if (body.parameters !== undefined && body.input !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['input'], message: 'send either parameters or input, not both' })
-    } else if (body.parameters === undefined && body.input === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['parameters'], message: 'parameters is required' })
-    }
-  })
+
+  return { CheckMetadataSchema, CheckRequestWireSchema, CheckRequestSchema, CheckActionRequestSchema }
+}
+
+const WIRE = createCheckRequestSchemas(z.json())
+
+/** `metadata` of a check request; well-known keys are typed, anything else passes through. */
+export const CheckMetadataSchema = WIRE.CheckMetadataSchema
+
+/**
+ * `POST /api/v1/check` as sent on the wire. Accepts upstream's aliases (`tool` for `tool_name`,
+ * `input` for `parameters`); sending both spellings of one field is an error. Unknown keys are
+ * ignored, as upstream clients send extra fields.
+ */
+export const CheckRequestWireSchema = WIRE.CheckRequestWireSchema
 
 /** The check request with aliases folded: what the server works with. */
-export const CheckRequestSchema = CheckRequestWireSchema.transform((body) => ({
-  tool_name: (body.tool_name ?? body.tool) as string,
-  parameters: (body.parameters ?? body.input) as z.infer<ReturnType<typeof z.json>>,
-  metadata: body.metadata ?? {},
-  ...(body.client_kind !== undefined && { client_kind: body.client_kind }),
-  ...(body.org_domain !== undefined && { org_domain: body.org_domain }),
-  ...(body.hitl_routing !== undefined && { hitl_routing: body.hitl_routing }),
-  ...(body.hitl_timeout_secs !== undefined && { hitl_timeout_secs: body.hitl_timeout_secs }),
-  ...(body.hitl_wait !== undefined && { hitl_wait: body.hitl_wait }),
-  ...(body.client_deadline_secs !== undefined && { client_deadline_secs: body.client_deadline_secs }),
-  ...(body.trace !== undefined && { trace: body.trace }),
-}))
+export const CheckRequestSchema = WIRE.CheckRequestSchema
 export type CheckRequestWire = z.input<typeof CheckRequestSchema>
 export type CheckRequest = z.output<typeof CheckRequestSchema>
 
 /** `POST /api/v1/check_action`: an already-normalized action (upstream Python SDK). */
-export const CheckActionRequestSchema = z.object({
-  action_type: z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'expected <domain>.<verb>'),
-  /** The vendor/channel; upstream calls it `source`. */
-  source: z.string().min(1).default('app'),
-  parameters: JsonObjectSchema.default({}),
-  metadata: CheckMetadataSchema.optional(),
-  hitl_timeout_secs: z.number().int().min(0).max(MAX_HITL_TIMEOUT_SECS).optional(),
-  hitl_wait: z.boolean().optional(),
-  client_deadline_secs: ClientDeadlineSchema.optional(),
-  /** Return the decision trace in the response (same as `?trace=1`). */
-  trace: z.boolean().optional(),
-})
+export const CheckActionRequestSchema = WIRE.CheckActionRequestSchema
 export type CheckActionRequest = z.output<typeof CheckActionRequestSchema>
 
 /** Response of `/check` and `/check_action` (product §3.4). Absent optionals are omitted. */

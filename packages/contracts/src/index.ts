@@ -31,6 +31,7 @@ export {
   CheckRequestSchema,
   CheckRequestWireSchema,
   CheckResponseSchema,
+  createCheckRequestSchemas,
   MAX_HITL_TIMEOUT_SECS,
   MAX_SESSION_ID_LENGTH,
 } from './check.ts'

@@ -227,7 +227,134 @@ export function auditEntryFromJson(value: unknown): AuditEntry {
       `audit entry is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
     )
   }
-  const j = parsed.data
+  return toAuditEntry(parsed.data)
+}
+
+type ParsedAuditEntryJson = z.infer<typeof AuditEntryJsonSchema>
+
+const PERMISSIONS: ReadonlySet<unknown> = new Set(Object.values(Domain.Permission))
+const TIERS: ReadonlySet<unknown> = new Set(Object.values(Domain.Tier))
+const DECISION_SOURCES: ReadonlySet<unknown> = new Set(Object.values(Domain.DecisionSource))
+const AUDIT_SOURCES: ReadonlySet<unknown> = new Set(Object.values(Domain.AuditSource))
+const AUDIT_KINDS: ReadonlySet<unknown> = new Set(Object.values(Domain.AuditEventKind))
+/** `Date.prototype.toISOString()` of a year 0–9999 (other years have a signed 6-digit form the schema refuses). */
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+const HEX_64 = /^[0-9a-f]{64}$/
+const HEX_128 = /^[0-9a-f]{128}$/
+
+/** A value the fast path does not vouch for: the schema decides (same entry or same error). */
+const UNSURE = Symbol('unsure')
+type Unsure = typeof UNSURE
+
+const isOptionalIn = (set: ReadonlySet<unknown>, value: unknown): boolean => value === undefined || set.has(value)
+const isOptionalFinite = (value: unknown): boolean => value === undefined || Number.isFinite(value)
+
+/** A copy of plain JSON, as `z.json()` returns it (`__proto__` keys dropped); `UNSURE` for anything else. */
+function copyJson(value: unknown): JsonValue | Unsure {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value
+    case 'number':
+      return Number.isFinite(value) ? value : UNSURE
+    case 'object':
+      if (value === null) return null
+      if (Array.isArray(value)) {
+        const out: JsonValue[] = new Array<JsonValue>(value.length)
+        for (let i = 0; i < value.length; i++) {
+          const item = copyJson(value[i])
+          if (item === UNSURE) return UNSURE
+          out[i] = item
+        }
+        return out
+      }
+      return copyJsonObject(value)
+    default:
+      return UNSURE
+  }
+}
+
+function copyJsonObject(value: unknown): JsonObject | Unsure {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return UNSURE
+  const proto = Object.getPrototypeOf(value) as unknown
+  if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(value).length > 0) return UNSURE
+  const out: JsonObject = {}
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') continue
+    const item = copyJson((value as Record<string, unknown>)[key])
+    if (item === UNSURE) return UNSURE
+    out[key] = item
+  }
+  return out
+}
+
+/**
+ * `auditEntryFromJson(json)` for an entry the store has just chained, without the schema: `json` is
+ * `auditBodyJson` of a typed `NewAuditEntry` plus the chain fields, so its shape and its `string`
+ * fields hold by construction. What the types cannot promise is checked here: closed value sets
+ * (a source read back from a row is only cast), timestamps the schema accepts (years 0–9999),
+ * finite numbers, the chain fields' formats, and that parameters, metadata and trace details are
+ * plain JSON (copied, as the schema copies them, so the entry shares nothing with the caller's
+ * objects). When a check fails the schema decides, so the result (entry or error) is the same.
+ */
+export function chainedAuditEntry(json: AuditEntryJson): AuditEntry {
+  const j = json as unknown as ParsedAuditEntryJson
+  const risk = j.risk_score
+  const review = j.human_review
+  const shadow = j.shadow
+  const sure =
+    typeof j.entry_id === 'string' &&
+    j.entry_id !== '' &&
+    Number.isSafeInteger(j.sequence) &&
+    j.sequence > 0 &&
+    typeof j.prev_hash === 'string' &&
+    HEX_64.test(j.prev_hash) &&
+    typeof j.entry_hash === 'string' &&
+    HEX_64.test(j.entry_hash) &&
+    (j.signature === undefined || (typeof j.signature === 'string' && HEX_128.test(j.signature))) &&
+    typeof j.key_id === 'string' &&
+    j.key_id !== '' &&
+    (j.batch_end === undefined || j.batch_end === true) &&
+    typeof j.timestamp === 'string' &&
+    ISO_MS.test(j.timestamp) &&
+    AUDIT_KINDS.has(j.kind) &&
+    PERMISSIONS.has(j.decision) &&
+    AUDIT_SOURCES.has(j.decision_source) &&
+    (risk === undefined || (Number.isFinite(risk.raw) && Number.isFinite(risk.score) && TIERS.has(risk.tier))) &&
+    (review === undefined || (PERMISSIONS.has(review.decision) && typeof review.reviewed_at === 'string' && ISO_MS.test(review.reviewed_at))) &&
+    isOptionalIn(PERMISSIONS, j.engine_decision) &&
+    isOptionalIn(DECISION_SOURCES, j.engine_source) &&
+    isOptionalIn(PERMISSIONS, j.retroactive_decision) &&
+    (shadow === undefined ||
+      (isOptionalIn(PERMISSIONS, shadow.permission) &&
+        isOptionalIn(DECISION_SOURCES, shadow.source) &&
+        isOptionalIn(TIERS, shadow.tier) &&
+        isOptionalFinite(shadow.score)))
+  if (!sure) return auditEntryFromJson(json)
+  const parameters = copyJsonObject(j.norm_action.parameters)
+  const rawParameters = copyJson(j.raw_tool_call.parameters)
+  const metadata = copyJsonObject(j.raw_tool_call.metadata)
+  if (parameters === UNSURE || rawParameters === UNSURE || metadata === UNSURE) return auditEntryFromJson(json)
+  const trace: ParsedAuditEntryJson['decision_trace'] = []
+  for (const stage of j.decision_trace) {
+    if (stage.detail === undefined) {
+      trace.push({ stage: stage.stage, outcome: stage.outcome })
+      continue
+    }
+    const detail = copyJsonObject(stage.detail)
+    if (detail === UNSURE) return auditEntryFromJson(json)
+    trace.push({ stage: stage.stage, outcome: stage.outcome, detail })
+  }
+  return toAuditEntry({
+    ...j,
+    norm_action: { ...j.norm_action, parameters },
+    raw_tool_call: { tool_name: j.raw_tool_call.tool_name, parameters: rawParameters, metadata },
+    decision_trace: trace,
+  })
+}
+
+/** The domain entry of a JSON line whose shape is known to be valid. */
+function toAuditEntry(j: ParsedAuditEntryJson): AuditEntry {
   const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } =>
     (v === undefined ? {} : { [key]: v }) as { [P in K]?: V }
   const fo = j.failed_open_context

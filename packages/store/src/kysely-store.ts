@@ -8,6 +8,7 @@ import { type AuditSigner, createAuditSigner, generateAuditKey } from './audit-c
 import {
   auditBodyJson,
   auditEntryFromJson,
+  chainedAuditEntry,
   type AuditEntryJson,
   computeEntryHash,
   createRedactor,
@@ -17,6 +18,7 @@ import {
   riskToJson,
 } from './audit-json.ts'
 import { verifyAuditChain } from './audit-verify.ts'
+import { createPooledPrng } from './ulid-prng.ts'
 import { describeCause, StoreError, StoreErrorCode } from './errors.ts'
 import { createLinkNonceRepository } from './link-nonces.ts'
 import { createSessionRecordRepository } from './session-records.ts'
@@ -235,7 +237,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
   const clock = options.clock ?? Date.now
   const signer: AuditSigner = createAuditSigner(options.audit?.signingKey ?? generateAuditKey())
   const redact = createRedactor(options.audit?.redactKeys ?? [])
-  const nextId = monotonicFactory()
+  const nextId = monotonicFactory(createPooledPrng())
   let currentFingerprint: string | undefined
   let keyRegistered = false
   let closed = false
@@ -710,7 +712,7 @@ export function createKyselyStore(options: KyselyStoreOptions): Store {
         const entryHash = computeEntryHash(json)
         json.entry_hash = entryHash
         if (i === last) json.signature = signer.sign(entryHash)
-        stored = auditEntryFromJson(json)
+        stored = chainedAuditEntry(json)
       } catch (err) {
         return { failed: { at: i, err } }
       }

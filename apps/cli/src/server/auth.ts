@@ -1,11 +1,11 @@
 import { hash } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { Clock } from '@permit0/approvals'
 import type { AppDeps, Authenticator, Role } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
+import { requestCookie, requestHeader } from './node-request.ts'
 import { LOCAL_REVIEWER, SESSION_COOKIE, type ReviewerAuth } from './reviewer-auth.ts'
 
 /**
@@ -43,9 +43,9 @@ export async function tokensRequired(deps: Pick<AppDeps, 'auth'>): Promise<boole
  */
 function localReviewer(c: Context<AppEnv>, reviewer: ReviewerAuth): { name: string; role: Role; local: true } | undefined {
   const principal = { name: LOCAL_REVIEWER, role: 'admin', local: true } as const
-  const secret = BEARER.exec(c.req.header('authorization') ?? '')?.[1]
+  const secret = BEARER.exec(requestHeader(c, 'authorization') ?? '')?.[1]
   if (secret !== undefined && reviewer.verifySecret(secret)) return principal
-  const session = getCookie(c, SESSION_COOKIE)
+  const session = requestCookie(c, SESSION_COOKIE)
   if (session !== undefined && reviewer.verifySession(session)) return principal
   return undefined
 }
@@ -63,7 +63,7 @@ export function requireRole(deps: Pick<AppDeps, 'auth'>, allowed: readonly Role[
       else if (!allowed.includes('agent')) throw new ServerError(ServerErrorCode.Unauthorized, REVIEWER_HINT)
       return next()
     }
-    const header = c.req.header('authorization')
+    const header = requestHeader(c, 'authorization')
     if (header === undefined || header === '') {
       throw new ServerError(ServerErrorCode.Unauthorized, 'missing bearer token (Authorization: Bearer <token>)')
     }

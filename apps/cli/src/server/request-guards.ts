@@ -3,6 +3,7 @@ import type { AppDeps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { isLoopbackHost, tokensRequired } from './auth.ts'
 import { ServerError, ServerErrorCode } from './errors.ts'
+import { requestHeader } from './node-request.ts'
 
 /** Public routes authenticated by their own signatures (signed approval links, Slack). */
 export const NOTIFY_PREFIX = '/notify/'
@@ -22,7 +23,7 @@ export function requestGuards(deps: Pick<AppDeps, 'auth' | 'anyHost'>): Middlewa
     // `/notify/` routes (signed links, Slack) authenticate every request by its own signature and
     // are reached through --public-url, whatever Host that carries.
     if (deps.anyHost !== true && !c.req.path.startsWith(NOTIFY_PREFIX)) {
-      const host = hostName(c.req.header('host') ?? '')
+      const host = hostName(requestHeader(c, 'host') ?? '')
       if (!isLoopbackHost(host) && !(await tokensRequired(deps))) {
         throw new ServerError(
           ServerErrorCode.Forbidden,
@@ -32,7 +33,7 @@ export function requestGuards(deps: Pick<AppDeps, 'auth' | 'anyHost'>): Middlewa
       }
     }
     if (WITH_BODY.has(c.req.method) && c.req.path.startsWith('/api/')) {
-      const type = c.req.header('content-type') ?? ''
+      const type = requestHeader(c, 'content-type') ?? ''
       if (!JSON_TYPE.test(type)) {
         throw new ServerError(
           ServerErrorCode.UnsupportedMediaType,

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { readBodyText } from './body.ts'
 import type { AppEnv } from './env.ts'
 import { ServerError, ServerErrorCode, type ErrorIssue } from './errors.ts'
@@ -34,13 +34,19 @@ function nulAt(path: string): never {
  * Rejects JSON nested deeper than `MAX_JSON_DEPTH`, with more than `MAX_JSON_NODES` values or
  * with a NUL character in a string or key, before any recursive code (schemas, normalizers, canonical hashing) sees it. Iterative, so a
  * hostile body cannot overflow the stack here either.
+ *
+ * Returns whether the value (parsed JSON) is also plain: every number finite (`JSON.parse` turns
+ * `1e999` into `Infinity`) and no key `__proto__`. Such a value is what `z.json()` accepts and
+ * returns unchanged, so a schema may then take its free-form parts as they are (`parseJson`).
  */
-export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH, nodes: MAX_JSON_NODES }): void {
+export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH, nodes: MAX_JSON_NODES }): boolean {
   const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }]
   let nodes = 0
+  let plain = true
   while (stack.length > 0) {
     const { value: v, depth, path } = stack.pop() as { value: unknown; depth: number; path: string }
     nodes += 1
+    if (typeof v === 'number' && !Number.isFinite(v)) plain = false
     if (nodes > limits.nodes) {
       throw new ServerError(ServerErrorCode.Validation, `request body has more than ${limits.nodes} JSON values`, {
         issues: [{ path: '(body)', message: `more than ${limits.nodes} values` }],
@@ -57,13 +63,21 @@ export function assertJsonShape(value: unknown, limits = { depth: MAX_JSON_DEPTH
     for (const [key, child] of entries) {
       const childPath = path === '' ? key : `${path}.${key}`
       if (key.includes('\u0000')) nulAt(childPath)
+      if (key === '__proto__') plain = false
       stack.push({ value: child, depth: depth + 1, path: childPath })
     }
   }
+  return plain
 }
 
-/** Parses the JSON body with `schema`; malformed, too deep or a schema violation → 400 envelope. */
-export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+/**
+ * Parses the JSON body with `schema`; malformed, too deep or a schema violation → 400 envelope.
+ * `plainSchema`: the same schema with its free-form JSON parts taking any value as it is (built
+ * with `PLAIN_JSON`), used when the shape walk found the body plain JSON, where `z.json()` would
+ * only walk the same tree again and return it unchanged. Otherwise `schema` decides (and names the
+ * field in its error).
+ */
+export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S, plainSchema?: z.ZodType<z.output<S>>): Promise<z.output<S>> {
   let raw: unknown
   try {
     raw = JSON.parse(await readBodyText(c))
@@ -72,11 +86,17 @@ export async function parseJson<S extends z.ZodType>(c: Context<AppEnv>, schema:
       issues: [{ path: '(body)', message: 'malformed JSON' }],
     })
   }
-  assertJsonShape(raw)
-  const parsed = schema.safeParse(raw)
+  const plain = assertJsonShape(raw)
+  const parsed = (plain && plainSchema !== undefined ? plainSchema : schema).safeParse(raw)
   if (!parsed.success) fail('request body', parsed.error)
   return parsed.data
 }
+
+/**
+ * Stands in for `z.json()` in a schema for a body `assertJsonShape` found plain: any value passes
+ * as it is (that walk already saw every value of the tree).
+ */
+export const PLAIN_JSON = z.custom<z.core.util.JSONType>()
 
 /** Parses the query string with `schema` (values are strings; use `z.coerce` in the schema). */
 export function parseQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
