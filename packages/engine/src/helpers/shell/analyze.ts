@@ -1728,6 +1728,10 @@ function noteComputedReads(argv: readonly string[], words: readonly Word[], cmd:
     if (w === undefined || a.startsWith('-') && !/^(if|of)=/.test(a)) continue
     const path = a.replace(/^(if|of)=/, '')
     if (!(w.dynamic || w.subst.length > 0) || !/^["']?(\$|`)/.test(path)) continue
+    // a literal file name under a computed directory (`$(git rev-parse --show-toplevel)/package.json`)
+    // is judged by that name (credential names are found by noteReads)
+    const lastSlash = path.lastIndexOf('/')
+    if (lastSlash > 0 && !/[$`)]/.test(path.slice(lastSlash + 1)) && path.slice(lastSlash + 1) !== '') continue
     acc.ask.add(`${who} reads a file whose path is computed at run time (${path.slice(0, 40)}): which file it is cannot be resolved`)
     return
   }
@@ -1737,7 +1741,8 @@ function noteReads(paths: readonly string[], cmd: Cmd, acc: Acc, who: string): v
   const recursive = readsDirectories(cmd.argv.map((w) => w.text))
   for (const p of paths) {
     if (p === '' || p === '-' || looksLikeUrl(p) && !p.startsWith('/')) continue
-    if (/\s/.test(p) && !/^(\/|~|\.\.?\/)/.test(p)) continue
+    // a space inside a command substitution (`$(dirname x)/.env`) does not make the word prose
+    if (/\s/.test(p.replace(/\$\([^)]*\)|`[^`]*`/g, '_')) && !/^(\/|~|\.\.?\/)/.test(p)) continue
     const f = facts(p, cmd.cwd, cmd.cwdLost, false, acc.cwd)
     // A glob reads whatever it expands to, and a recursive reader everything under its directory:
     // judged as a search of that directory and pattern is (`cat ~/.permit0/data/*`, `grep -r . ~`).
@@ -1943,7 +1948,8 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   acc.background ||= u.background || cmd.background
   // NODE_ENV/BABEL_ENV=production name a build mode, not a target (prod deploys and databases are
   // still read from the line in judgeLine)
-  const building = !u.sudo && BUILD_PROGRAMS.has(u.argv[0] === undefined ? '' : base(u.argv[0]))
+  // a build-mode variable set for a package manager or bundler, or exported for the commands after it
+  const building = !u.sudo && (u.argv[0] === undefined || BUILD_PROGRAMS.has(base(u.argv[0])))
   for (const e of u.env) if (prodWord(e.slice(e.indexOf('=') + 1)) && !(building && BUILD_MODE_VAR.test(e))) acc.ctx.flags.add('prod')
   for (const [k, v] of cmd.assigns) if (prodWord(v.text) && /ENV|STAGE/.test(k) && !(building && BUILD_MODE_VAR.test(`${k}=`))) acc.ctx.flags.add('prod')
   const argv = u.argv
@@ -2361,8 +2367,38 @@ export function judgeScript(path: string, text: string, cwd: string | undefined)
   if (isScriptedManifest(path) && !/[*?[{]/.test(path)) return judgeManifestScripts(text, cwd)
   const lang = SCRIPT_LANGUAGES.find((l) => l.shebang.test(text.slice(0, 200))) ?? SCRIPT_LANGUAGES.find((l) => l.ext.test(path))
   if (lang === undefined || text.trim() === '') return undefined
+  if (/\.ipynb$/i.test(path)) return judgeNotebookCell(text, cwd)
   const facts = analyzeShell(lang.run === '' ? text : `${lang.run} ${quoteWord(text)}`, cwd, { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR })
   return { language: lang.lang, deny: facts.denyReasons, ask: facts.askReasons.filter((r) => !PARTIAL_TEXT.test(r)) }
+}
+
+/**
+ * A notebook cell (NotebookEdit's `new_source`, or a whole `.ipynb` written): Python, plus IPython's
+ * shell escapes, which run as command lines — `!cmd`, `var = !cmd`, `%system`/`%sx`, and cells
+ * under `%%bash`/`%%sh`/`%%script sh`.
+ */
+function judgeNotebookCell(text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } {
+  // a whole notebook is JSON: its cell sources are string lines
+  const source = text.trimStart().startsWith('{') ? text.replace(/\\n/g, '\n').replace(/\\"/g, '"') : text
+  const shell: string[] = []
+  const python: string[] = []
+  let shellCell = false
+  for (const raw of source.split('\n')) {
+    const line = raw.replace(/^\s*"|",?\s*$/g, '')
+    if (/^\s*%%(bash|sh|script\s+(ba|z)?sh|system)\b/.test(line)) { shellCell = true; continue }
+    const esc = /^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?(?:!!?|%(?:system|sx|sc)\s+)(.*)$/.exec(line)
+    if (shellCell) shell.push(line)
+    else if (esc !== null) shell.push(esc[1] as string)
+    else python.push(raw)
+  }
+  const budget = { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR }
+  const py = analyzeShell(`python3 -c ${quoteWord(python.join('\n'))}`, cwd, budget)
+  const sh = shell.length === 0 ? undefined : analyzeShell(shell.join('\n'), cwd, budget)
+  return {
+    language: 'python',
+    deny: [...py.denyReasons, ...(sh?.denyReasons ?? [])],
+    ask: [...py.askReasons, ...(sh?.askReasons ?? [])].filter((r) => !PARTIAL_TEXT.test(r)),
+  }
 }
 
 /**

@@ -971,7 +971,7 @@ function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] 
     case 'pg_restore': case 'mysqldump': case 'dropdb': case 'createdb': case 'mongodump': case 'mongorestore':
       return classifySqlClient(argv, cmd, ctx)
     case 'scp': case 'rsync': case 'sftp': case 'rclone':
-      return name === 'sftp' || name === 'lftp' ? classifyBatchTransfer(argv, cmd, ctx) : classifyTransfer(argv, ctx)
+      return name === 'sftp' ? classifyBatchTransfer(argv, cmd, ctx) : classifyTransfer(argv, ctx)
     case 'lftp':
       return classifyBatchTransfer(argv, cmd, ctx)
     case 'passwd': case 'chpasswd':
