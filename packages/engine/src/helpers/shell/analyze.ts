@@ -1281,6 +1281,25 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.ask.add(`reads a password store (${name})`)
   }
   if (name === 'aws' && pos[0] === 'configure' && /^(get|export-credentials|list)$/.test(pos[1] ?? '')) acc.secretReads.push('AWS credentials (aws configure)')
+  // `kubectl cp LOCAL pod:/path`: a local file leaves for a cluster
+  if ((name === 'kubectl' || name === 'oc') && pos[0] === 'cp' && pos.length >= 3 && /:/.test(pos[pos.length - 1] as string)) {
+    noteReads(pos.slice(1, -1).filter((p) => !/^[^/~.][^/]*:/.test(p)), cmd, acc, `${name} cp`)
+    acc.egress.push(`${name} cp`)
+  }
+  // option files not visible here can name data to send and where (`curl -K f`: `data = @~/.ssh/id_rsa`)
+  const optionFile = name === 'curl' ? optionValue(argv, '-K', '--config') : name === 'wget' ? optionValue(argv, '--config', '-e', '--execute') : undefined
+  if (optionFile !== undefined) acc.ask.add(`${name} takes its options from ${name === 'wget' && optionValue(argv, '-e', '--execute') !== undefined ? 'a command string' : 'a file'} not visible here (${optionFile.slice(0, 40)}): it can name files to send and where`)
+  // switching off the system's security controls
+  if ((name === 'setenforce' && /^(0|permissive)$/i.test(pos[0] ?? '')) || (name === 'spctl' && argv.some((a) => /^--(master|global)-disable$/.test(a))) ||
+    (name === 'csrutil' && pos[0] === 'disable') || name === 'aa-teardown' || (name === 'aa-disable') || (name === 'sysctl' && argv.some((a) => /kernel\.(randomize_va_space|yama\.ptrace_scope|kptr_restrict|dmesg_restrict)=0/.test(a)))) {
+    acc.ask.add(`switches off a system security control (${argv.slice(0, 3).join(' ')})`)
+  }
+  // commands whose output is a credential: tokens, raw kubeconfigs, credential helpers, shadow entries
+  const printer = CREDENTIAL_PRINTERS.find(([prog, words]) => (typeof prog === 'string' ? prog === name : prog.test(name)) && words.test(argv.slice(1).join(' ')))
+  if (printer !== undefined) {
+    acc.secretReads.push(`${name} ${pos.slice(0, 3).join(' ')}`.trim())
+    acc.ask.add(`prints credentials (${name} ${pos.slice(0, 3).join(' ')})`)
+  }
   if (name === 'gcloud' && /print-access-token|print-identity-token/.test(argv.join(' '))) acc.secretReads.push('a gcloud token')
   if (name === 'kubectl' && ops.some((o) => o.action === 'secret.get')) acc.secretReads.push('a Kubernetes secret')
   if (name === 'docker' && pos[0] === 'run' && argv.some((a) => /^(-v|--volume|--mount)$/.test(a)) && argv.some((a) => /^\/:|^\/,|src=\/,|^\/var\/run\/docker\.sock/.test(a))) {
@@ -1935,6 +1954,78 @@ function judgeEnvAssignment(pair: string, cmd: Cmd, acc: Acc, depth: number): vo
   }
 }
 
+/** Backslash escapes as `printf` (and `echo -e`, `%b`) decode them: `\x72`, `\162`, `\u0072`, `\n`, … */
+function decodeEscapes(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|0?[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (/^[xuU]/.test(e)) return String.fromCodePoint(Number.parseInt(e.slice(1), 16))
+    if (/^[0-7]/.test(e)) return String.fromCharCode(Number.parseInt(e, 8))
+    return ({ n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b', E: '\x1b', '\\': '\\' } as Record<string, string>)[e] ?? `\\${e}`
+  })
+}
+
+/** What `echo` prints (`-e` decodes escapes); undefined when it cannot be known. */
+function echoOutput(argv: readonly string[]): string | undefined {
+  let i = 1
+  let escapes = false
+  while (i < argv.length && /^-[neE]+$/.test(argv[i] as string)) {
+    escapes = /e[^E]*$/.test(argv[i] as string) || escapes && !(argv[i] as string).includes('E')
+    i += 1
+  }
+  const text = argv.slice(i).join(' ')
+  return escapes ? decodeEscapes(text) : text
+}
+
+/**
+ * What `printf FORMAT ARGS…` prints: escapes decoded, `%s`/`%b`/`%c`/`%d` filled from the
+ * arguments (the format reused while arguments remain). Undefined for conversions not modelled
+ * (the text then counts as unknown, never as the literal format).
+ */
+function printfOutput(argv: readonly string[]): string | undefined {
+  let i = 1
+  if (argv[i] === '--') i += 1
+  if (argv[i] === '-v') return undefined
+  const format = argv[i]
+  if (format === undefined) return undefined
+  const args = argv.slice(i + 1)
+  let out = ''
+  let k = 0
+  for (let round = 0; round < 64; round += 1) {
+    let unknown = false
+    const piece = format.replace(/%(%|[-+ #0]*[0-9]*(?:\.[0-9]+)?([a-zA-Z]))/g, (m: string, spec: string, conv: string | undefined) => {
+      if (spec === '%') return '%'
+      const arg = args[k] ?? ''
+      k += 1
+      if (conv === 's' || conv === 'd' || conv === 'i' || conv === 'u') return arg
+      if (conv === 'b') return decodeEscapes(arg)
+      if (conv === 'c') return arg.slice(0, 1)
+      unknown = true
+      return m
+    })
+    if (unknown) return undefined
+    out += decodeEscapes(piece)
+    if (k === 0 || k >= args.length) break
+  }
+  return out
+}
+
+/** Programs and subcommands that print a credential (the reads pair with any egress on the line). */
+const CREDENTIAL_PRINTERS: readonly (readonly [string | RegExp, RegExp])[] = [
+  ['az', /\baccount get-access-token\b|\bad sp credential reset\b|\bkeyvault secret (show|download)\b|\bstorage account keys list\b|\bacr login\b.*--expose-token|\bacr credential show\b/],
+  ['kubectl', /\bconfig view\b.*--(raw|flatten)\b/],
+  ['oc', /\bwhoami\b.*(--show-token|-t\b)|\bconfig view\b.*--(raw|flatten)\b/],
+  [/^docker-credential-/, /^(get|list)\b/],
+  ['getent', /\b(shadow|gshadow)\b/],
+  ['secret-tool', /\b(lookup|search)\b/],
+  ['kwallet-query', /./],
+  ['keyring', /\bget\b/],
+  ['aws', /\bsts (get-session-token|assume-role)\b|\becr(-public)? get-login-password\b|\bcodeartifact get-authorization-token\b|\bssm get-parameters?\b.*--with-decryption/],
+  [/^(doctl|fly|flyctl)$/, /\bauth token\b/],
+  ['heroku', /\bauth:token\b/],
+  ['npm', /\btoken (list|ls)\b/],
+  ['glab', /\bauth (token|status\b.*(-t\b|--show-token))/],
+  ['gh', /\bauth status\b.*(-t\b|--show-token)/],
+]
+
 /** Variables naming a build mode (`NODE_ENV=production npm run build`), not a deployment target. */
 const BUILD_MODE_VAR = /^(NODE_ENV|BABEL_ENV)=/
 /** Package managers and bundlers a build-mode variable is given to (`NODE_ENV=production npm run build`). */
@@ -1959,11 +2050,11 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   for (const pair of [...cmd.assigns.map(([k, v]) => `${k}=${v.text}`), ...u.env, ...exported]) judgeEnvAssignment(pair, cmd, acc, depth)
   if (name !== '') acc.programs.push(name)
   cmd.program = name
+  // `rм`, `ｒｍ`, zero-width joiners: a command word that looks like another one is not understood
+  if (/[^\x21-\x7e]/.test(name)) acc.ask.add(`the command word has characters outside plain ASCII (${JSON.stringify(name).slice(1, -1).slice(0, 40)}): it may imitate another command`)
   cmd.network = NETWORK_PROGRAMS.has(name) || (name === 'gh' && argv.includes('api')) || (name === 'aws' && argv.includes('s3') && argv.includes('cp') && !(argv[argv.length - 1] ?? '').startsWith('s3://'))
   if ((name === 'echo' || name === 'printf') && argv.length > 1 && !cmd.argv.some((w) => w.dynamic)) {
-    cmd.output = name === 'echo'
-      ? argv.slice(1).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a))).join(' ')
-      : (argv[1] ?? '').includes('%') ? argv.slice(2).join(' ') : (argv[1] ?? '').replace(/\\n/g, '\n')
+    cmd.output = name === 'echo' ? echoOutput(argv) : printfOutput(argv)
   }
   const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
   if (name === 'cat' && argv.length === 1 && here !== undefined && here.bodyDynamic !== true) cmd.output = here.body ?? ''

@@ -384,7 +384,10 @@ function classifyTransfer(argv: readonly string[], ctx: Ctx): Op[] {
     ctx.hosts.push(...srcHosts)
     return [op('file.download', 'transfer', [dest], true)]
   }
-  return [op('file.copy', 'file', [...pos, ...copyDestinations(argv).into], true)]
+  // `rsync --delete SRC DEST`: whatever DEST holds that SRC lacks is deleted, so DEST counts as a
+  // recursive delete (an empty SRC over `~` or the project wipes it)
+  const deletes = base(argv[0] as string) === 'rsync' && argv.some((a) => /^--(del|delete(-(after|before|during|delay|excluded))?)$/.test(a))
+  return [op('file.copy', 'file', [...pos, ...copyDestinations(argv).into], true), ...(deletes ? [op('file.delete_recursive', 'sync', [dest], true)] : [])]
 }
 
 const PROTECTED_BRANCH = /^(main|master|production|prod|release([/-].*)?|live|stable|trunk|develop)$/
@@ -974,6 +977,9 @@ function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] 
       return name === 'sftp' ? classifyBatchTransfer(argv, cmd, ctx) : classifyTransfer(argv, ctx)
     case 'lftp':
       return classifyBatchTransfer(argv, cmd, ctx)
+    case 'getent':
+      // reads name-service databases (`getent passwd dev`, `getent hosts x`); `shadow` is a credential read (analyze)
+      return [info('system')]
     case 'passwd': case 'chpasswd':
       return [op('iam.reset_password', 'system')]
     case 'useradd': case 'adduser': case 'groupadd': case 'addgroup':
