@@ -481,6 +481,12 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         acc.ask.add(`runs as another user (${name})`)
       }
       if (name === 'nohup' || name === 'setsid' || name === 'disown') out.background = true
+      // `systemd-run --on-calendar=…`/`--on-active`/`--on-boot`/`--timer-property`: a transient timer
+      // runs the command again later, unattended (scheduling: persistence)
+      if (name === 'systemd-run' && argv.some((a) => /^--(on-[a-z-]+|timer-property)(=|$)/.test(a))) {
+        acc.ctx.flags.add('persistence')
+        acc.ask.add('systemd-run schedules the command on a timer (runs again later, unattended)')
+      }
       if (name === 'sudo' && argv.some((a) => /^-[a-zA-Z]*[is]$/.test(a)) && skipWith(argv, 1, spec) >= argv.length) {
         acc.ask.add('opens a root shell (sudo -i/-s)')
       }
@@ -1249,6 +1255,11 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     }
   }
   if (['mail', 'mailx', 'mutt', 'sendmail', 'msmtp', 'swaks'].includes(name)) acc.egress.push(name)
+  // user services that outlive the session
+  if (name === 'loginctl' && pos[0] === 'enable-linger') {
+    acc.ctx.flags.add('persistence')
+    acc.ask.add('loginctl enable-linger keeps the user\'s services running after logout (persistence)')
+  }
   // trusting a directory's startup file: it then runs on every `cd` into it, unasked
   if ((name === 'direnv' && /^(allow|permit|grant)$/.test(pos[0] ?? '')) || ((name === 'mise' || name === 'rtx') && pos[0] === 'trust')) {
     acc.ctx.flags.add('persistence')
@@ -2456,11 +2467,37 @@ const PARTIAL_TEXT = /cannot parse|could not be fully analysed|comes from a vari
  */
 export function judgeScript(path: string, text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } | undefined {
   if (isScriptedManifest(path) && !/[*?[{]/.test(path)) return judgeManifestScripts(text, cwd)
+  if (BUILD_FILE.test(path) && text.trim() !== '') return judgeBuildFile(text, cwd)
   const lang = SCRIPT_LANGUAGES.find((l) => l.shebang.test(text.slice(0, 200))) ?? SCRIPT_LANGUAGES.find((l) => l.ext.test(path))
   if (lang === undefined || text.trim() === '') return undefined
   if (/\.ipynb$/i.test(path)) return judgeNotebookCell(text, cwd)
   const facts = analyzeShell(lang.run === '' ? text : `${lang.run} ${quoteWord(text)}`, cwd, { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR })
   return { language: lang.lang, deny: facts.denyReasons, ask: facts.askReasons.filter((r) => !PARTIAL_TEXT.test(r)) }
+}
+
+/** Make and just files: their recipes run as shell command lines on `make`/`just` (everyday, never asked). */
+const BUILD_FILE = /(^|\/)(GNUmakefile|[Mm]akefile|[^/]+\.mk|[Jj]ustfile|\.justfile)$/
+
+/**
+ * A Makefile's or justfile's recipes (tab- or space-indented lines under a target, `@`/`-`/`+`
+ * prefixes dropped, `$$` → `$`): each judged as a shell command line. Make's own `$(VAR)`
+ * references read as substitutions, whose "not a literal" reasons are dropped as for fragments.
+ */
+function judgeBuildFile(text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } {
+  const recipes: string[] = []
+  for (const line of text.split('\n')) {
+    if (!/^(\t| {2,})\S/.test(line)) continue
+    recipes.push(line.trim().replace(/^[@+-]+/, '').replace(/\$\$/g, '$'))
+  }
+  if (recipes.length === 0) return { language: 'make', deny: [], ask: [] }
+  const deny: string[] = []
+  const ask: string[] = []
+  for (const r of recipes.slice(0, 400)) {
+    const f = analyzeShell(r, cwd)
+    deny.push(...f.denyReasons)
+    ask.push(...f.askReasons.filter((x) => !PARTIAL_TEXT.test(x) && !/not a literal|computed at run time|from a variable/.test(x)))
+  }
+  return { language: 'make', deny: [...new Set(deny)], ask: [...new Set(ask)] }
 }
 
 /**
