@@ -383,3 +383,12 @@ describe('Makefile and justfile recipes are judged when written', () => {
     expect([...(j?.deny ?? []), ...(j?.ask ?? [])]).toEqual([])
   })
 })
+
+describe('$(pwd) is the directory the line is in', () => {
+  it.each(['rm -rf "$(pwd)"', 'rm -Rf -- `pwd`', 'cd src && rm -rf "$(pwd)/.."'])('%s → deny', (command) => {
+    expect(verdict(command).verdict).toBe('deny')
+  })
+  it.each(['docker run --rm -v "$(pwd)":/app node:20 npm test', 'rm -rf "$(pwd)/dist"', 'cat "$(pwd)/package.json"'])('%s stays quiet', (command) => {
+    expect(verdict(command).verdict).toBe('allow')
+  })
+})

@@ -254,6 +254,10 @@ export function evalWord(n: BashNode, st: WalkState, on: OnCommand): Word {
       // `$(echo 'rm -rf ~')`: the output is known text (the analyzer fills `output` as it sees the command).
       const only = cmds.length === 1 ? cmds[0] : undefined
       if (only?.output !== undefined && !only.argv.some((w) => w.dynamic)) return { text: only.output, dynamic: false, subst: cmds, glob: false, expanded: true }
+      // `$(pwd)` is `$PWD`: the directory the line is in at this point, when known
+      if (only !== undefined && only.argv.length === 1 && only.argv[0]?.text === 'pwd' && only.redirects.length === 0 && !st.cwdLost && st.cwd !== undefined) {
+        return { text: st.cwd, dynamic: false, subst: cmds, glob: false, expanded: true }
+      }
       return dyn(n.text, cmds)
     }
     case 'arithmetic_expansion': {
