@@ -119,6 +119,9 @@ export function classifySearch(dir: string | undefined, patterns: readonly strin
       for (const name of literalNames(reach)) kind = worseKind(kind, classifyPath(name, cwd).kind)
       if (GUARD_SECRET_HOME.test(folderOf)) kind = worseKind(kind, PathKind.GuardSecret)
     }
+    // a directory that holds a credential directory further down (`~/.config` → `~/.config/gcloud/`,
+    // `~/.local` → `~/.local/share/keyrings/`, `/etc` → `/etc/ssl/private/`) reaches it
+    if (!GLOB_CHARS.test(resolved) && !direct.broad && holdsCredentialDir(folder)) kind = worseKind(kind, PathKind.Secret)
     scope = worseScope(worseScope(scope, direct.scope), inside.scope)
     kind = worseKind(worseKind(kind, direct.kind), inside.kind)
     if (GUARD_SECRET_HOME.test(folder)) kind = worseKind(kind, PathKind.GuardSecret)
@@ -127,6 +130,17 @@ export function classifySearch(dir: string | undefined, patterns: readonly strin
     paths.push(direct.resolved)
   }
   return { count: targets.length, scope, kind, dotfile, broad, paths }
+}
+
+/** Whether a credential directory (CREDENTIAL_DIRS, under the folder's home or absolute) lies strictly below `folder`. */
+function holdsCredentialDir(folder: string): boolean {
+  const f = folder.replace(/\/+$/, '').toLowerCase()
+  if (f === '' || f === '/') return false
+  const home = /^(\/home\/[^/]+|\/users\/[^/]+|\/root)(?=\/|$)/.exec(f)?.[0]
+  return CREDENTIAL_DIRS.some((d) => {
+    const full = d.startsWith('/.') || d.startsWith('/library/') ? (home === undefined ? undefined : `${home}${d}`) : d
+    return full !== undefined && full.startsWith(`${f}/`) && full.length > f.length + 1 && full.slice(f.length + 1).replace(/\/$/, '') !== ''
+  })
 }
 
 function searchFactsJson(args: readonly JsonValue[]): JsonValue {

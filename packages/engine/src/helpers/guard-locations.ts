@@ -24,7 +24,7 @@ const PERMIT0_DIR = /(\/\.permit0(\/|$))|\/(\.config|\.local\/share|\.local\/sta
 /** permit0's own configuration files wherever they are. */
 const PERMIT0_CONFIG = /(^|\/)(permit0\.ya?ml|\.permit0\.ya?ml|permit0\.config\.[cm]?[jt]s)$/
 /** The installed CLI and packages (the scope directory itself too), and the `permit0` bin links. */
-const PERMIT0_INSTALL = /(^|\/)node_modules\/(@permit0(\/|$)|permit0(\/|$)|\.pnpm\/@permit0\+)|\/(bin|node_modules\/\.bin)\/permit0$/
+const PERMIT0_INSTALL = /(^|\/)node_modules\/(@permit0(\/|$)|permit0(\/|$)|\.pnpm\/@permit0\+)|\/(bin|node_modules\/\.bin)\/permit0$|(^|\/)@permit0\/(cli|engine)\/(packs|dist|bin|package\.json)(\/|$)/
 
 /** Claude Code settings and hooks: user, project, local and managed. */
 const HOST_SETTINGS = [
@@ -56,7 +56,7 @@ export function guardLocation(resolved: string): GuardLocation {
   const inPermit0 = PERMIT0_DIR.test(p)
   // the data dir can be moved anywhere (PERMIT0_DATA_DIR); these names are permit0's own wherever they are
   if (GUARD_SECRET_ANYWHERE.has(base)) return GuardLocation.Secret
-  if (inPermit0 && (GUARD_SECRET_BASENAMES.has(base) || /\.(key|pem)$/.test(base))) return GuardLocation.Secret
+  if (inPermit0 && (GUARD_SECRET_BASENAMES.has(base) || /\.(key|pem)$/.test(base) || /token|secret|credential|passw|private/.test(base))) return GuardLocation.Secret
   if (inPermit0 || PERMIT0_CONFIG.test(p) || PERMIT0_INSTALL.test(p)) return GuardLocation.Config
   if (HOST_SETTINGS.some((re) => re.test(p))) return GuardLocation.Config
   return GuardLocation.None
@@ -159,6 +159,12 @@ export const PERSISTENCE_DIRS: readonly string[] = [
   '/.ssh/config', '/.ssh/rc', '/etc/ssh/sshd_config', '/etc/rc', '/.local/share/systemd/',
   '/library/startupitems/', '/etc/periodic/', '/etc/anacrontab', '/.config/git/hooks/',
   '/.vscode/tasks.json', '/.devcontainer/',
+  // editor settings that name programs it starts (terminal profiles, interpreter and tool paths) and
+  // launch configurations; Claude Code commands, agents, skills and output styles (their front
+  // matter declares hooks and allowed tools, `!` lines run shell commands when invoked)
+  '/.vscode/settings.json', '/.vscode/launch.json', '/.config/code/user/settings.json', '/.config/code/user/tasks.json',
+  '/library/application support/code/user/settings.json', '/library/application support/code/user/tasks.json',
+  '/.claude/commands/', '/.claude/agents/', '/.claude/skills/', '/.claude/output-styles/',
   '/.ipython/profile_default/startup/', '/.config/fish/config.fish',
 ]
 
@@ -188,6 +194,7 @@ export function isCredentialLocation(lower: string): boolean {
 export function isPersistenceLocation(lower: string): boolean {
   const slashed = `/${lower.replace(/^\//, '').replace(/\/+$/, '')}/`
   return PERSISTENCE_BASENAMES.has(baseName(lower)) && !(baseName(lower) === 'environment' && !lower.startsWith('/etc/')) ||
+    baseName(lower).endsWith('.code-workspace') ||
     PERSISTENCE_DIRS.some((d) => slashed.includes(d))
 }
 

@@ -181,10 +181,46 @@ function isBroad(resolved: string, home: string | undefined): boolean {
   const roots = (p: string): boolean => p === '/' || (home !== undefined && p === home) ||
     HOME_ROOT.exec(p)?.[0] === p || p === '/home/~' || p === '/Users' || p === '/home'
   if (roots(resolved)) return true
-  const i = resolved.lastIndexOf('/')
-  const last = resolved.slice(i + 1)
-  if (/^[.]?[*?]+$|^\.\[!.\]\*$|^\{.*\}$/.test(last)) return roots(i <= 0 ? '/' : resolved.slice(0, i))
-  return false
+  // a glob that can match a root or a whole home (`/hom?/dev`, `/*/dev`, `~/*/*`): every trailing
+  // wildcard segment only widens what it reaches, so it is dropped before the root is looked for
+  let p = resolved
+  for (;;) {
+    const i = p.lastIndexOf('/')
+    if (i < 0 || !/^[.]?[*?]+$|^\.\[!.\]\*$|^\{.*\}$/.test(p.slice(i + 1))) break
+    p = i <= 0 ? '/' : p.slice(0, i)
+    if (roots(p)) return true
+  }
+  return /[*?[]/.test(p) && globReachesRoot(p, home)
+}
+
+/** Root-like directories a glob segment list is tried against (`*` = any one name). */
+const BROAD_TEMPLATES: readonly (readonly string[])[] = [['home'], ['Users'], ['root'], ['home', '*'], ['Users', '*']]
+
+/** Whether a glob path (segments with `*`, `?`, `[…]`) can name `/home`, `/Users`, `/root`, a user's home or `home`. */
+function globReachesRoot(glob: string, home: string | undefined): boolean {
+  const segs = glob.split('/').filter((s) => s !== '')
+  const templates = home === undefined ? BROAD_TEMPLATES : [...BROAD_TEMPLATES, home.split('/').filter((s) => s !== '')]
+  return templates.some((t) => t.length === segs.length && t.every((name, k) => {
+    const seg = segs[k] as string
+    return name === '*' || globSegment(seg).test(name)
+  }))
+}
+
+function globSegment(seg: string): RegExp {
+  let re = ''
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i] as string
+    if (c === '*') re += '[^/]*'
+    else if (c === '?') re += '[^/]'
+    else if (c === '[') {
+      const end = seg.indexOf(']', i + 2)
+      if (end < 0) { re += '\\['; continue }
+      const body = seg.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')
+      re += `[${body}]`
+      i = end
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&')
+  }
+  try { return new RegExp(`^${re}$`) } catch { return /^/ }
 }
 
 /** Classifies one path relative to the working directory. */

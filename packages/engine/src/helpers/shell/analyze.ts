@@ -481,6 +481,12 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
         acc.ask.add(`runs as another user (${name})`)
       }
       if (name === 'nohup' || name === 'setsid' || name === 'disown') out.background = true
+      // `systemd-run --on-calendar=…`/`--on-active`/`--on-boot`/`--timer-property`: a transient timer
+      // runs the command again later, unattended (scheduling: persistence)
+      if (name === 'systemd-run' && argv.some((a) => /^--(on-[a-z-]+|timer-property)(=|$)/.test(a))) {
+        acc.ctx.flags.add('persistence')
+        acc.ask.add('systemd-run schedules the command on a timer (runs again later, unattended)')
+      }
       if (name === 'sudo' && argv.some((a) => /^-[a-zA-Z]*[is]$/.test(a)) && skipWith(argv, 1, spec) >= argv.length) {
         acc.ask.add('opens a root shell (sudo -i/-s)')
       }
@@ -680,6 +686,20 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
       const word = w[found.index] as Word
       if (found.shell === undefined) acc.ask.add(`${name} ${found.option} runs commands of its own`)
       else inline({ ...word, text: found.shell }, 'shell', `${codeOptionKey(name, argv)} ${found.option}`)
+    }
+    if (name === 'tmux') {
+      // hooks and key bindings run their command later, on an event: persistence for the session
+      const later = argv.findIndex((a, i) => i > 0 && /^(set-hook|bind-key|bind|source-file|source|set-option|set)$/.test(a))
+      if (later > 0 && (/^(set-hook|bind-key|bind|source-file|source)$/.test(argv[later] as string) || argv.slice(later + 1).some((a) => /(^|-)hook|^(default-command|default-shell|status-(left|right)|pane-border-format)$/.test(a)))) {
+        acc.ask.add(`tmux ${argv[later] as string} makes tmux run commands later, on an event (persistence)`)
+      }
+      // `if-shell CMD …`, `pipe-pane CMD`: a shell command line
+      const sh = argv.findIndex((a, i) => i > 0 && /^(if-shell|if|pipe-pane|pipep)$/.test(a))
+      if (sh > 0) {
+        let i = sh + 1
+        while (i < argv.length && (argv[i] as string).startsWith('-')) i += (argv[i] as string) === '-t' ? 2 : 1
+        if (w[i] !== undefined) inline(w[i], 'shell', `tmux ${argv[sh] as string}`)
+      }
     }
     if (name === 'tmux' || name === 'screen' || name === 'byobu') {
       const sub = argv.findIndex((a, i) => i > 0 && /^(new-session|new|new-window|neww|split-window|splitw|send-keys|send|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/.test(a))
@@ -1131,7 +1151,7 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   if (argv[0] !== undefined && acc.downloaded.has(resolveLoose(argv[0], cmd, acc))) {
     acc.remoteCode = true
     acc.ask.add(`runs a file downloaded on the same line (${argv[0]})`)
-  }
+  } else if (argv[0] !== undefined && argv[0].includes('/') && !acc.written.has(resolveLoose(argv[0], cmd, acc))) judgeOutsideScript('runs a program:', argv[0], cmd, acc)
   // network
   if (NETWORK_PROGRAMS.has(name) || ['nc.openbsd', 'nc.traditional'].includes(name)) judgeNetworkTool(name, argv, acc)
   if (TUNNELS.has(name) && !(name === 'tailscale' && /^(status|ip|version)$/.test(pos[0] ?? ''))) {
@@ -1186,7 +1206,8 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
   }
   judgeHandedFiles(argv, cmd, acc)
   judgeExecutedConfig(argv, cmd, acc)
-  if (ops.length > 0 && ops.every((o) => o.category === 'program' || o.category === 'script')) judgeCommandLikeArguments(argv, cmd, acc, depth)
+  // `source`/`.` take a script file, judged by judgeScriptRunner (`. ~/.cargo/env` is a file, not `env`)
+  if (ops.length > 0 && ops.every((o) => o.category === 'program' || o.category === 'script') && name !== 'source' && name !== '.') judgeCommandLikeArguments(argv, cmd, acc, depth)
   // another agent host started from the agent: its settings can drop the hook, and its own tool calls
   // are out of this call's sight
   if (name === 'claude' || name === 'codex' || name === 'gemini' || name === 'aider' || name === 'opencode') {
@@ -1234,6 +1255,16 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     }
   }
   if (['mail', 'mailx', 'mutt', 'sendmail', 'msmtp', 'swaks'].includes(name)) acc.egress.push(name)
+  // user services that outlive the session
+  if (name === 'loginctl' && pos[0] === 'enable-linger') {
+    acc.ctx.flags.add('persistence')
+    acc.ask.add('loginctl enable-linger keeps the user\'s services running after logout (persistence)')
+  }
+  // trusting a directory's startup file: it then runs on every `cd` into it, unasked
+  if ((name === 'direnv' && /^(allow|permit|grant)$/.test(pos[0] ?? '')) || ((name === 'mise' || name === 'rtx') && pos[0] === 'trust')) {
+    acc.ctx.flags.add('persistence')
+    acc.ask.add(`${name} ${pos[0] as string} trusts a directory's startup file (.envrc, mise.toml): it then runs on every cd into it`)
+  }
   if (['dig', 'nslookup', 'host', 'ping', 'ping6', 'traceroute', 'drill'].includes(name) && cmd.argv.some((w) => w.subst.length > 0 || w.dynamic)) {
     acc.egress.push(`${name} (DNS/ICMP)`)
     acc.ask.add(`${name} with computed names (DNS exfiltration vector)`)
@@ -1261,6 +1292,25 @@ function judgeCommand(u: Unwrapped, cmd: Cmd, acc: Acc, ops: Op[], depth: number
     acc.ask.add(`reads a password store (${name})`)
   }
   if (name === 'aws' && pos[0] === 'configure' && /^(get|export-credentials|list)$/.test(pos[1] ?? '')) acc.secretReads.push('AWS credentials (aws configure)')
+  // `kubectl cp LOCAL pod:/path`: a local file leaves for a cluster
+  if ((name === 'kubectl' || name === 'oc') && pos[0] === 'cp' && pos.length >= 3 && /:/.test(pos[pos.length - 1] as string)) {
+    noteReads(pos.slice(1, -1).filter((p) => !/^[^/~.][^/]*:/.test(p)), cmd, acc, `${name} cp`)
+    acc.egress.push(`${name} cp`)
+  }
+  // option files not visible here can name data to send and where (`curl -K f`: `data = @~/.ssh/id_rsa`)
+  const optionFile = name === 'curl' ? optionValue(argv, '-K', '--config') : name === 'wget' ? optionValue(argv, '--config', '-e', '--execute') : undefined
+  if (optionFile !== undefined) acc.ask.add(`${name} takes its options from ${name === 'wget' && optionValue(argv, '-e', '--execute') !== undefined ? 'a command string' : 'a file'} not visible here (${optionFile.slice(0, 40)}): it can name files to send and where`)
+  // switching off the system's security controls
+  if ((name === 'setenforce' && /^(0|permissive)$/i.test(pos[0] ?? '')) || (name === 'spctl' && argv.some((a) => /^--(master|global)-disable$/.test(a))) ||
+    (name === 'csrutil' && pos[0] === 'disable') || name === 'aa-teardown' || (name === 'aa-disable') || (name === 'sysctl' && argv.some((a) => /kernel\.(randomize_va_space|yama\.ptrace_scope|kptr_restrict|dmesg_restrict)=0/.test(a)))) {
+    acc.ask.add(`switches off a system security control (${argv.slice(0, 3).join(' ')})`)
+  }
+  // commands whose output is a credential: tokens, raw kubeconfigs, credential helpers, shadow entries
+  const printer = CREDENTIAL_PRINTERS.find(([prog, words]) => (typeof prog === 'string' ? prog === name : prog.test(name)) && words.test(argv.slice(1).join(' ')))
+  if (printer !== undefined) {
+    acc.secretReads.push(`${name} ${pos.slice(0, 3).join(' ')}`.trim())
+    acc.ask.add(`prints credentials (${name} ${pos.slice(0, 3).join(' ')})`)
+  }
   if (name === 'gcloud' && /print-access-token|print-identity-token/.test(argv.join(' '))) acc.secretReads.push('a gcloud token')
   if (name === 'kubectl' && ops.some((o) => o.action === 'secret.get')) acc.secretReads.push('a Kubernetes secret')
   if (name === 'docker' && pos[0] === 'run' && argv.some((a) => /^(-v|--volume|--mount)$/.test(a)) && argv.some((a) => /^\/:|^\/,|src=\/,|^\/var\/run\/docker\.sock/.test(a))) {
@@ -1473,7 +1523,10 @@ function judgeScriptRunner(name: string, u: Unwrapped, cmd: Cmd, acc: Acc, depth
     else if (acc.downloaded.has(resolveLoose(f.text, cmd, acc))) {
       acc.remoteCode = true
       acc.ask.add(`sources a file downloaded on the same line (${f.text})`)
-    }
+    } else if (STDIN_SCRIPT.test(f.text)) {
+      // `. /dev/stdin <<< '…'`, `source /dev/fd/0 < x`: the shell reads its script from stdin
+      judgeStdinScript(name, cmd, acc, depth)
+    } else judgeOutsideScript(name, f.text, cmd, acc)
     noteReads([f.text], cmd, acc, name)
     return
   }
@@ -1531,7 +1584,39 @@ function judgeScriptRunner(name: string, u: Unwrapped, cmd: Cmd, acc: Acc, depth
     else if (acc.downloaded.has(resolveLoose(scriptWord.text, cmd, acc))) {
       acc.remoteCode = true
       acc.ask.add(`${name} runs a file downloaded on the same line (${scriptWord.text})`)
-    }
+    } else if (STDIN_SCRIPT.test(scriptWord.text)) judgeStdinScript(name, cmd, acc, depth)
+    else if (!moduleRun) judgeOutsideScript(name, scriptWord.text, cmd, acc)
+  }
+}
+
+/** Script paths that are the shell's own stdin. */
+const STDIN_SCRIPT = /^\/dev\/(stdin|fd\/0)$|^\/proc\/(self|thread-self|[0-9]+)\/fd\/0$/
+
+/** A script read from stdin: a here-document or here-string is judged as code, anything else asked. */
+function judgeStdinScript(name: string, cmd: Cmd, acc: Acc, depth: number): void {
+  const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
+  if (here !== undefined) {
+    collect(here.body ?? here.target?.text ?? '', cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+    if (here.bodyDynamic === true) acc.ask.add(`${name} reads a script with expansions in it`)
+    return
+  }
+  const printed = cmd.pipeFrom.map((c) => c.output)
+  if (printed.length > 0 && printed.every((p) => p !== undefined)) collect(printed.join('\n'), cmd.cwdLost ? undefined : cmd.cwd, acc, depth + 1, false)
+  else {
+    acc.ctx.flags.add('pipes_to_shell')
+    acc.ask.add(`${name} runs a script read from stdin that is not visible here`)
+  }
+}
+
+/**
+ * A script run from a scratch or download directory (`sh /tmp/x.sh`, `source ~/Downloads/x.sh`):
+ * its text was never judged (a file there is written by a download or any earlier call), so it
+ * needs a person. Project scripts and installed tools' own scripts (`~/.nvm/nvm.sh`) stay quiet.
+ */
+function judgeOutsideScript(name: string, path: string, cmd: Cmd, acc: Acc): void {
+  const f = facts(path, cmd.cwd, cmd.cwdLost, false, acc.cwd)
+  if (f.scope === PathScope.Temp || /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)\/(Downloads|Desktop)\//.test(f.resolved)) {
+    acc.ask.add(`${name} runs a script from ${f.scope === PathScope.Temp ? 'a temporary directory' : 'a download directory'} whose text is not visible here (${path})`)
   }
 }
 
@@ -1657,11 +1742,37 @@ const RECURSIVE_READERS = new Set(['rg', 'ag', 'ack', 'ack-grep', 'pt', 'sift', 
 const GREP_PROGRAMS = new Set(['grep', 'egrep', 'fgrep', 'zgrep'])
 
 /** Judges read targets: credentials and permit0's secrets. */
+/** Programs whose operands are files they print or copy whole. */
+const FILE_DUMPERS = new Set(['cat', 'tac', 'head', 'tail', 'less', 'more', 'most', 'bat', 'batcat', 'nl', 'xxd', 'od', 'hexdump', 'hd',
+  'strings', 'base64', 'base32', 'basenc', 'uuencode', 'cp', 'scp', 'rsync', 'dd', 'install', 'zip', 'gzip', 'bzip2', 'xz', 'zstd', 'tar', 'view', 'vim', 'nvim', 'nano'])
+
+/**
+ * A file dumped through a path computed at run time (`cat "$(… | rev)"`, `while read f; do cat $f`
+ * fed a credential path, `cat $X`): which file it is cannot be resolved, so it may be a credential.
+ * Paths that only end in a variable under a known directory (`build/$V/out.log`) stay quiet.
+ */
+function noteComputedReads(argv: readonly string[], words: readonly Word[], cmd: Cmd, acc: Acc, who: string): void {
+  for (let i = 1; i < argv.length; i += 1) {
+    const w = words[i]
+    const a = argv[i] as string
+    if (w === undefined || a.startsWith('-') && !/^(if|of)=/.test(a)) continue
+    const path = a.replace(/^(if|of)=/, '')
+    if (!(w.dynamic || w.subst.length > 0) || !/^["']?(\$|`)/.test(path)) continue
+    // a literal file name under a computed directory (`$(git rev-parse --show-toplevel)/package.json`)
+    // is judged by that name (credential names are found by noteReads)
+    const lastSlash = path.lastIndexOf('/')
+    if (lastSlash > 0 && !/[$`)]/.test(path.slice(lastSlash + 1)) && path.slice(lastSlash + 1) !== '') continue
+    acc.ask.add(`${who} reads a file whose path is computed at run time (${path.slice(0, 40)}): which file it is cannot be resolved`)
+    return
+  }
+}
+
 function noteReads(paths: readonly string[], cmd: Cmd, acc: Acc, who: string): void {
   const recursive = readsDirectories(cmd.argv.map((w) => w.text))
   for (const p of paths) {
     if (p === '' || p === '-' || looksLikeUrl(p) && !p.startsWith('/')) continue
-    if (/\s/.test(p) && !/^(\/|~|\.\.?\/)/.test(p)) continue
+    // a space inside a command substitution (`$(dirname x)/.env`) does not make the word prose
+    if (/\s/.test(p.replace(/\$\([^)]*\)|`[^`]*`/g, '_')) && !/^(\/|~|\.\.?\/)/.test(p)) continue
     const f = facts(p, cmd.cwd, cmd.cwdLost, false, acc.cwd)
     // A glob reads whatever it expands to, and a recursive reader everything under its directory:
     // judged as a search of that directory and pattern is (`cat ~/.permit0/data/*`, `grep -r . ~`).
@@ -1854,14 +1965,95 @@ function judgeEnvAssignment(pair: string, cmd: Cmd, acc: Acc, depth: number): vo
   }
 }
 
+/** Backslash escapes as `printf` (and `echo -e`, `%b`) decode them: `\x72`, `\162`, `\u0072`, `\n`, … */
+function decodeEscapes(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|0?[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (/^[xuU]/.test(e)) return String.fromCodePoint(Number.parseInt(e.slice(1), 16))
+    if (/^[0-7]/.test(e)) return String.fromCharCode(Number.parseInt(e, 8))
+    return ({ n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b', E: '\x1b', '\\': '\\' } as Record<string, string>)[e] ?? `\\${e}`
+  })
+}
+
+/** What `echo` prints (`-e` decodes escapes); undefined when it cannot be known. */
+function echoOutput(argv: readonly string[]): string | undefined {
+  let i = 1
+  let escapes = false
+  while (i < argv.length && /^-[neE]+$/.test(argv[i] as string)) {
+    escapes = /e[^E]*$/.test(argv[i] as string) || escapes && !(argv[i] as string).includes('E')
+    i += 1
+  }
+  const text = argv.slice(i).join(' ')
+  return escapes ? decodeEscapes(text) : text
+}
+
+/**
+ * What `printf FORMAT ARGS…` prints: escapes decoded, `%s`/`%b`/`%c`/`%d` filled from the
+ * arguments (the format reused while arguments remain). Undefined for conversions not modelled
+ * (the text then counts as unknown, never as the literal format).
+ */
+function printfOutput(argv: readonly string[]): string | undefined {
+  let i = 1
+  if (argv[i] === '--') i += 1
+  if (argv[i] === '-v') return undefined
+  const format = argv[i]
+  if (format === undefined) return undefined
+  const args = argv.slice(i + 1)
+  let out = ''
+  let k = 0
+  for (let round = 0; round < 64; round += 1) {
+    let unknown = false
+    const piece = format.replace(/%(%|[-+ #0]*[0-9]*(?:\.[0-9]+)?([a-zA-Z]))/g, (m: string, spec: string, conv: string | undefined) => {
+      if (spec === '%') return '%'
+      const arg = args[k] ?? ''
+      k += 1
+      if (conv === 's' || conv === 'd' || conv === 'i' || conv === 'u') return arg
+      if (conv === 'b') return decodeEscapes(arg)
+      if (conv === 'c') return arg.slice(0, 1)
+      unknown = true
+      return m
+    })
+    if (unknown) return undefined
+    out += decodeEscapes(piece)
+    if (k === 0 || k >= args.length) break
+  }
+  return out
+}
+
+/** Programs and subcommands that print a credential (the reads pair with any egress on the line). */
+const CREDENTIAL_PRINTERS: readonly (readonly [string | RegExp, RegExp])[] = [
+  ['az', /\baccount get-access-token\b|\bad sp credential reset\b|\bkeyvault secret (show|download)\b|\bstorage account keys list\b|\bacr login\b.*--expose-token|\bacr credential show\b/],
+  ['kubectl', /\bconfig view\b.*--(raw|flatten)\b/],
+  ['oc', /\bwhoami\b.*(--show-token|-t\b)|\bconfig view\b.*--(raw|flatten)\b/],
+  [/^docker-credential-/, /^(get|list)\b/],
+  ['getent', /\b(shadow|gshadow)\b/],
+  ['secret-tool', /\b(lookup|search)\b/],
+  ['kwallet-query', /./],
+  ['keyring', /\bget\b/],
+  ['aws', /\bsts (get-session-token|assume-role)\b|\becr(-public)? get-login-password\b|\bcodeartifact get-authorization-token\b|\bssm get-parameters?\b.*--with-decryption/],
+  [/^(doctl|fly|flyctl)$/, /\bauth token\b/],
+  ['heroku', /\bauth:token\b/],
+  ['npm', /\btoken (list|ls)\b/],
+  ['glab', /\bauth (token|status\b.*(-t\b|--show-token))/],
+  ['gh', /\bauth status\b.*(-t\b|--show-token)/],
+]
+
+/** Variables naming a build mode (`NODE_ENV=production npm run build`), not a deployment target. */
+const BUILD_MODE_VAR = /^(NODE_ENV|BABEL_ENV)=/
+/** Package managers and bundlers a build-mode variable is given to (`NODE_ENV=production npm run build`). */
+const BUILD_PROGRAMS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'next', 'vite', 'webpack', 'rollup', 'esbuild', 'parcel', 'tsc', 'tsup', 'turbo', 'nx', 'astro', 'nuxt', 'react-scripts'])
+
 /** Classifies one command (already unwrapped) and records its ops and reasons. */
 function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   acc.commands += 1
   const u = unwrap(cmd.argv, acc)
   acc.sudo ||= u.sudo
   acc.background ||= u.background || cmd.background
-  for (const e of u.env) if (prodWord(e.slice(e.indexOf('=') + 1))) acc.ctx.flags.add('prod')
-  for (const [k, v] of cmd.assigns) if (prodWord(v.text) && /ENV|STAGE/.test(k)) acc.ctx.flags.add('prod')
+  // NODE_ENV/BABEL_ENV=production name a build mode, not a target (prod deploys and databases are
+  // still read from the line in judgeLine)
+  // a build-mode variable set for a package manager or bundler, or exported for the commands after it
+  const building = !u.sudo && (u.argv[0] === undefined || BUILD_PROGRAMS.has(base(u.argv[0])))
+  for (const e of u.env) if (prodWord(e.slice(e.indexOf('=') + 1)) && !(building && BUILD_MODE_VAR.test(e))) acc.ctx.flags.add('prod')
+  for (const [k, v] of cmd.assigns) if (prodWord(v.text) && /ENV|STAGE/.test(k) && !(building && BUILD_MODE_VAR.test(`${k}=`))) acc.ctx.flags.add('prod')
   const argv = u.argv
   const name = argv[0] === undefined ? '' : base(argv[0])
   // variables that make programs run commands, load code or preload libraries
@@ -1869,11 +2061,11 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   for (const pair of [...cmd.assigns.map(([k, v]) => `${k}=${v.text}`), ...u.env, ...exported]) judgeEnvAssignment(pair, cmd, acc, depth)
   if (name !== '') acc.programs.push(name)
   cmd.program = name
+  // `rм`, `ｒｍ`, zero-width joiners: a command word that looks like another one is not understood
+  if (/[^\x21-\x7e]/.test(name)) acc.ask.add(`the command word has characters outside plain ASCII (${JSON.stringify(name).slice(1, -1).slice(0, 40)}): it may imitate another command`)
   cmd.network = NETWORK_PROGRAMS.has(name) || (name === 'gh' && argv.includes('api')) || (name === 'aws' && argv.includes('s3') && argv.includes('cp') && !(argv[argv.length - 1] ?? '').startsWith('s3://'))
   if ((name === 'echo' || name === 'printf') && argv.length > 1 && !cmd.argv.some((w) => w.dynamic)) {
-    cmd.output = name === 'echo'
-      ? argv.slice(1).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a))).join(' ')
-      : (argv[1] ?? '').includes('%') ? argv.slice(2).join(' ') : (argv[1] ?? '').replace(/\\n/g, '\n')
+    cmd.output = name === 'echo' ? echoOutput(argv) : printfOutput(argv)
   }
   const here = cmd.redirects.find((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<')
   if (name === 'cat' && argv.length === 1 && here !== undefined && here.bodyDynamic !== true) cmd.output = here.body ?? ''
@@ -1920,6 +2112,8 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
     const ops = classifyCommand(withInput.map((w) => w.text), { piped: true, xargs: true }, acc.ctx)
     judgeCommand({ ...u, argv: withInput.map((w) => w.text), words: withInput }, cmd, acc, ops, depth)
     record(ops, cmd, acc, new Set(['$XARGS']))
+    // `… | xargs curl …`: what xargs starts sends its input over the network
+    if (NETWORK_PROGRAMS.has(name) || ops.some((o) => o.action === 'file.upload')) acc.egress.push(`xargs ${name}`)
   }
   // awk programs: system(), pipes to/from commands
   if (name === 'awk' || name === 'gawk' || name === 'mawk' || name === 'nawk') {
@@ -1945,6 +2139,7 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   judgeCommand(u, cmd, acc, ops, depth)
   if (name !== '' && !NON_READERS.has(name) && !(name === 'git' && !/^(add|diff|show|cat-file|hash-object|blame|apply|am)$/.test(argv[1] ?? ''))) {
     noteReads(readTargets(argv, u.words), cmd, acc, name)
+    if (FILE_DUMPERS.has(name)) noteComputedReads(argv, u.words, cmd, acc, name)
   } else if (name === 'curl' || name === 'wget' || name === 'http' || name === 'xh') {
     noteReads(argv.slice(1).filter((a) => /@[~/.$]/.test(a) && !looksLikeUrl(a)).map((a) => a.slice(a.indexOf('@') + 1)), cmd, acc, name)
   } else if (name === 'git') {
@@ -1963,8 +2158,22 @@ function handleCommand(cmd: Cmd, acc: Acc, depth: number): void {
   if (NETWORK_PROGRAMS.has(name) || ['scp', 'rsync', 'sftp', 'rclone', 'ftp'].includes(name) && ops.some((o) => o.action === 'file.upload')) {
     acc.egress.push(name)
   }
+  // interactive transfer clients take their commands (`put ~/.ssh/id_rsa`) from stdin or a batch
+  // file, and TLS/socket clients send their stdin: connecting at all is egress
+  if (['sftp', 'lftp', 'ftp', 'tftp', 'ncftp', 'ncftpput', 'smbclient', 'gnutls-cli', 'wscat', 'websocat'].includes(name) ||
+    name === 'openssl' && argv[1] === 's_client') {
+    if (!acc.egress.includes(name)) acc.egress.push(name === 'openssl' ? 'openssl s_client' : name)
+  }
   if (name === 'aws' && ops.some((o) => o.action === 'file.upload') || name === 'gsutil' && ops.some((o) => o.action === 'file.upload')) acc.egress.push(name)
   record(ops, cmd, acc, new Set(cmd.argv.filter((w) => w.dynamic).map((w) => w.text)))
+  // a file copied, moved or linked into place has text not visible here: running it later on the line asks
+  for (const o of ops) {
+    if (!['file.copy', 'file.move', 'file.create'].includes(o.action) || !o.writes || name === 'mkdir' || name === 'touch' || name === 'mkfifo') continue
+    for (const t of o.targets) {
+      const path = resolveLoose(t, cmd, acc)
+      if (!acc.written.has(path)) acc.written.set(path, undefined)
+    }
+  }
   // redirections
   for (const r of cmd.redirects) {
     const t = r.target
@@ -2196,6 +2405,14 @@ function judgeTargets(acc: Acc, top: Op): {
         }
         if (isHistoryFile(f.resolved)) acc.ask.add(`${deletes ? 'deletes' : 'rewrites'} a shell history file (${t}): erases the record of what was run`)
       }
+      // `mv ~ /tmp/x`, `mv / …`, `mv .git …`, `mv ~/project …`: moving a root away destroys it as surely as deleting it
+      if (o.action === 'file.move' && o.targets.length > 1 && o.targets.indexOf(t) < o.targets.length - 1 && f.scope !== PathScope.Unknown &&
+        (f.broad || (f.scope === PathScope.System && /^\/[^/]+$/.test(f.resolved)))) {
+        acc.deny.add(`moves away ${f.resolved === '/' ? 'the file system root' : f.resolved}`)
+      } else if (o.action === 'file.move' && o.targets.length > 1 && o.targets.indexOf(t) < o.targets.length - 1 && f.scope !== PathScope.Unknown &&
+        ((f.kind === PathKind.VcsInternal && /\/\.git$/.test(f.resolved)) || (acc.cwd !== undefined && (f.resolved === acc.cwd || acc.cwd.startsWith(`${f.resolved}/`))))) {
+        acc.ask.add(`moves away the project or its git history (${t})`)
+      }
       if (o.action === 'file.delete_recursive' || (o.action === 'file.delete' && (o.category === 'find'))) {
         const what = f.resolved === '/' ? 'the file system root' : f.resolved
         if (o.category === 'disk') continue
@@ -2204,6 +2421,10 @@ function judgeTargets(acc: Acc, top: Op): {
         else if (f.scope === PathScope.Home && isHomeRoot(f, acc)) acc.deny.add(`recursive delete of ${what}`)
         else if (f.scope === PathScope.Home && /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)\/[^/]+$/.test(f.resolved) && /^\.|^(Documents|Desktop|Downloads|Pictures|Library|src|code|projects|work|dev)$/i.test(f.resolved.split('/').pop() ?? '')) {
           acc.deny.add(`recursive delete of ${what}`)
+        } else if (acc.cwd !== undefined && o.filtered !== true && o.category !== 'vcs' && f.scope !== PathScope.Unknown && (f.resolved === acc.cwd || acc.cwd.startsWith(`${f.resolved}/`))) {
+          acc.deny.add(`recursive delete of the project itself, its git history included (${t})`)
+        } else if (acc.cwd !== undefined && /^(\.?\*+|\.\[!.\]\*)$/.test(f.resolved.slice(f.resolved.lastIndexOf('/') + 1)) && f.resolved.slice(0, f.resolved.lastIndexOf('/')) === acc.cwd) {
+          acc.ask.add(`recursive delete of every file of the project (${t})`)
         } else if (f.scope !== PathScope.Workspace && f.scope !== PathScope.Temp) acc.ask.add(`recursive delete outside the project (${t})`)
         else if (f.kind === PathKind.Secret) acc.ask.add(`deletes credentials (${t})`)
       } else if (o.action === 'file.delete') {
@@ -2224,7 +2445,7 @@ function judgeTargets(acc: Acc, top: Op): {
 /** Interpreters by `#!` line and by file extension, with the flag that runs code given inline. */
 const SCRIPT_LANGUAGES: readonly { readonly lang: string; readonly ext: RegExp; readonly shebang: RegExp; readonly run: string }[] = [
   { lang: 'shell', ext: /\.(sh|bash|zsh|ksh|dash|command)$/i, shebang: /^#!\s*\S*\b(env\s+)?(ba|z|k|da|)sh\b/, run: '' },
-  { lang: 'python', ext: /\.pyw?$/i, shebang: /^#!\s*\S*\b(env\s+)?python[0-9.]*\b/, run: 'python3 -c' },
+  { lang: 'python', ext: /\.(pyw?|ipynb)$/i, shebang: /^#!\s*\S*\b(env\s+)?python[0-9.]*\b/, run: 'python3 -c' },
   { lang: 'node', ext: /\.(c|m)?js$/i, shebang: /^#!\s*\S*\b(env\s+)?node\b/, run: 'node -e' },
   { lang: 'ruby', ext: /\.rb$/i, shebang: /^#!\s*\S*\b(env\s+)?ruby\b/, run: 'ruby -e' },
   { lang: 'perl', ext: /\.pl$/i, shebang: /^#!\s*\S*\b(env\s+)?perl\b/, run: 'perl -e' },
@@ -2246,10 +2467,66 @@ const PARTIAL_TEXT = /cannot parse|could not be fully analysed|comes from a vari
  */
 export function judgeScript(path: string, text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } | undefined {
   if (isScriptedManifest(path) && !/[*?[{]/.test(path)) return judgeManifestScripts(text, cwd)
+  if (BUILD_FILE.test(path) && text.trim() !== '') return judgeBuildFile(text, cwd)
   const lang = SCRIPT_LANGUAGES.find((l) => l.shebang.test(text.slice(0, 200))) ?? SCRIPT_LANGUAGES.find((l) => l.ext.test(path))
   if (lang === undefined || text.trim() === '') return undefined
+  if (/\.ipynb$/i.test(path)) return judgeNotebookCell(text, cwd)
   const facts = analyzeShell(lang.run === '' ? text : `${lang.run} ${quoteWord(text)}`, cwd, { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR })
   return { language: lang.lang, deny: facts.denyReasons, ask: facts.askReasons.filter((r) => !PARTIAL_TEXT.test(r)) }
+}
+
+/** Make and just files: their recipes run as shell command lines on `make`/`just` (everyday, never asked). */
+const BUILD_FILE = /(^|\/)(GNUmakefile|[Mm]akefile|[^/]+\.mk|[Jj]ustfile|\.justfile)$/
+
+/**
+ * A Makefile's or justfile's recipes (tab- or space-indented lines under a target, `@`/`-`/`+`
+ * prefixes dropped, `$$` → `$`): each judged as a shell command line. Make's own `$(VAR)`
+ * references read as substitutions, whose "not a literal" reasons are dropped as for fragments.
+ */
+function judgeBuildFile(text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } {
+  const recipes: string[] = []
+  for (const line of text.split('\n')) {
+    if (!/^(\t| {2,})\S/.test(line)) continue
+    recipes.push(line.trim().replace(/^[@+-]+/, '').replace(/\$\$/g, '$'))
+  }
+  if (recipes.length === 0) return { language: 'make', deny: [], ask: [] }
+  const deny: string[] = []
+  const ask: string[] = []
+  for (const r of recipes.slice(0, 400)) {
+    const f = analyzeShell(r, cwd)
+    deny.push(...f.denyReasons)
+    ask.push(...f.askReasons.filter((x) => !PARTIAL_TEXT.test(x) && !/not a literal|computed at run time|from a variable/.test(x)))
+  }
+  return { language: 'make', deny: [...new Set(deny)], ask: [...new Set(ask)] }
+}
+
+/**
+ * A notebook cell (NotebookEdit's `new_source`, or a whole `.ipynb` written): Python, plus IPython's
+ * shell escapes, which run as command lines — `!cmd`, `var = !cmd`, `%system`/`%sx`, and cells
+ * under `%%bash`/`%%sh`/`%%script sh`.
+ */
+function judgeNotebookCell(text: string, cwd: string | undefined): { language: string; deny: readonly string[]; ask: readonly string[] } {
+  // a whole notebook is JSON: its cell sources are string lines
+  const source = text.trimStart().startsWith('{') ? text.replace(/\\n/g, '\n').replace(/\\"/g, '"') : text
+  const shell: string[] = []
+  const python: string[] = []
+  let shellCell = false
+  for (const raw of source.split('\n')) {
+    const line = raw.replace(/^\s*"|",?\s*$/g, '')
+    if (/^\s*%%(bash|sh|script\s+(ba|z)?sh|system)\b/.test(line)) { shellCell = true; continue }
+    const esc = /^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?(?:!!?|%(?:system|sx|sc)\s+)(.*)$/.exec(line)
+    if (shellCell) shell.push(line)
+    else if (esc !== null) shell.push(esc[1] as string)
+    else python.push(raw)
+  }
+  const budget = { maxParseTicks: MAX_PARSE_TICKS * SCRIPT_PARSE_FACTOR }
+  const py = analyzeShell(`python3 -c ${quoteWord(python.join('\n'))}`, cwd, budget)
+  const sh = shell.length === 0 ? undefined : analyzeShell(shell.join('\n'), cwd, budget)
+  return {
+    language: 'python',
+    deny: [...py.denyReasons, ...(sh?.denyReasons ?? [])],
+    ask: [...py.askReasons, ...(sh?.askReasons ?? [])].filter((r) => !PARTIAL_TEXT.test(r)),
+  }
 }
 
 /**

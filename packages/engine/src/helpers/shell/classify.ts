@@ -15,6 +15,8 @@ export interface Op {
   /** Paths this operation acts on. */
   readonly targets: readonly string[]
   readonly writes: boolean
+  /** A `find` delete narrowed by tests (`-name`, `-type`, `-mtime`, …): it does not take the whole root. */
+  readonly filtered?: boolean
 }
 
 /** What the classifier needs to know about the command besides its argv. */
@@ -342,6 +344,28 @@ export function remoteSpec(a: string): string | undefined {
   return (m[1] as string).replace(/^\[|\]$/g, '')
 }
 
+/**
+ * `sftp host`, `lftp host`: the transfer commands come from stdin (a here-document or here-string
+ * seen here), a batch file (`-b`) or `-c`/`-e` strings; `put`/`mput`/`reput` name local files that
+ * leave. Commands that are not visible upload what they like: an upload of unknown files.
+ */
+function classifyBatchTransfer(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] {
+  const name = base(argv[0] as string)
+  const pos = positional(skipValues(argv.slice(1), ['-b', '-B', '-c', '-D', '-F', '-i', '-l', '-o', '-P', '-R', '-S', '-s', '-e', '-f', '-p', '-u', '-X', '-J']), 0)
+  if (pos.length >= 2 && name === 'sftp') return classifyTransfer(argv, ctx)
+  const host = pos[0] === undefined ? undefined : remoteSpec(`${pos[0].replace(/^[a-z]+:\/\//, '').replace(/[:/].*$/, '')}:`)
+  if (host !== undefined) ctx.hosts.push(host)
+  const script = [cmd.heredoc ?? '', optionValue(argv, '-c') ?? '', optionValue(argv, '-e') ?? ''].join('\n')
+  const sources: string[] = []
+  for (const line of script.split(/[\n;]/)) {
+    const m = /^\s*(?:put|mput|reput|mirror\s+-R)\s+(.*)$/.exec(line)
+    if (m === null) continue
+    for (const w of (m[1] as string).split(/\s+/)) if (w !== '' && !w.startsWith('-')) { sources.push(w); break }
+  }
+  const batch = optionValue(argv, '-b') !== undefined || optionValue(argv, '-f') !== undefined || cmd.piped || cmd.stdinFile !== undefined
+  return [op('file.upload', 'transfer', batch && sources.length === 0 ? ['$STDIN_COMMANDS'] : sources)]
+}
+
 function classifyTransfer(argv: readonly string[], ctx: Ctx): Op[] {
   const pos = positional(argv).filter((a) => !/^[0-9]+$/.test(a))
   if (pos.length < 2) return [op('process.run', 'network')]
@@ -360,7 +384,10 @@ function classifyTransfer(argv: readonly string[], ctx: Ctx): Op[] {
     ctx.hosts.push(...srcHosts)
     return [op('file.download', 'transfer', [dest], true)]
   }
-  return [op('file.copy', 'file', [...pos, ...copyDestinations(argv).into], true)]
+  // `rsync --delete SRC DEST`: whatever DEST holds that SRC lacks is deleted, so DEST counts as a
+  // recursive delete (an empty SRC over `~` or the project wipes it)
+  const deletes = base(argv[0] as string) === 'rsync' && argv.some((a) => /^--(del|delete(-(after|before|during|delay|excluded))?)$/.test(a))
+  return [op('file.copy', 'file', [...pos, ...copyDestinations(argv).into], true), ...(deletes ? [op('file.delete_recursive', 'sync', [dest], true)] : [])]
 }
 
 const PROTECTED_BRANCH = /^(main|master|production|prod|release([/-].*)?|live|stable|trunk|develop)$/
@@ -830,7 +857,8 @@ function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] 
       const root = [pos[0] ?? '.']
       if (hasFlag(argv, '-delete') || argv.some((a, i) => (a === '-exec' || a === '-execdir' || a === '-ok') && ['rm', 'shred', 'unlink'].includes(base(argv[i + 1] ?? '')))) {
         ctx.flags.add('dynamic_targets')
-        return [op('file.delete_recursive', 'find', root, true)]
+        const filtered = argv.some((a) => /^-(i?name|i?path|i?wholename|i?regex|type|x?type|mtime|mmin|atime|amin|ctime|cmin|newer\w*|size|empty|user|group|perm|links|inum|samefile|uid|gid)$/.test(a))
+        return [{ ...op('file.delete_recursive', 'find', root, true), filtered }]
       }
       const exec = argv.findIndex((a) => a === '-exec' || a === '-execdir')
       if (exec >= 0) return [op('process.run', 'file', root)]
@@ -838,7 +866,8 @@ function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] 
       return [op('file.list', 'file', root)]
     }
     case 'mv':
-      return [op('file.move', 'file', [...pos, ...copyDestinations(argv).into], true)]
+      // the destination last: sources come before it (`-t DIR` / `--target-directory` first)
+      return [op('file.move', 'file', [...copyDestinations(argv).into, ...pos], true)]
     case 'cp': case 'install': case 'ditto': {
       const d = copyDestinations(argv)
       return [op('file.copy', 'file', [...d.dest, ...d.into], true)]
@@ -945,7 +974,12 @@ function classifyProgram(argv: readonly string[], cmd: CmdView, ctx: Ctx): Op[] 
     case 'pg_restore': case 'mysqldump': case 'dropdb': case 'createdb': case 'mongodump': case 'mongorestore':
       return classifySqlClient(argv, cmd, ctx)
     case 'scp': case 'rsync': case 'sftp': case 'rclone':
-      return classifyTransfer(argv, ctx)
+      return name === 'sftp' ? classifyBatchTransfer(argv, cmd, ctx) : classifyTransfer(argv, ctx)
+    case 'lftp':
+      return classifyBatchTransfer(argv, cmd, ctx)
+    case 'getent':
+      // reads name-service databases (`getent passwd dev`, `getent hosts x`); `shadow` is a credential read (analyze)
+      return [info('system')]
     case 'passwd': case 'chpasswd':
       return [op('iam.reset_password', 'system')]
     case 'useradd': case 'adduser': case 'groupadd': case 'addgroup':

@@ -254,6 +254,10 @@ export function evalWord(n: BashNode, st: WalkState, on: OnCommand): Word {
       // `$(echo 'rm -rf ~')`: the output is known text (the analyzer fills `output` as it sees the command).
       const only = cmds.length === 1 ? cmds[0] : undefined
       if (only?.output !== undefined && !only.argv.some((w) => w.dynamic)) return { text: only.output, dynamic: false, subst: cmds, glob: false, expanded: true }
+      // `$(pwd)` is `$PWD`: the directory the line is in at this point, when known
+      if (only !== undefined && only.argv.length === 1 && only.argv[0]?.text === 'pwd' && only.redirects.length === 0 && !st.cwdLost && st.cwd !== undefined) {
+        return { text: st.cwd, dynamic: false, subst: cmds, glob: false, expanded: true }
+      }
       return dyn(n.text, cmds)
     }
     case 'arithmetic_expansion': {
@@ -577,12 +581,21 @@ export function walkStatement(n: BashNode, st: WalkState, on: OnCommand, ctx: Ct
       case 'unset_command': {
         const keyword = n.children[0]?.type ?? ''
         const args: Word[] = [lit(keyword)]
+        // `declare -n r=HOME` (a name reference), `-i` (arithmetic), `-l`/`-u` (case change): the
+        // value the variable holds is not the text written, so it is not known here
+        let transforms = false
         for (const c of n.namedChildren) {
           if (c === null) continue
           if (c.type === 'variable_assignment') {
             walkStatement(c, st, on, ctx)
             args.push(lit(c.text))
-          } else args.push(evalWord(c, st, on))
+            const name = c.childForFieldName('name')?.text ?? ''
+            if (transforms && name !== '') st.vars.set(name, dyn(`$${name}`))
+          } else {
+            const w = evalWord(c, st, on)
+            if (/^[-+][a-zA-Z]*[nilu]/.test(w.text) || w.dynamic) transforms = true
+            args.push(w)
+          }
         }
         on({ argv: args, assigns: [], redirects: ctx.redirects, pipeFrom: ctx.pipeFrom, background: ctx.background, inSubst: ctx.inSubst, cwd: st.cwd, cwdLost: st.cwdLost, text: n.text })
         return
