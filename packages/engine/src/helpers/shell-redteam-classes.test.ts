@@ -9,6 +9,18 @@ import { PROJECT_CWD, shellVerdict } from './shell-test-support.ts'
  */
 const verdict = (command: string) => shellVerdict(command)
 
+describe('without a working directory, a recursive delete of `.` or `..` is asked', () => {
+  it.each(['rm -rf .', 'rm -rf ./', 'rm -rf ..', 'rm -r ../..', 'find . -delete', 'find ./ -delete'])('%s → ask', (command) => {
+    const f = analyzeShell(command, undefined)
+    expect(f.deny || f.ask).toBe(true)
+    expect([...f.denyReasons, ...f.askReasons].join('; ')).toMatch(/working directory|recursive delete/)
+  })
+  it.each(['rm -rf ./build', 'rm -rf node_modules dist', "find . -name '*.pyc' -delete", 'rm -rf ./.cache'])('%s → allow', (command) => {
+    const f = analyzeShell(command, undefined)
+    expect(f.deny || f.ask).toBe(false)
+  })
+})
+
 describe('a recursive delete of the project itself, or of a glob reaching a home, is refused', () => {
   it.each([
     ['rm -rf /home/dev/project', /project itself/],

@@ -2423,6 +2423,9 @@ function judgeTargets(acc: Acc, top: Op): {
           acc.deny.add(`recursive delete of ${what}`)
         } else if (acc.cwd !== undefined && o.filtered !== true && o.category !== 'vcs' && f.scope !== PathScope.Unknown && (f.resolved === acc.cwd || acc.cwd.startsWith(`${f.resolved}/`))) {
           acc.deny.add(`recursive delete of the project itself, its git history included (${t})`)
+        } else if (acc.cwd === undefined && o.filtered !== true && o.category !== 'vcs' && /^\.\.?(\/+\.\.?)*\/*$/.test(t)) {
+          // no working directory given: `.`/`..` is the project itself or above it, whatever it is
+          acc.ask.add(`recursive delete of the working directory or above it (${t}), and the working directory is not known`)
         } else if (acc.cwd !== undefined && /^(\.?\*+|\.\[!.\]\*)$/.test(f.resolved.slice(f.resolved.lastIndexOf('/') + 1)) && f.resolved.slice(0, f.resolved.lastIndexOf('/')) === acc.cwd) {
           acc.ask.add(`recursive delete of every file of the project (${t})`)
         } else if (f.scope !== PathScope.Workspace && f.scope !== PathScope.Temp) acc.ask.add(`recursive delete outside the project (${t})`)
