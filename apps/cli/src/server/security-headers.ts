@@ -31,20 +31,15 @@ const COMMON = {
   crossOriginEmbedderPolicy: false,
 } as const
 
-/**
- * Security headers on every response (nosniff, no framing, no referrer); `/ui/` responses also
- * carry the dashboard CSP, API responses a CSP that allows nothing (JSON is never a document).
- */
-export function securityHeaders(): MiddlewareHandler<AppEnv> {
-  const sets = securityHeaderSets()
-  return (c, next) => sets[headerSetOf(c.req.path)](c, next)
-}
-
 type HeaderSet = 'ui' | 'link' | 'api'
 
 const headerSetOf = (path: string): HeaderSet =>
   path === '/ui' || path.startsWith('/ui/') ? 'ui' : path.startsWith('/notify/link/') ? 'link' : 'api'
 
+/**
+ * Security headers on every response (nosniff, no framing, no referrer); `/ui/` responses also
+ * carry the dashboard CSP, API responses a CSP that allows nothing (JSON is never a document).
+ */
 function securityHeaderSets(): Record<HeaderSet, MiddlewareHandler<AppEnv>> {
   return {
     ui: secureHeaders({ ...COMMON, contentSecurityPolicy: UI_CONTENT_SECURITY_POLICY }),
@@ -69,7 +64,7 @@ const REQUEST_ID_MAX_LENGTH = 255
 const NOT_REQUEST_ID = /[^\w\-=]/
 
 /**
- * `requestId()` and `securityHeaders()` in one middleware. Served by Node, it reads `X-Request-Id`
+ * `requestId()` and the security headers in one middleware. Served by Node, it reads `X-Request-Id`
  * from the raw request and puts the id and the security headers on Node's response
  * (`setHeader`, precomputed sets), which the adapter merges into the head it writes: no web
  * `Headers` for the request or the reply, no per-request header building. The sets are what
@@ -82,7 +77,6 @@ const NOT_REQUEST_ID = /[^\w\-=]/
 export function responseHeaders(): MiddlewareHandler<AppEnv> {
   const requestIds = requestId()
   const middlewares = securityHeaderSets()
-  const security = securityHeaders()
   let sets: Record<HeaderSet, ReadonlyArray<readonly [string, string]>> | undefined
   const ready = Promise.all([headersAdded(middlewares.ui), headersAdded(middlewares.link), headersAdded(middlewares.api)]).then(
     ([ui, link, api]) => (sets = { ui, link, api }),
@@ -91,7 +85,7 @@ export function responseHeaders(): MiddlewareHandler<AppEnv> {
     const { outgoing } = nodeBindings(c)
     if (outgoing === undefined) {
       return requestIds(c, async () => {
-        await security(c, next)
+        await middlewares[headerSetOf(c.req.path)](c, next)
       })
     }
     const given = requestHeader(c, REQUEST_ID_HEADER)
