@@ -138,3 +138,17 @@ describe('executed package configuration rewritten without naming the file needs
     expect(verdict(command)).toBe('allow')
   })
 })
+
+describe('a code option naming a bare shell or interpreter runs the files or data it is handed', () => {
+  it.each([
+    'tar -xf x.tar --to-command=sh', "tar -xf x.tar --to-command='env bash -s'", 'sort --compress-program=bash big.txt',
+    'man -P sh ls', 'git difftool -x sh HEAD~1', 'rg --pre python3 TODO', 'rg --pre=/bin/sh TODO', 'rg --pre node TODO',
+  ])('%s → ask', (command) => {
+    expect(verdict(command)).toBe('ask')
+    expect(reasons(command)).toMatch(/to run as code/)
+  })
+  it.each(["tar -xf x.tar --to-command='cat >> log'", 'rg --pre ./scripts/pre.sh TODO', "git rebase -x 'npm test' main", 'tar -xzf x.tgz'])(
+    '%s → allow',
+    (command) => expect(verdict(command)).toBe('allow'),
+  )
+})

@@ -297,6 +297,19 @@ const JOINED_ONLY = new Set(['git grep -O', 'git grep --open-files-in-pager'])
 const SSH_COMMAND_KEYS = /^(proxycommand|localcommand|knownhostscommand)$/i
 const GIT_GLOBAL_VALUES = ['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']
 
+/**
+ * A code option's command that is a bare shell or interpreter (`sh`, `bash -s`, `python3`, `env node`):
+ * the program appends a file or pipes data to it (`rg --pre` per searched file, `tar --to-command` per
+ * extracted member, `git difftool -x` per changed file), so that data runs as code unread.
+ */
+function runsItsInputAsCode(command: string): boolean {
+  const words = shellSplit(command)
+  while (words.length > 0 && /^(env|command|exec|nice|nohup|stdbuf)$/.test(base(words[0] as string))) words.shift()
+  const program = base(words[0] ?? '')
+  if (!(SHELLS.has(program) || INTERPRETERS.has(program) || /^python[0-9.]*$/.test(program))) return false
+  return words.slice(1).every((a) => a.startsWith('-') && !/^-[a-z]*[ce]$/i.test(a))
+}
+
 /** The key of `SHELL_CODE_OPTIONS` for a command: its program, or `git <sub>`. */
 function codeOptionKey(name: string, argv: readonly string[]): string {
   if (name !== 'git') return name
@@ -685,7 +698,10 @@ function unwrap(words: readonly Word[], acc: Acc): Unwrapped {
     for (const found of codeOptionValues(name, argv)) {
       const word = w[found.index] as Word
       if (found.shell === undefined) acc.ask.add(`${name} ${found.option} runs commands of its own`)
-      else inline({ ...word, text: found.shell }, 'shell', `${codeOptionKey(name, argv)} ${found.option}`)
+      else {
+        if (runsItsInputAsCode(found.shell)) acc.ask.add(`${codeOptionKey(name, argv)} ${found.option} hands files or data to ${found.shell.trim()} to run as code`)
+        inline({ ...word, text: found.shell }, 'shell', `${codeOptionKey(name, argv)} ${found.option}`)
+      }
     }
     if (name === 'tmux') {
       // hooks and key bindings run their command later, on an event: persistence for the session
